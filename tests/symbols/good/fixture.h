@@ -1,0 +1,2 @@
+#include <tdx/common.h>
+TDX_API int tdx_fixture_ok(void);

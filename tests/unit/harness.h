@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* A thin CUnit runner shared by the unit tests. */
+#ifndef TDX_TEST_HARNESS_H
+#define TDX_TEST_HARNESS_H
+
+#include <CUnit/CUnit.h>
+
+#include <tdx/tdx.h>
+
+#define TDX_TEST_SKIP 77
+
+typedef struct tdx_test {
+	const char *name;
+	void (*fn)(void);
+} tdx_test;
+
+#define TDX_TEST(fn) { #fn, fn }
+
+/* Run `tests` (terminated by {NULL, NULL}) as one suite; 0 when all pass. */
+int tdx_test_run(const char *suite, const tdx_test *tests);
+
+/* Assert that the last call failed with `code` and a message mentioning `word`. */
+#define TDX_ASSERT_FAILS(call, want, word)                                     \
+	do {                                                                  \
+		CU_ASSERT_EQUAL((call), (want));                              \
+		CU_ASSERT_EQUAL(tdx_error_last()->code, (want));              \
+		CU_ASSERT_PTR_NOT_NULL(strstr(tdx_error_last()->message, (word))); \
+	} while (0)
+
+#endif

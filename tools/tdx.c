@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tdx: the libtdx command-line tool.  Each subcommand is a thin front end
+ * over public library calls; on failure it prints the library's message
+ * and exits non-zero.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tdx/tdx.h>
+
+#include "json.h"
+
+typedef struct cli {
+	int json;
+	const char *backend; /* --backend SPEC, else LIBTDX_BACKEND, else NULL */
+	int argc;            /* the subcommand's own arguments */
+	char **argv;
+} cli;
+
+typedef struct command {
+	const char *name;
+	int (*run)(const cli *c);
+	const char *summary;
+	const char *usage;
+	int max_args; /* positional arguments accepted; -1: any */
+} command;
+
+static int fail(const char *what)
+{
+	const tdx_error *e = tdx_error_last();
+
+	fprintf(stderr, "tdx: %s: %s (%s)\n", what, e->message, tdx_strerror(e->code));
+	return 1;
+}
+
+static int cmd_version(const cli *c)
+{
+	int major, minor, patch;
+
+	tdx_version(&major, &minor, &patch);
+	if (c->json) {
+		json j;
+
+		json_begin(&j, stdout);
+		json_string(&j, "version", tdx_version_string());
+		json_int(&j, "major", major);
+		json_int(&j, "minor", minor);
+		json_int(&j, "patch", patch);
+		json_string(&j, "headers", TDX_VERSION_STRING);
+		json_end(&j);
+	} else {
+		printf("libtdx %s (tdx tool built with headers %s)\n", tdx_version_string(),
+		       TDX_VERSION_STRING);
+	}
+	return 0;
+}
+
+static int cmd_info(const cli *c)
+{
+	TDX_OPTS(tdx_machine_info, m);
+
+	if (tdx_machine_probe(&m))
+		return fail("probing this machine");
+	if (c->json) {
+		json j;
+
+		json_begin(&j, stdout);
+		json_string(&j, "libtdx", tdx_version_string());
+		json_string(&j, "backend", c->backend);
+		json_object_open(&j, "guest");
+		json_object_open(&j, "tdx_guest_device");
+		json_string(&j, "path", "/dev/tdx_guest");
+		json_bool(&j, "available", m.guest_device);
+		json_string(&j, "detail", m.guest_device_detail);
+		json_object_close(&j);
+		json_object_open(&j, "configfs_tsm");
+		json_string(&j, "path", "/sys/kernel/config/tsm/report");
+		json_bool(&j, "available", m.configfs_tsm);
+		json_string(&j, "detail", m.configfs_tsm_detail);
+		json_object_close(&j);
+		json_object_close(&j);
+		json_object_open(&j, "host");
+		json_object_open(&j, "kvm");
+		json_string(&j, "path", "/dev/kvm");
+		json_bool(&j, "available", m.kvm);
+		json_int(&j, "api_version", m.kvm_api_version);
+		json_uint(&j, "vm_types", m.kvm_vm_types);
+		json_bool(&j, "tdx", m.kvm_tdx);
+		json_string(&j, "detail", m.kvm_detail);
+		json_object_close(&j);
+		json_object_close(&j);
+		json_end(&j);
+	} else {
+		printf("libtdx %s\n", tdx_version_string());
+		printf("backend: %s\n", c->backend ? c->backend : "(none chosen: real hardware only)");
+		printf("guest:\n  %s\n  %s\n", m.guest_device_detail, m.configfs_tsm_detail);
+		printf("host:\n  %s\n", m.kvm_detail);
+	}
+	return 0;
+}
+
+static const command commands[] = {
+	{ "version", cmd_version, "print the library version",
+	  "usage: tdx [--json] version\n\nPrint the version of the loaded libtdx.\n", 0 },
+	{ "info", cmd_info, "show what this machine offers for TDX",
+	  "usage: tdx [--json] info\n\n"
+	  "Probe /dev/tdx_guest, configfs-tsm and /dev/kvm (with its VM types) and say\n"
+	  "for each what is there and, if not, why and what to do.\n", 0 },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: tdx [--json] [--backend SPEC] COMMAND [ARGS]\n\n"
+		     "Global options:\n"
+		     "  --json          machine-readable output\n"
+		     "  --backend SPEC  backend to use, e.g. emu, linux, kvm (default:\n"
+		     "                  $LIBTDX_BACKEND, else real hardware; never the emulator)\n"
+		     "  -h, --help      this help; `tdx COMMAND --help` for a command\n\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	cli c = { .backend = getenv("LIBTDX_BACKEND") };
+	const command *cmd = NULL;
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+	int help = 0, rc;
+
+	if (!rest) {
+		fprintf(stderr, "tdx: out of memory\n");
+		return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--json")) {
+			c.json = 1;
+		} else if (!strcmp(a, "--backend")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "tdx: --backend needs a SPEC (e.g. --backend emu)\n");
+				free(rest);
+				return 2;
+			}
+			c.backend = argv[++i];
+		} else if (!strncmp(a, "--backend=", 10)) {
+			c.backend = a + 10;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			help = 1;
+		} else if (!cmd && a[0] != '-') {
+			for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+				if (!strcmp(a, commands[k].name))
+					cmd = &commands[k];
+			if (!cmd) {
+				fprintf(stderr, "tdx: unknown command '%s'\n\n", a);
+				usage(stderr);
+				free(rest);
+				return 2;
+			}
+		} else if (cmd) {
+			rest[c.argc++] = argv[i];
+		} else {
+			fprintf(stderr, "tdx: unknown option '%s'\n\n", a);
+			usage(stderr);
+			free(rest);
+			return 2;
+		}
+	}
+	c.argv = rest;
+	if (!cmd) {
+		usage(help ? stdout : stderr);
+		free(rest);
+		return help ? 0 : 2;
+	}
+	if (help) {
+		fputs(cmd->usage, stdout);
+		free(rest);
+		return 0;
+	}
+	if (cmd->max_args >= 0 && c.argc > cmd->max_args) {
+		fprintf(stderr, "tdx %s: unexpected argument '%s'\n\n%s", cmd->name, c.argv[0],
+			cmd->usage);
+		free(rest);
+		return 2;
+	}
+	rc = cmd->run(&c);
+	free(rest);
+	return rc;
+}
