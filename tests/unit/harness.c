@@ -3,6 +3,67 @@
 
 #include <CUnit/Basic.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *vectors_dir(void)
+{
+	const char *d = getenv("TDX_VECTORS_DIR");
+
+	return d && *d ? d : "../shared/vectors";
+}
+
+void tdx_test_vectors_required(void)
+{
+	struct stat st;
+
+	if (stat(vectors_dir(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "SKIP: test vectors not found at %s (set TDX_VECTORS_DIR)\n",
+			vectors_dir());
+		exit(TDX_TEST_SKIP);
+	}
+}
+
+unsigned char *tdx_test_read_vector(const char *name, size_t *len)
+{
+	char path[4096];
+	unsigned char *buf = NULL;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", vectors_dir(), name);
+	f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "cannot open vector %s\n", path);
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)n + 1);
+		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		if (buf)
+			*len = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+int tdx_test_unhex(const char *hex, unsigned char *out, size_t n)
+{
+	if (strlen(hex) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
 
 int tdx_test_run(const char *suite_name, const tdx_test *tests)
 {

@@ -27,4 +27,16 @@ int tdx_test_run(const char *suite, const tdx_test *tests);
 		CU_ASSERT_PTR_NOT_NULL(strstr(tdx_error_last()->message, (word))); \
 	} while (0)
 
+/*
+ * Read a file from the vectors directory ($TDX_VECTORS_DIR) into a malloc'd
+ * buffer; NULL (with a message on stderr) when absent.  Tests that need a
+ * vector call tdx_test_vectors_required() first, which exits 77 if the
+ * directory is missing.
+ */
+void tdx_test_vectors_required(void);
+unsigned char *tdx_test_read_vector(const char *name, size_t *len);
+
+/* Parse a lowercase/uppercase hex string into out[n]; 0 on success. */
+int tdx_test_unhex(const char *hex, unsigned char *out, size_t n);
+
 #endif
