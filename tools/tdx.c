@@ -4,20 +4,17 @@
  * over public library calls; on failure it prints the library's message
  * and exits non-zero.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <tdx/tdx.h>
 
+#include "cli.h"
 #include "json.h"
-
-typedef struct cli {
-	int json;
-	const char *backend; /* --backend SPEC, else LIBTDX_BACKEND, else NULL */
-	int argc;            /* the subcommand's own arguments */
-	char **argv;
-} cli;
 
 typedef struct command {
 	const char *name;
@@ -27,12 +24,79 @@ typedef struct command {
 	int max_args; /* positional arguments accepted; -1: any */
 } command;
 
-static int fail(const char *what)
+int cli_fail(const char *what)
 {
 	const tdx_error *e = tdx_error_last();
 
 	fprintf(stderr, "tdx: %s: %s (%s)\n", what, e->message, tdx_strerror(e->code));
 	return 1;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tdx %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see tdx %s --help)\n", cmd);
+	return 2;
+}
+
+int cli_unhex(const char *hex, uint8_t *out, size_t n)
+{
+	if (strlen(hex) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
+		    sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+void cli_print_hex(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("%02x", p[i]);
+}
+
+uint8_t *cli_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f) {
+		fprintf(stderr, "tdx: cannot open %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		*len = (size_t)n;
+	} else {
+		fprintf(stderr, "tdx: cannot read %s\n", path);
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+int cli_write_file(const char *path, const uint8_t *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	int ok = f && fwrite(p, 1, n, f) == n;
+
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (!ok)
+		fprintf(stderr, "tdx: cannot write %s: %s\n", path, strerror(errno));
+	return ok ? 0 : 1;
 }
 
 static int cmd_version(const cli *c)
@@ -62,7 +126,7 @@ static int cmd_info(const cli *c)
 	TDX_OPTS(tdx_machine_info, m);
 
 	if (tdx_machine_probe(&m))
-		return fail("probing this machine");
+		return cli_fail("probing this machine");
 	if (c->json) {
 		json j;
 
@@ -108,6 +172,22 @@ static const command commands[] = {
 	  "usage: tdx [--json] info\n\n"
 	  "Probe /dev/tdx_guest, configfs-tsm and /dev/kvm (with its VM types) and say\n"
 	  "for each what is there and, if not, why and what to do.\n", 0 },
+	{ "report", cmd_report, "get, or parse, a TDREPORT",
+	  "usage: tdx [--backend SPEC] report [--data HEX64] [--json | --out FILE]\n"
+	  "       tdx report --parse FILE [--json]\n\n"
+	  "Get a TDREPORT for 64 bytes of report data (128 hex digits; default zeros)\n"
+	  "and print it as hex, as JSON, or write it to FILE; or parse a saved one.\n", -1 },
+	{ "quote", cmd_quote, "get, or parse, a TD quote",
+	  "usage: tdx [--backend SPEC] quote [--data HEX64] --out FILE\n"
+	  "       tdx quote --parse FILE [--json]\n\n"
+	  "Get a quote for 64 bytes of report data (128 hex digits; default zeros) and\n"
+	  "write it to FILE; or parse a saved quote (v4 or v5).\n", -1 },
+	{ "rtmr", cmd_rtmr, "extend an RTMR",
+	  "usage: tdx [--backend SPEC] rtmr extend INDEX HEX48\n\n"
+	  "Extend RTMR INDEX (0..3) with a SHA-384 digest (96 hex digits).\n", -1 },
+	{ "vp-info", cmd_vp_info, "show TDG.VP.INFO",
+	  "usage: tdx [--backend SPEC] [--json] vp-info\n\n"
+	  "Show the TD's GPAW, attributes, vCPU count and this vCPU's index.\n", 0 },
 };
 
 static void usage(FILE *out)

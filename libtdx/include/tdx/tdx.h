@@ -27,5 +27,9 @@
 #include <tdx/version.h>
 #include <tdx/errors.h>
 #include <tdx/machine.h>
+#include <tdx/guest.h>
+#include <tdx/emu.h>
+#include <tdx/report.h>
+#include <tdx/quote.h>
 
 #endif /* TDX_TDX_H */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* The guest handle and the backend vtable behind it (library-private). */
+#ifndef TDX_GUEST_BACKEND_H
+#define TDX_GUEST_BACKEND_H
+
+#include "internal.h"
+
+/*
+ * A guest backend.  tdcall is the transport; the memory operations (NULL
+ * where a backend has none) let the high-level calls place their buffers
+ * in guest memory.
+ */
+typedef struct tdx__guest_ops {
+	const char *name;
+	int (*tdcall)(void *ctx, tdx_regs *regs);
+	/* A private, accepted, page-aligned area of TDX_SCRATCH_SIZE bytes
+	 * for the high-level calls' buffers: its GPA, the same every call. */
+	int (*scratch)(void *ctx, uint64_t *gpa);
+	int (*mem_read)(void *ctx, uint64_t gpa, void *buf, size_t len);
+	int (*mem_write)(void *ctx, uint64_t gpa, const void *buf, size_t len);
+	void (*close)(void *ctx);
+} tdx__guest_ops;
+
+#define TDX_SCRATCH_SIZE (64 * 1024)
+
+struct tdx_guest {
+	const tdx__guest_ops *ops;
+	void *ctx;
+	tdx_transport_fn custom_fn; /* the custom backend's transport ... */
+	void *custom_ctx;           /* ... and its context */
+	uint64_t last_status;
+};
+
+int tdx__guest_new(tdx_guest **out, const tdx__guest_ops *ops, void *ctx);
+
+/* Backends. */
+int tdx__tdcall_open(tdx_guest **out, const char *conf);
+
+#endif

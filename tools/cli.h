@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the tdx tool's subcommands. */
+#ifndef TDX_TOOLS_CLI_H
+#define TDX_TOOLS_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cli {
+	int json;
+	const char *backend; /* --backend SPEC, else LIBTDX_BACKEND, else NULL */
+	int argc;            /* the subcommand's own arguments */
+	char **argv;
+} cli;
+
+/* Print the library's last error for `what`; returns the exit status 1. */
+int cli_fail(const char *what);
+/* Print a usage error for `cmd`; returns the exit status 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parse exactly n bytes of hex; 0 on success. */
+int cli_unhex(const char *hex, uint8_t *out, size_t n);
+void cli_print_hex(const uint8_t *p, size_t n);
+/* Read a whole file (malloc'd; NULL with a message on failure). */
+uint8_t *cli_read_file(const char *path, size_t *len);
+int cli_write_file(const char *path, const uint8_t *p, size_t n);
+
+/* Guest commands (cmd_guest.c). */
+int cmd_report(const cli *c);
+int cmd_quote(const cli *c);
+int cmd_rtmr(const cli *c);
+int cmd_vp_info(const cli *c);
+
+#endif
