@@ -167,6 +167,9 @@ static void check_machine_probe(const manifest_entry *e, void *fn)
 	CU_ASSERT_EQUAL(last_error()->code, TDX_E_INVALID);
 }
 
+/* Per-area manifests: check functions and their entries. */
+#include "manifest_parse.inc"
+
 /* int returns are widened to ffi_sarg by libffi: read them as ffi_sarg. */
 static const manifest_entry manifest[] = {
 	{ "tdx_version", &ffi_type_void, 3,
@@ -185,6 +188,7 @@ static const manifest_entry manifest[] = {
 	{ "tdx_machine_info_init", &ffi_type_sint, 2, { &ffi_type_pointer, &ffi_type_uint64 },
 	  check_machine_info_init },
 	{ "tdx_machine_probe", &ffi_type_sint, 1, { &ffi_type_pointer }, check_machine_probe },
+	TDX_PARSE_MANIFEST_ENTRIES,
 };
 
 static const manifest_entry *find_entry(const char *name)

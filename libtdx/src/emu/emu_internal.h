@@ -144,6 +144,9 @@ uint8_t *tdx__emu_mem(struct tdx_emu *e, uint64_t gpa, uint64_t len);
 uint8_t *tdx__emu_page_state(struct tdx_emu *e, uint64_t gpa);
 /* Build the TDREPORT for report_data into out (module.c). */
 void tdx__emu_make_report(struct tdx_emu *e, const uint8_t *report_data, uint8_t *out);
+/* Was this TDREPORT made by this platform's module, unaltered (MAC and
+ * both hashes)?  What a quoting enclave checks before signing (module.c). */
+int tdx__emu_report_genuine(const struct tdx_emu *e, const uint8_t *report);
 /* HMAC over a REPORTMACSTRUCT's MAC'd bytes (module.c). */
 int tdx__emu_report_mac(const struct tdx_emu *e, const uint8_t *mac_struct, uint8_t out[32]);
 

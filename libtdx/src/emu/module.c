@@ -53,6 +53,18 @@ static void put_u64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+int tdx__emu_report_genuine(const struct tdx_emu *e, const uint8_t *report)
+{
+	uint8_t mac[32], hash[SHA384_SIZE];
+
+	return report[RM_REPORT_TYPE] == REPORT_TYPE_TDX && tdx__emu_report_mac(e, report, mac) &&
+	       !CRYPTO_memcmp(mac, report + RM_MAC, sizeof(mac)) &&
+	       sha384(report + TEE_TCB_INFO_OFF, TEE_TCB_INFO_SIZE, hash) &&
+	       !memcmp(hash, report + RM_TEE_TCB_INFO_HASH, SHA384_SIZE) &&
+	       sha384(report + TDINFO_OFF, TDINFO_SIZE, hash) &&
+	       !memcmp(hash, report + RM_TEE_INFO_HASH, SHA384_SIZE);
+}
+
 void tdx__emu_make_report(struct tdx_emu *e, const uint8_t *report_data, uint8_t *out)
 {
 	uint8_t *mac = out + REPORTMAC_OFF, *tcb = out + TEE_TCB_INFO_OFF, *ti = out + TDINFO_OFF;

@@ -195,7 +195,7 @@ static void put_u64(uint8_t *p, uint64_t v)
 static uint64_t get_quote(struct tdx_emu *e, tdx_regs *r)
 {
 	uint64_t gpa = r->r12, size = r->r13;
-	uint8_t *buf, report[TDREPORT_SIZE], mac[32];
+	uint8_t *buf, report[TDREPORT_SIZE];
 	uint32_t in_len;
 	size_t len = 0;
 
@@ -211,8 +211,7 @@ static uint64_t get_quote(struct tdx_emu *e, tdx_regs *r)
 		return TDVMCALL_INVALID_OPERAND;
 	memcpy(report, buf + GQ_DATA, sizeof(report));
 	/* The quoting enclave only signs reports made on this platform. */
-	if (in_len != TDREPORT_SIZE || report[RM_REPORT_TYPE] != REPORT_TYPE_TDX ||
-	    !tdx__emu_report_mac(e, report, mac) || memcmp(mac, report + RM_MAC, sizeof(mac))) {
+	if (in_len != TDREPORT_SIZE || !tdx__emu_report_genuine(e, report)) {
 		put_u64(buf + GQ_STATUS, GQ_STATUS_ERROR);
 		memset(buf + GQ_OUT_LEN, 0, 4);
 	} else if (tdx__qe_quote(e->qe, report, sizeof(report), e->cfg.module_version >= 15 ? 5 : 4,
