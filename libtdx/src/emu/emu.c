@@ -397,8 +397,9 @@ static int load_state(struct tdx_emu *e, const tdx_emu_config *want, int *loaded
 	}
 	if (fstat(fileno(f), &st) != 0 || st.st_size < (off_t)(16 + 4 + sizeof(sc))) {
 		fclose(f);
-		return tdx__fail(TDX_E_INVALID, "%s is not a libtdx emulator state file (too short); "
-				 "it was left untouched: remove it or choose another state=FILE", path);
+		return tdx__fail(TDX_E_INVALID, "%s is too short to be a libtdx emulator state file "
+				 "(corrupt or foreign); it was left untouched: remove it or choose "
+				 "another state=FILE", path);
 	}
 	buf = malloc((size_t)st.st_size);
 	if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
