@@ -32,10 +32,14 @@ int tdx__error_set(int code, int layer, uint64_t hw_status, int os_errno,
 	va_list ap;
 	int n;
 
-	/* Prefix the public function's name so a log line says where. */
-	n = snprintf(tls_message, sizeof(tls_message), "%s: ", where);
-	if (n < 0 || (size_t)n >= sizeof(tls_message))
-		n = 0;
+	/* Prefix a public function's name so a log line says where; internal
+	 * helpers' names mean nothing to the caller. */
+	n = 0;
+	if (where && !strncmp(where, "tdx_", 4)) {
+		n = snprintf(tls_message, sizeof(tls_message), "%s: ", where);
+		if (n < 0 || (size_t)n >= sizeof(tls_message))
+			n = 0;
+	}
 	va_start(ap, fmt);
 	vsnprintf(tls_message + n, sizeof(tls_message) - (size_t)n, fmt, ap);
 	va_end(ap);

@@ -160,7 +160,7 @@ static void test_corrupt_file_refused(void)
 	}
 	fclose(f);
 	/* Truncated: refused the same way. */
-	expect_refused("truncated", buf, 100, "too short");
+	expect_refused("truncated", buf, 100, "truncated");
 	free(buf);
 }
 

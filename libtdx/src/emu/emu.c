@@ -379,7 +379,7 @@ static int save_state(struct tdx_emu *e)
 static int load_state(struct tdx_emu *e, const tdx_emu_config *want, int *loaded)
 {
 	const char *path = want->state_file;
-	uint8_t *buf = NULL, digest[32];
+	uint8_t *buf = NULL, digest[32], magic[16];
 	saved_config sc, mine;
 	uint32_t format;
 	struct stat st;
@@ -395,12 +395,19 @@ static int load_state(struct tdx_emu *e, const tdx_emu_config *want, int *loaded
 		return tdx__fail_os(errno, "cannot open the emulator state %s: %s", path,
 				    strerror(errno));
 	}
-	if (fstat(fileno(f), &st) != 0 || st.st_size < (off_t)(16 + 4 + sizeof(sc))) {
+	/* Not ours (magic), then damaged (size, checksum): either way untouched. */
+	if (fstat(fileno(f), &st) != 0 || fread(magic, 1, sizeof(magic), f) != sizeof(magic) ||
+	    memcmp(magic, STATE_MAGIC, sizeof(magic))) {
 		fclose(f);
-		return tdx__fail(TDX_E_INVALID, "%s is too short to be a libtdx emulator state file "
-				 "(corrupt or foreign); it was left untouched: remove it or choose "
-				 "another state=FILE", path);
+		return tdx__fail(TDX_E_INVALID, "%s is not a libtdx emulator state file; it was left "
+				 "untouched: remove it or choose another state=FILE", path);
 	}
+	if (st.st_size < (off_t)(16 + 4 + sizeof(sc))) {
+		fclose(f);
+		return tdx__fail(TDX_E_INVALID, "%s is corrupt (truncated); it was left untouched: "
+				 "remove it to start a new TD", path);
+	}
+	rewind(f);
 	buf = malloc((size_t)st.st_size);
 	if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
 		fclose(f);
@@ -410,10 +417,10 @@ static int load_state(struct tdx_emu *e, const tdx_emu_config *want, int *loaded
 	fclose(f);
 	memcpy(&format, buf + 16, 4);
 	memcpy(&sc, buf + 20, sizeof(sc));
-	if (memcmp(buf, STATE_MAGIC, 16) || format != STATE_FORMAT) {
-		rc = tdx__fail(TDX_E_INVALID, "%s is not a libtdx emulator state file (format %u) "
-			       "(magic or format differ); it was left untouched: remove it or "
-			       "choose another state=FILE", path, STATE_FORMAT);
+	if (format != STATE_FORMAT) {
+		rc = tdx__fail(TDX_E_INVALID, "%s is a libtdx emulator state file of format %u, "
+			       "not %u; it was left untouched: remove it or choose another "
+			       "state=FILE", path, format, STATE_FORMAT);
 		goto out;
 	}
 	if (sc.mem_size % EMU_PAGE || sc.mem_size > MAX_MEM ||
