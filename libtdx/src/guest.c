@@ -71,6 +71,18 @@ enum { GPR_RDX = 2, GPR_RBX = 3, GPR_RSI = 6, GPR_RDI = 7, GPR_R8 = 8, GPR_R9 = 
 	(EXPOSE_STANDARD | EXPOSE(GPR_RDX) | EXPOSE(GPR_RBX) | EXPOSE(GPR_RSI) |        \
 	 EXPOSE(GPR_RDI) | EXPOSE(GPR_R8) | EXPOSE(GPR_R9))
 
+/*
+ * A register block with the given inputs, every other register zero.  Built
+ * through a const temporary: GCC then zeroes it with vector stores instead
+ * of "rep stos", whose start-up cost was a third of a TDCALL on the
+ * emulator (bench/bench_vp_info).
+ */
+#define REGS(...)                                       \
+	({                                              \
+		const tdx_regs in_ = { __VA_ARGS__ };   \
+		in_;                                    \
+	})
+
 #define TDX_STATUS_CLASS(s) ((unsigned)(((s) >> 40) & 0xFF))
 #define MODULE_CLASS_BUSY 0x02
 
@@ -104,7 +116,7 @@ static int custom_tdcall(void *ctx, tdx_regs *regs)
 
 tdx_status tdx_guest_open_custom(tdx_guest **out, tdx_transport_fn fn, void *ctx)
 {
-	tdx_guest *g;
+	tdx_guest *g = NULL;
 	int rc;
 
 	if (!out)
@@ -319,17 +331,21 @@ tdx_status tdx_vp_info_init(tdx_vp_info *info, size_t sz)
 }
 
 /* Copy a fully-built output struct into the caller's, up to its sz. */
-static void put_struct(void *dst, const void *src, size_t known)
+static inline void put_struct(void *dst, const void *src, size_t known)
 {
 	size_t sz = *(const size_t *)dst;
 
-	memcpy((char *)dst + sizeof(size_t), (const char *)src + sizeof(size_t),
-	       (sz < known ? sz : known) - sizeof(size_t));
+	if (sz >= known) /* inlined as a fixed-size copy: the common case */
+		memcpy((char *)dst + sizeof(size_t), (const char *)src + sizeof(size_t),
+		       known - sizeof(size_t));
+	else
+		memcpy((char *)dst + sizeof(size_t), (const char *)src + sizeof(size_t),
+		       sz - sizeof(size_t));
 }
 
 tdx_status tdx_tdg_vp_info(tdx_guest *g, tdx_vp_info *info)
 {
-	tdx_regs r = { .rax = TDG_VP_INFO };
+	tdx_regs r = REGS(.rax = TDG_VP_INFO);
 	tdx_vp_info v = { .sz = sizeof(v) };
 	int rc;
 
@@ -354,7 +370,7 @@ tdx_status tdx_tdg_vp_info(tdx_guest *g, tdx_vp_info *info)
 
 tdx_status tdx_tdg_mr_rtmr_extend(tdx_guest *g, uint64_t data_gpa, unsigned index)
 {
-	tdx_regs r = { .rax = TDG_MR_RTMR_EXTEND, .rcx = data_gpa, .rdx = index };
+	tdx_regs r = REGS(.rax = TDG_MR_RTMR_EXTEND, .rcx = data_gpa, .rdx = index);
 
 	CHECK_GUEST(g);
 	CHECK_ALIGNED(data_gpa, 64, "data_gpa", "TDG.MR.RTMR.EXTEND");
@@ -375,7 +391,7 @@ tdx_status tdx_ve_info_init(tdx_ve_info *info, size_t sz)
 
 tdx_status tdx_tdg_vp_veinfo_get(tdx_guest *g, tdx_ve_info *info)
 {
-	tdx_regs r = { .rax = TDG_VP_VEINFO_GET };
+	tdx_regs r = REGS(.rax = TDG_VP_VEINFO_GET);
 	tdx_ve_info v = { .sz = sizeof(v) };
 	int rc;
 
@@ -401,8 +417,8 @@ tdx_status tdx_tdg_vp_veinfo_get(tdx_guest *g, tdx_ve_info *info)
 tdx_status tdx_tdg_mr_report(tdx_guest *g, uint64_t report_gpa, uint64_t report_data_gpa,
 			     unsigned subtype)
 {
-	tdx_regs r = { .rax = TDG_MR_REPORT, .rcx = report_gpa, .rdx = report_data_gpa,
-		       .r8 = subtype };
+	tdx_regs r = REGS(.rax = TDG_MR_REPORT, .rcx = report_gpa, .rdx = report_data_gpa,
+		       .r8 = subtype);
 
 	CHECK_GUEST(g);
 	CHECK_ALIGNED(report_gpa, TDREPORT_ALIGN, "report_gpa", "TDG.MR.REPORT");
@@ -415,7 +431,7 @@ tdx_status tdx_tdg_mr_report(tdx_guest *g, uint64_t report_gpa, uint64_t report_
 
 tdx_status tdx_tdg_vp_cpuidve_set(tdx_guest *g, uint64_t flags)
 {
-	tdx_regs r = { .rax = TDG_VP_CPUIDVE_SET, .rcx = flags };
+	tdx_regs r = REGS(.rax = TDG_VP_CPUIDVE_SET, .rcx = flags);
 
 	CHECK_GUEST(g);
 	if (flags & ~3ULL)
@@ -426,7 +442,7 @@ tdx_status tdx_tdg_vp_cpuidve_set(tdx_guest *g, uint64_t flags)
 
 tdx_status tdx_tdg_mem_page_accept(tdx_guest *g, uint64_t gpa, unsigned level)
 {
-	tdx_regs r = { .rax = TDG_MEM_PAGE_ACCEPT, .rcx = gpa | level };
+	tdx_regs r = REGS(.rax = TDG_MEM_PAGE_ACCEPT, .rcx = gpa | level);
 
 	CHECK_GUEST(g);
 	if (level > TDX_PAGE_LEVEL_1G)
@@ -438,7 +454,7 @@ tdx_status tdx_tdg_mem_page_accept(tdx_guest *g, uint64_t gpa, unsigned level)
 tdx_status tdx_tdg_vm_rd(tdx_guest *g, uint64_t field_id, unsigned version, uint64_t *value,
 			 uint64_t *next_field_id)
 {
-	tdx_regs r = { .rax = TDG_VM_RD | ((uint64_t)version << 16), .rdx = field_id };
+	tdx_regs r = REGS(.rax = TDG_VM_RD | ((uint64_t)version << 16), .rdx = field_id);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -456,7 +472,7 @@ tdx_status tdx_tdg_vm_rd(tdx_guest *g, uint64_t field_id, unsigned version, uint
 tdx_status tdx_tdg_vm_wr(tdx_guest *g, uint64_t field_id, uint64_t value, uint64_t mask,
 			 uint64_t *old_value)
 {
-	tdx_regs r = { .rax = TDG_VM_WR, .rdx = field_id, .r8 = value, .r9 = mask };
+	tdx_regs r = REGS(.rax = TDG_VM_WR, .rdx = field_id, .r8 = value, .r9 = mask);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -468,7 +484,7 @@ tdx_status tdx_tdg_vm_wr(tdx_guest *g, uint64_t field_id, uint64_t value, uint64
 
 tdx_status tdx_tdg_vp_rd(tdx_guest *g, uint64_t field_id, uint64_t *value, uint64_t *next_field_id)
 {
-	tdx_regs r = { .rax = TDG_VP_RD, .rdx = field_id };
+	tdx_regs r = REGS(.rax = TDG_VP_RD, .rdx = field_id);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -484,7 +500,7 @@ tdx_status tdx_tdg_vp_rd(tdx_guest *g, uint64_t field_id, uint64_t *value, uint6
 tdx_status tdx_tdg_vp_wr(tdx_guest *g, uint64_t field_id, uint64_t value, uint64_t mask,
 			 uint64_t *old_value)
 {
-	tdx_regs r = { .rax = TDG_VP_WR, .rdx = field_id, .r8 = value, .r9 = mask };
+	tdx_regs r = REGS(.rax = TDG_VP_WR, .rdx = field_id, .r8 = value, .r9 = mask);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -497,7 +513,7 @@ tdx_status tdx_tdg_vp_wr(tdx_guest *g, uint64_t field_id, uint64_t value, uint64
 tdx_status tdx_tdg_sys_rd(tdx_guest *g, uint64_t field_id, uint64_t *value,
 			  uint64_t *next_field_id)
 {
-	tdx_regs r = { .rax = TDG_SYS_RD, .rdx = field_id };
+	tdx_regs r = REGS(.rax = TDG_SYS_RD, .rdx = field_id);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -513,7 +529,7 @@ tdx_status tdx_tdg_sys_rd(tdx_guest *g, uint64_t field_id, uint64_t *value,
 tdx_status tdx_tdg_sys_rdall(tdx_guest *g, uint64_t list_gpa, uint64_t first_field_id,
 			     uint64_t *next_field_id)
 {
-	tdx_regs r = { .rax = TDG_SYS_RDALL, .rdx = list_gpa, .r8 = first_field_id };
+	tdx_regs r = REGS(.rax = TDG_SYS_RDALL, .rdx = list_gpa, .r8 = first_field_id);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -527,8 +543,8 @@ tdx_status tdx_tdg_sys_rdall(tdx_guest *g, uint64_t list_gpa, uint64_t first_fie
 static int servtd(tdx_guest *g, const char *fn, int write, uint64_t handle, uint64_t field_id,
 		  uint64_t uuid[4], uint64_t value, uint64_t mask, uint64_t *out, uint64_t *next)
 {
-	tdx_regs r = { .rax = write ? TDG_SERVTD_WR : TDG_SERVTD_RD, .rcx = handle,
-		       .rdx = field_id, .r8 = value, .r9 = mask };
+	tdx_regs r = REGS(.rax = write ? TDG_SERVTD_WR : TDG_SERVTD_RD, .rcx = handle,
+		       .rdx = field_id, .r8 = value, .r9 = mask);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -572,7 +588,7 @@ tdx_status tdx_tdg_servtd_wr(tdx_guest *g, uint64_t binding_handle, uint64_t fie
 
 tdx_status tdx_tdg_mr_verifyreport(tdx_guest *g, uint64_t report_mac_gpa)
 {
-	tdx_regs r = { .rax = TDG_MR_VERIFYREPORT, .rcx = report_mac_gpa };
+	tdx_regs r = REGS(.rax = TDG_MR_VERIFYREPORT, .rcx = report_mac_gpa);
 
 	CHECK_GUEST(g);
 	CHECK_ALIGNED(report_mac_gpa, REPORTMAC_ALIGN, "report_mac_gpa", "TDG.MR.VERIFYREPORT");
@@ -603,7 +619,7 @@ static void decode_page_attr(const tdx_regs *r, tdx_page_attr *attr)
 
 tdx_status tdx_tdg_mem_page_attr_rd(tdx_guest *g, uint64_t gpa, tdx_page_attr *attr)
 {
-	tdx_regs r = { .rax = TDG_MEM_PAGE_ATTR_RD, .rcx = gpa };
+	tdx_regs r = REGS(.rax = TDG_MEM_PAGE_ATTR_RD, .rcx = gpa);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -622,7 +638,7 @@ tdx_status tdx_tdg_mem_page_attr_rd(tdx_guest *g, uint64_t gpa, tdx_page_attr *a
 tdx_status tdx_tdg_mem_page_attr_wr(tdx_guest *g, uint64_t gpa, unsigned level, uint64_t attrs,
 				    uint64_t flags, tdx_page_attr *attr)
 {
-	tdx_regs r = { .rax = TDG_MEM_PAGE_ATTR_WR, .rcx = gpa | level, .rdx = attrs, .r8 = flags };
+	tdx_regs r = REGS(.rax = TDG_MEM_PAGE_ATTR_WR, .rcx = gpa | level, .rdx = attrs, .r8 = flags);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -654,8 +670,8 @@ tdx_status tdx_l2_exit_init(tdx_l2_exit *e, size_t sz)
 tdx_status tdx_tdg_vp_enter(tdx_guest *g, unsigned vm, unsigned invalidate, uint64_t state_gpa,
 			    tdx_l2_exit *exit_info)
 {
-	tdx_regs r = { .rax = TDG_VP_ENTER, .rcx = ((uint64_t)vm << 52) | invalidate,
-		       .rdx = state_gpa };
+	tdx_regs r = REGS(.rax = TDG_VP_ENTER, .rcx = ((uint64_t)vm << 52) | invalidate,
+		       .rdx = state_gpa);
 	tdx_l2_exit v = { .sz = sizeof(v) };
 	int rc;
 
@@ -694,7 +710,7 @@ tdx_status tdx_tdg_vp_enter(tdx_guest *g, unsigned vm, unsigned invalidate, uint
 
 tdx_status tdx_tdg_vp_invept(tdx_guest *g, uint64_t vm_bitmap)
 {
-	tdx_regs r = { .rax = TDG_VP_INVEPT, .rcx = vm_bitmap };
+	tdx_regs r = REGS(.rax = TDG_VP_INVEPT, .rcx = vm_bitmap);
 
 	CHECK_GUEST(g);
 	return tdcall(g, __func__, "TDG.VP.INVEPT", &r);
@@ -702,7 +718,7 @@ tdx_status tdx_tdg_vp_invept(tdx_guest *g, uint64_t vm_bitmap)
 
 tdx_status tdx_tdg_vp_invgla(tdx_guest *g, uint64_t control, uint64_t *gla_info)
 {
-	tdx_regs r = { .rax = TDG_VP_INVGLA, .rcx = control };
+	tdx_regs r = REGS(.rax = TDG_VP_INVGLA, .rcx = control);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -718,7 +734,7 @@ tdx_status tdx_tdg_vp_invgla(tdx_guest *g, uint64_t control, uint64_t *gla_info)
 
 tdx_status tdx_tdvmcall_get_tdvmcall_info(tdx_guest *g, uint64_t leaf, uint64_t out[4])
 {
-	tdx_regs r = { .r11 = VMCALL_GET_TDVMCALL_INFO, .r12 = leaf };
+	tdx_regs r = REGS(.r11 = VMCALL_GET_TDVMCALL_INFO, .r12 = leaf);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -753,7 +769,7 @@ tdx_status tdx_tdvmcall_map_gpa(tdx_guest *g, uint64_t gpa, uint64_t size, uint6
 	if (end < gpa)
 		return tdx__fail(TDX_E_INVALID, "gpa + size overflows");
 	while (start < end) {
-		tdx_regs r = { .r11 = VMCALL_MAP_GPA, .r12 = start, .r13 = end - start };
+		tdx_regs r = REGS(.r11 = VMCALL_MAP_GPA, .r12 = start, .r13 = end - start);
 
 		rc = vmcall(g, __func__, "MapGPA", EXPOSE_STANDARD, &r);
 		if (rc == TDX_OK) {
@@ -790,7 +806,7 @@ tdx_status tdx_tdvmcall_map_gpa(tdx_guest *g, uint64_t gpa, uint64_t size, uint6
 
 tdx_status tdx_tdvmcall_get_quote(tdx_guest *g, uint64_t shared_gpa, uint64_t size)
 {
-	tdx_regs r = { .r11 = VMCALL_GET_QUOTE, .r12 = shared_gpa, .r13 = size };
+	tdx_regs r = REGS(.r11 = VMCALL_GET_QUOTE, .r12 = shared_gpa, .r13 = size);
 
 	CHECK_GUEST(g);
 	if ((shared_gpa | size) & 4095 || !size)
@@ -803,7 +819,7 @@ tdx_status tdx_tdvmcall_get_quote(tdx_guest *g, uint64_t shared_gpa, uint64_t si
 tdx_status tdx_tdvmcall_report_fatal_error(tdx_guest *g, uint32_t error_code, const char *message,
 					   uint64_t message_gpa)
 {
-	tdx_regs r = { .r11 = VMCALL_REPORT_FATAL_ERROR, .r12 = error_code, .r13 = message_gpa };
+	tdx_regs r = REGS(.r11 = VMCALL_REPORT_FATAL_ERROR, .r12 = error_code, .r13 = message_gpa);
 	uint64_t *slots[] = { &r.r14, &r.r15, &r.rbx, &r.rdi, &r.rsi, &r.r8, &r.r9, &r.rdx };
 	uint64_t expose = EXPOSE_STANDARD;
 	char msg[64] = { 0 };
@@ -830,7 +846,7 @@ tdx_status tdx_tdvmcall_report_fatal_error(tdx_guest *g, uint32_t error_code, co
 
 tdx_status tdx_tdvmcall_setup_event_notify_interrupt(tdx_guest *g, unsigned vector)
 {
-	tdx_regs r = { .r11 = VMCALL_SETUP_EVENT_NOTIFY, .r12 = vector };
+	tdx_regs r = REGS(.r11 = VMCALL_SETUP_EVENT_NOTIFY, .r12 = vector);
 
 	CHECK_GUEST(g);
 	if (vector < 32 || vector > 255)
@@ -841,8 +857,8 @@ tdx_status tdx_tdvmcall_setup_event_notify_interrupt(tdx_guest *g, unsigned vect
 tdx_status tdx_tdvmcall_service(tdx_guest *g, uint64_t command_gpa, uint64_t response_gpa,
 				unsigned vector, uint64_t timeout)
 {
-	tdx_regs r = { .r11 = VMCALL_SERVICE, .r12 = command_gpa, .r13 = response_gpa, .r14 = vector,
-		       .r15 = timeout };
+	tdx_regs r = REGS(.r11 = VMCALL_SERVICE, .r12 = command_gpa, .r13 = response_gpa, .r14 = vector,
+		       .r15 = timeout);
 
 	CHECK_GUEST(g);
 	CHECK_ALIGNED(command_gpa, 4096, "command_gpa", "Service");
@@ -854,7 +870,7 @@ tdx_status tdx_tdvmcall_service(tdx_guest *g, uint64_t command_gpa, uint64_t res
 
 tdx_status tdx_tdvmcall_cpuid(tdx_guest *g, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
-	tdx_regs r = { .r11 = VMCALL_CPUID, .r12 = leaf, .r13 = subleaf };
+	tdx_regs r = REGS(.r11 = VMCALL_CPUID, .r12 = leaf, .r13 = subleaf);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -872,7 +888,7 @@ tdx_status tdx_tdvmcall_cpuid(tdx_guest *g, uint32_t leaf, uint32_t subleaf, uin
 
 tdx_status tdx_tdvmcall_hlt(tdx_guest *g, int interrupts_blocked)
 {
-	tdx_regs r = { .r11 = VMCALL_HLT, .r12 = interrupts_blocked ? 1 : 0 };
+	tdx_regs r = REGS(.r11 = VMCALL_HLT, .r12 = interrupts_blocked ? 1 : 0);
 
 	CHECK_GUEST(g);
 	return vmcall(g, __func__, "Instruction.HLT", EXPOSE_STANDARD, &r);
@@ -887,7 +903,7 @@ static int check_io_size(unsigned size)
 
 tdx_status tdx_tdvmcall_io_read(tdx_guest *g, uint16_t port, unsigned size, uint32_t *value)
 {
-	tdx_regs r = { .r11 = VMCALL_IO, .r12 = size, .r13 = 0, .r14 = port };
+	tdx_regs r = REGS(.r11 = VMCALL_IO, .r12 = size, .r13 = 0, .r14 = port);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -905,7 +921,7 @@ tdx_status tdx_tdvmcall_io_read(tdx_guest *g, uint16_t port, unsigned size, uint
 
 tdx_status tdx_tdvmcall_io_write(tdx_guest *g, uint16_t port, unsigned size, uint32_t value)
 {
-	tdx_regs r = { .r11 = VMCALL_IO, .r12 = size, .r13 = 1, .r14 = port, .r15 = value };
+	tdx_regs r = REGS(.r11 = VMCALL_IO, .r12 = size, .r13 = 1, .r14 = port, .r15 = value);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -917,7 +933,7 @@ tdx_status tdx_tdvmcall_io_write(tdx_guest *g, uint16_t port, unsigned size, uin
 
 tdx_status tdx_tdvmcall_rdmsr(tdx_guest *g, uint32_t msr, uint64_t *value)
 {
-	tdx_regs r = { .r11 = VMCALL_RDMSR, .r12 = msr };
+	tdx_regs r = REGS(.r11 = VMCALL_RDMSR, .r12 = msr);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -932,7 +948,7 @@ tdx_status tdx_tdvmcall_rdmsr(tdx_guest *g, uint32_t msr, uint64_t *value)
 
 tdx_status tdx_tdvmcall_wrmsr(tdx_guest *g, uint32_t msr, uint64_t value)
 {
-	tdx_regs r = { .r11 = VMCALL_WRMSR, .r12 = msr, .r13 = value };
+	tdx_regs r = REGS(.r11 = VMCALL_WRMSR, .r12 = msr, .r13 = value);
 
 	CHECK_GUEST(g);
 	return vmcall(g, __func__, "Instruction.WRMSR", EXPOSE_STANDARD, &r);
@@ -947,7 +963,7 @@ static int check_mmio_size(unsigned size)
 
 tdx_status tdx_tdvmcall_mmio_read(tdx_guest *g, uint64_t gpa, unsigned size, uint64_t *value)
 {
-	tdx_regs r = { .r11 = VMCALL_MMIO, .r12 = size, .r13 = 0, .r14 = gpa };
+	tdx_regs r = REGS(.r11 = VMCALL_MMIO, .r12 = size, .r13 = 0, .r14 = gpa);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -965,7 +981,7 @@ tdx_status tdx_tdvmcall_mmio_read(tdx_guest *g, uint64_t gpa, unsigned size, uin
 
 tdx_status tdx_tdvmcall_mmio_write(tdx_guest *g, uint64_t gpa, unsigned size, uint64_t value)
 {
-	tdx_regs r = { .r11 = VMCALL_MMIO, .r12 = size, .r13 = 1, .r14 = gpa, .r15 = value };
+	tdx_regs r = REGS(.r11 = VMCALL_MMIO, .r12 = size, .r13 = 1, .r14 = gpa, .r15 = value);
 	int rc;
 
 	CHECK_GUEST(g);
@@ -977,7 +993,7 @@ tdx_status tdx_tdvmcall_mmio_write(tdx_guest *g, uint64_t gpa, unsigned size, ui
 
 tdx_status tdx_tdvmcall_wbinvd(tdx_guest *g, int noinvd)
 {
-	tdx_regs r = { .r11 = VMCALL_WBINVD, .r12 = noinvd ? 1 : 0 };
+	tdx_regs r = REGS(.r11 = VMCALL_WBINVD, .r12 = noinvd ? 1 : 0);
 
 	CHECK_GUEST(g);
 	return vmcall(g, __func__, "Instruction.WBINVD", EXPOSE_STANDARD, &r);
@@ -986,7 +1002,7 @@ tdx_status tdx_tdvmcall_wbinvd(tdx_guest *g, int noinvd)
 tdx_status tdx_tdvmcall_pconfig(tdx_guest *g, uint64_t leaf, uint64_t r13, uint64_t r14,
 				uint64_t r15, uint64_t out[5])
 {
-	tdx_regs r = { .r11 = VMCALL_PCONFIG, .r12 = leaf, .r13 = r13, .r14 = r14, .r15 = r15 };
+	tdx_regs r = REGS(.r11 = VMCALL_PCONFIG, .r12 = leaf, .r13 = r13, .r14 = r14, .r15 = r15);
 	int rc;
 
 	CHECK_GUEST(g);

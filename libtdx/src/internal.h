@@ -31,7 +31,10 @@ int tdx__errno_code(int err);
 int tdx__struct_check(const void *p, size_t sz, size_t known, const char *type,
 		      const char *where);
 
-#define TDX_STRUCT_CHECK(ptr, type) \
-	tdx__struct_check((ptr), (ptr)->sz, sizeof(type), #type, __func__)
+/* The common case (the caller was built with these headers) costs one compare. */
+#define TDX_STRUCT_CHECK(ptr, type)                                                   \
+	((ptr)->sz == sizeof(type) ? TDX_OK                                            \
+				   : tdx__struct_check((ptr), (ptr)->sz, sizeof(type), #type, \
+						       __func__))
 
 #endif /* TDX_INTERNAL_H */

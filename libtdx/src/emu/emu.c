@@ -632,7 +632,7 @@ void tdx_emu_close(tdx_emu *emu)
 
 /* ---- the guest backend ---- */
 
-static int emu_tdcall(void *ctx, tdx_regs *regs)
+int tdx__emu_transport(void *ctx, tdx_regs *regs)
 {
 	struct tdx_emu *e = ctx;
 
@@ -668,7 +668,7 @@ static void emu_guest_close(void *ctx)
 
 static const tdx__guest_ops emu_ops = {
 	.name = "emu",
-	.tdcall = emu_tdcall,
+	.tdcall = tdx__emu_transport,
 	.scratch = emu_scratch,
 	.mem_read = emu_guest_read,
 	.mem_write = emu_guest_write,
@@ -713,7 +713,7 @@ static int mem_range(struct tdx_emu *e, uint64_t gpa, const void *buf, size_t le
 
 tdx_status tdx_emu_mem_read(tdx_emu *emu, uint64_t gpa, void *buf, size_t len)
 {
-	uint8_t *p;
+	uint8_t *p = NULL;
 	int rc;
 
 	CHECK_EMU(emu);
@@ -727,7 +727,7 @@ tdx_status tdx_emu_mem_read(tdx_emu *emu, uint64_t gpa, void *buf, size_t len)
 
 tdx_status tdx_emu_mem_write(tdx_emu *emu, uint64_t gpa, const void *buf, size_t len)
 {
-	uint8_t *p;
+	uint8_t *p = NULL;
 	int rc;
 
 	CHECK_EMU(emu);

@@ -127,6 +127,8 @@ static inline uint64_t emu_shared_bit(const struct tdx_emu *e)
 	return 1ULL << (e->cfg.gpaw - 1);
 }
 
+/* emu.c: the emulator's transport: one TDCALL under the emulator's lock. */
+int tdx__emu_transport(void *ctx, tdx_regs *regs);
 /* module.c: one TDCALL (caller holds the lock). */
 void tdx__emu_tdcall(struct tdx_emu *e, tdx_regs *r);
 /* vmm.c: the host's answer to a TDVMCALL (exposed registers only). */
