@@ -90,6 +90,16 @@ TDX_API tdx_status tdx_emu_event_notify(tdx_emu *emu, unsigned *vector, uint64_t
 /* ... and the bytes the TD wrote to the emulated serial port (COM1). */
 TDX_API tdx_status tdx_emu_console(tdx_emu *emu, char *buf, size_t *len);
 
+/*
+ * The emulated quoting enclave as a host-side quote service (what a VMM's
+ * GetQuote handler calls): a quote for `report` (a TDREPORT made by this
+ * platform's TDX module; others are refused with TDX_E_VERIFY), v5 for a
+ * TDX 1.5 platform, v4 for 1.0.  *len in: capacity of quote; out: its size
+ * (TDX_E_BUFFER_TOO_SMALL with the size needed).
+ */
+TDX_API tdx_status tdx_emu_quote(tdx_emu *emu, const uint8_t *report, size_t report_len,
+				 uint8_t *quote, size_t *len);
+
 /* PEM of the emulator's test root CA: trust it explicitly to verify
  * emulated quotes.  Borrowed; valid until tdx_emu_close. */
 TDX_API const char *tdx_emu_root_ca_pem(tdx_emu *emu);

@@ -570,7 +570,16 @@ tdx_status tdx_emu_open(tdx_emu **out, const tdx_emu_config *cfg)
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return tdx__fail(TDX_E_NOMEM, "out of memory allocating the emulator");
-	pthread_mutex_init(&e->lock, NULL);
+	{
+		/* Recursive: a host hook answering a TDVMCALL (under the lock) may
+		 * read the TD's memory through the public accessors. */
+		pthread_mutexattr_t attr;
+
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&e->lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+	}
 	e->lock_fd = -1;
 	e->refs = 1;
 	e->cfg.sz = sizeof(e->cfg);
@@ -809,6 +818,29 @@ tdx_status tdx_emu_console(tdx_emu *emu, char *buf, size_t *len)
 	CHECK_EMU(emu);
 	pthread_mutex_lock(&emu->lock);
 	rc = copy_out(__func__, buf, len, emu->console, emu->console_len);
+	pthread_mutex_unlock(&emu->lock);
+	return rc;
+}
+
+tdx_status tdx_emu_quote(tdx_emu *emu, const uint8_t *report, size_t report_len,
+			 uint8_t *quote, size_t *len)
+{
+	int rc;
+
+	CHECK_EMU(emu);
+	if (!report || report_len != TDREPORT_SIZE)
+		return tdx__fail(TDX_E_INVALID, "report must be a 1024-byte TDREPORT (got %zu bytes)",
+				 report ? report_len : (size_t)0);
+	if (!len)
+		return tdx__fail(TDX_E_INVALID, "len is NULL; pass the quote buffer's size");
+	pthread_mutex_lock(&emu->lock);
+	if (!tdx__emu_report_genuine(emu, report)) {
+		pthread_mutex_unlock(&emu->lock);
+		return tdx__fail(TDX_E_VERIFY, "the report was not made by this emulated platform's "
+				 "TDX module, or was altered: the quoting enclave refuses it");
+	}
+	rc = tdx__qe_quote(emu->qe, report, report_len, emu->cfg.module_version >= 15 ? 5 : 4,
+			   quote, quote ? *len : 0, len);
 	pthread_mutex_unlock(&emu->lock);
 	return rc;
 }

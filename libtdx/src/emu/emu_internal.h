@@ -76,9 +76,16 @@ struct tdx_emu {
 	uint64_t msr_tsc_deadline;
 	uint8_t mmio[4096];
 	uint64_t hlt_count;
+	/* A host that takes TDVMCALLs over (the emulated KVM): it answers what
+	 * it handles and returns 1, or 0 to leave the call to the host model. */
+	int (*vmm_hook)(void *ctx, tdx_regs *regs);
+	void *vmm_hook_ctx;
 	/* persistence */
 	int lock_fd;
 };
+
+/* Route this TD's TDVMCALLs to `hook` first (NULL: the host model only). */
+void tdx__emu_set_vmm_hook(struct tdx_emu *e, int (*hook)(void *ctx, tdx_regs *regs), void *ctx);
 
 /* TDX module ABI bits the emulator needs. */
 #define TDX_SUCCESS 0x0000000000000000ULL

@@ -264,9 +264,20 @@ static uint64_t service(struct tdx_emu *e, tdx_regs *r)
 	return TDVMCALL_SUBFUNC_UNSUPPORTED;
 }
 
+void tdx__emu_set_vmm_hook(struct tdx_emu *e, int (*hook)(void *ctx, tdx_regs *regs), void *ctx)
+{
+	pthread_mutex_lock(&e->lock);
+	e->vmm_hook = hook;
+	e->vmm_hook_ctx = ctx;
+	pthread_mutex_unlock(&e->lock);
+}
+
 void tdx__emu_vmm(struct tdx_emu *e, tdx_regs *r)
 {
 	uint64_t status;
+
+	if (e->vmm_hook && e->vmm_hook(e->vmm_hook_ctx, r))
+		return;
 
 	if (r->r10 != 0) { /* not a standard GHCI call: a KVM hypercall, not modelled */
 		r->r10 = TDVMCALL_SUBFUNC_UNSUPPORTED;
