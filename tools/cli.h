@@ -31,4 +31,12 @@ int cmd_quote(const cli *c);
 int cmd_rtmr(const cli *c);
 int cmd_vp_info(const cli *c);
 
+/* Host commands (cmd_host.c). */
+int cmd_host(const cli *c);
+int cmd_launch(const cli *c);
+int cmd_demo(const cli *c);
+
+/* Measurement (cmd_measure.c). */
+int cmd_measure(const cli *c);
+
 #endif

@@ -185,9 +185,34 @@ static const command commands[] = {
 	{ "rtmr", cmd_rtmr, "extend an RTMR",
 	  "usage: tdx [--backend SPEC] rtmr extend INDEX HEX48\n\n"
 	  "Extend RTMR INDEX (0..3) with a SHA-384 digest (96 hex digits).\n", -1 },
+	{ "host", cmd_host, "probe the host's KVM for TDX",
+	  "usage: tdx [--backend SPEC] [--json] host probe\n\n"
+	  "Show what the host's KVM offers: API version, VM types, TDX (with the\n"
+	  "reason when absent), guest_memfd, private memory, MapGPA exits.\n", -1 },
+	{ "launch", cmd_launch, "build a TD from a payload and print its MRTD",
+	  "usage: tdx --backend SPEC [--json] launch --payload FILE\n\n"
+	  "Create, initialise and finalize a TD whose initial image is FILE (placed\n"
+	  "just below 4 GiB, measured), then print its MRTD and check it against\n"
+	  "the offline prediction.  SPEC: emu, or kvm on a TDX host.\n", -1 },
+	{ "demo", cmd_demo, "the end-to-end tour on an emulated TDX host",
+	  "usage: tdx demo\n\n"
+	  "Predict an MRTD offline, build that TD on an emulated TDX host, then from\n"
+	  "inside it extend an RTMR and get a report and a quote (GetQuote goes\n"
+	  "through KVM_EXIT_TDX to a host handler), and check the MRTD matches.\n", 0 },
 	{ "vp-info", cmd_vp_info, "show TDG.VP.INFO",
 	  "usage: tdx [--backend SPEC] [--json] vp-info\n\n"
 	  "Show the TD's GPAW, attributes, vCPU count and this vCPU's index.\n", 0 },
+	{ "measure", cmd_measure, "predict an MRTD",
+	  "usage: tdx [--json] measure --region GPA:FILE[:extend] [--region ...] [--two-pass]\n"
+	  "       tdx [--json] measure --tdvf IMAGE [--two-pass]\n\n"
+	  "Predict the MRTD of a TD.  Each --region places FILE's bytes at GPA (4 KiB\n"
+	  "aligned; 0x-prefixed hex or decimal) on whole pages (the size rounded up to\n"
+	  "4 KiB), adds them with PAGE.ADD and, with :extend, measures their content with\n"
+	  "MR.EXTEND, in the order given.  --tdvf measures a TDX firmware image (OVMF or\n"
+	  "td-shim) as its TDVF metadata says.  Pages are added and extended one at a\n"
+	  "time, as mainline KVM does; --two-pass adds all pages of a region first and\n"
+	  "extends them afterwards, as QEMU 8.x-era stacks did.  Prints `mrtd: HEX`;\n"
+	  "--json adds the order and the regions or the firmware's sections.\n", -1 },
 };
 
 static void usage(FILE *out)

@@ -68,4 +68,20 @@ int tdx__kvm_emu_guest(void *ctx, int vm_fd, tdx_guest **out);
 /* The emulated TDX platform behind the emulated KVM (borrowed). */
 tdx_emu *tdx__kvm_emu_platform(void *ctx, int vm_fd);
 
+/*
+ * cpuid.c: the TD's CPUID for KVM_TDX_INIT_VM (and a plain VM's
+ * KVM_SET_CPUID2): keep the requested leaves that are configurable, AND
+ * them with the configurable bits, and set leaf 0x80000008 EAX[23:16] to
+ * the GPAW (adding the leaf if missing; KVM requires it).  Duplicates keep
+ * the first.  out has room for *nout entries; on return *nout is the count.
+ * Fails with TDX_E_INVALID for a bad GPAW, TDX_E_BUFFER_TOO_SMALL if out
+ * is too small (with *nout = the count needed).
+ */
+int tdx__cpuid_filter(const struct kvm_cpuid_entry2 *configurable, uint32_t nconf,
+		      const struct kvm_cpuid_entry2 *want, uint32_t nwant, unsigned gpaw,
+		      struct kvm_cpuid_entry2 *out, uint32_t *nout);
+
+/* host.c: the backend context of a host (for white-box tests and tools). */
+void *tdx__host_ctx(tdx_host *h);
+
 #endif

@@ -25,7 +25,7 @@ typedef struct manifest_entry {
 	const char *name;
 	ffi_type *ret;
 	unsigned nargs;
-	ffi_type *args[4];
+	ffi_type *args[8];
 	void (*check)(const struct manifest_entry *e, void *fn);
 } manifest_entry;
 
@@ -169,6 +169,7 @@ static void check_machine_probe(const manifest_entry *e, void *fn)
 
 /* Per-area manifests: check functions and their entries. */
 #include "manifest_parse.inc"
+#include "manifest_guest.inc"
 
 /* int returns are widened to ffi_sarg by libffi: read them as ffi_sarg. */
 static const manifest_entry manifest[] = {
@@ -189,6 +190,7 @@ static const manifest_entry manifest[] = {
 	  check_machine_info_init },
 	{ "tdx_machine_probe", &ffi_type_sint, 1, { &ffi_type_pointer }, check_machine_probe },
 	TDX_PARSE_MANIFEST_ENTRIES,
+	TDX_GUEST_MANIFEST_ENTRIES,
 };
 
 static const manifest_entry *find_entry(const char *name)
@@ -253,6 +255,80 @@ static void test_struct_layout(void)
 	CU_ASSERT_EQUAL(offsetof(tdx_machine_info, guest_device_detail), 36);
 	CU_ASSERT_EQUAL(offsetof(tdx_machine_info, configfs_tsm_detail), 292);
 	CU_ASSERT_EQUAL(offsetof(tdx_machine_info, kvm_detail), 548);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_regs), 112);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, rax), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, rcx), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, rdx), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, rbx), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, rsi), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, rdi), 40);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, r8), 48);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, r9), 56);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, r10), 64);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, r11), 72);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, r12), 80);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, r13), 88);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, r14), 96);
+	CU_ASSERT_EQUAL(offsetof(tdx_regs, r15), 104);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_vp_info), 40);
+	CU_ASSERT_EQUAL(offsetof(tdx_vp_info, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_vp_info, gpaw), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_vp_info, attributes), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_vp_info, num_vcpus), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_vp_info, max_vcpus), 28);
+	CU_ASSERT_EQUAL(offsetof(tdx_vp_info, vcpu_index), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_vp_info, sys_rd_available), 36);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_ve_info), 48);
+	CU_ASSERT_EQUAL(offsetof(tdx_ve_info, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_ve_info, exit_reason), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_ve_info, exit_qualification), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_ve_info, guest_linear_address), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_ve_info, guest_physical_address), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_ve_info, instruction_length), 40);
+	CU_ASSERT_EQUAL(offsetof(tdx_ve_info, instruction_information), 44);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_page_attr), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_page_attr, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_page_attr, gpa), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_page_attr, level), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_page_attr, pending), 20);
+	CU_ASSERT_EQUAL(offsetof(tdx_page_attr, attr), 24);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_l2_exit), 96);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, exit_class), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, exit_reason), 12);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, exit_qualification), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, guest_linear_address), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, cs), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, cs_base), 40);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, guest_physical_address), 48);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, interruption), 56);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, idt_vectoring), 64);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, instruction), 72);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, additional), 80);
+	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, extended_qualification), 88);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_emu_config), 1288);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, module_version), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, attributes), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, xfam), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, mrtd), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, mrconfigid), 80);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, mrowner), 128);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, mrownerconfig), 176);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, gpaw), 224);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, num_vcpus), 228);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, vcpu_index), 232);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, num_l2_vms), 236);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, mem_size), 240);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, accepted_size), 248);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, servtd), 256);
+	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, state_file), 260);
 }
 
 int main(int argc, char **argv)

@@ -29,7 +29,9 @@
 #include <tdx/machine.h>
 #include <tdx/guest.h>
 #include <tdx/emu.h>
+#include <tdx/host.h>
 #include <tdx/report.h>
 #include <tdx/quote.h>
+#include <tdx/measure.h>
 
 #endif /* TDX_TDX_H */

@@ -371,6 +371,7 @@ static uint64_t vp_vmcall(struct tdx_emu *e, tdx_regs *r)
 	for (int i = 0; i < 16; i++)
 		if ((mask >> i) & 1 && gpr[i])
 			*hgpr[i] = *gpr[i];
+	host.rcx = mask; /* the VMM sees which registers were exposed (KVM: data[1]) */
 	tdx__emu_vmm(e, &host);
 	for (int i = 0; i < 16; i++)
 		if ((mask >> i) & 1 && gpr[i])
