@@ -25,11 +25,11 @@ static void measure(const tdx_tdvf *t, const uint8_t *data, size_t size)
 	if (tdx_mrtd_new(&m) != TDX_OK)
 		__builtin_trap();
 	for (size_t i = 0; i < tdx_tdvf_section_count(t); i++) {
-		TDX_OPTS(struct tdx_tdvf_section, s);
+		TDX_OPTS(tdx_tdvf_section, s);
 		uint64_t pages;
 		unsigned flags;
 
-		if (tdx_tdvf_section(t, i, &s) != TDX_OK)
+		if (tdx_tdvf_get_section(t, i, &s) != TDX_OK)
 			__builtin_trap();
 		if (s.type == TDX_TDVF_SECTION_PERM_MEM || s.type == TDX_TDVF_SECTION_TD_INFO ||
 		    s.type == TDX_TDVF_SECTION_TD_PARAMS || (s.attributes & TDX_TDVF_ATTR_PAGE_AUG))
@@ -65,15 +65,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n == 0 || n > 65535)
 		__builtin_trap();
 	for (size_t i = 0; i < n; i++) {
-		TDX_OPTS(struct tdx_tdvf_section, s);
+		TDX_OPTS(tdx_tdvf_section, s);
 
-		if (tdx_tdvf_section(t, i, &s) != TDX_OK || s.type > TDX_TDVF_SECTION_TD_PARAMS)
+		if (tdx_tdvf_get_section(t, i, &s) != TDX_OK || s.type > TDX_TDVF_SECTION_TD_PARAMS)
 			__builtin_trap();
 	}
 	{
-		TDX_OPTS(struct tdx_tdvf_section, s);
+		TDX_OPTS(tdx_tdvf_section, s);
 
-		if (tdx_tdvf_section(t, n, &s) != TDX_E_INVALID)
+		if (tdx_tdvf_get_section(t, n, &s) != TDX_E_INVALID)
 			__builtin_trap();
 	}
 	measure(t, data, size);

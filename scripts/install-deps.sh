@@ -8,6 +8,7 @@ packages=(
 	libssl-dev        # libcrypto: SHA-384, HMAC, ECDSA, X.509
 	libcunit1-dev     # unit tests
 	libffi-dev        # ABI conformance tests
+	clang libclang-rt-14-dev # libFuzzer targets (fuzz/)
 )
 
 missing=()

@@ -203,10 +203,10 @@ static int measure_image(const cli *c, const char *path, unsigned order)
 	json_string(&j, "image", path);
 	json_array_open(&j, "sections");
 	for (size_t i = 0; i < tdx_tdvf_section_count(t); i++) {
-		TDX_OPTS(struct tdx_tdvf_section, s);
+		TDX_OPTS(tdx_tdvf_section, s);
 		int aug, added;
 
-		if (tdx_tdvf_section(t, i, &s)) {
+		if (tdx_tdvf_get_section(t, i, &s)) {
 			tdx_tdvf_free(t);
 			return cli_fail("reading a TDVF section");
 		}

@@ -833,6 +833,8 @@ static int vm_access(tdx_vm *vm, const char *fn, uint64_t gpa, void *rbuf, const
 
 	CHECK_ARG(vm, "vm is NULL; create one with tdx_vm_create");
 	CHECK_ARG(rbuf || wbuf || !len, "buf is NULL");
+	if (!len)
+		return TDX_OK;
 	/* An emulated TD's memory lives in its emulated platform. */
 	emu = vm->host->ops == &tdx__kvm_emu_ops ? tdx__kvm_emu_platform(vm->host->ctx, vm->fd) : NULL;
 	if (emu)
@@ -1348,6 +1350,7 @@ static void complete_read(tdx_vcpu *v, const tdx_exit *e)
 
 tdx_status tdx_vcpu_run(tdx_vcpu *v, tdx_exit *e)
 {
+	tdx_exit full;
 	int rc;
 
 	CHECK_ARG(v, "vcpu is NULL; create one with tdx_vcpu_create");
@@ -1360,25 +1363,32 @@ tdx_status tdx_vcpu_run(tdx_vcpu *v, tdx_exit *e)
 	if (!v->initialized)
 		return tdx__fail(TDX_E_STATE, "tdx_vcpu_run needs this vCPU initialised with "
 				 "tdx_vcpu_init " ORDER);
+	/* Work on a full-size exit; the caller's may be shorter (older headers). */
+	memset(&full, 0, sizeof(full));
+	memcpy(&full, e, e->sz < sizeof(full) ? e->sz : sizeof(full));
+	full.sz = sizeof(full);
 	if (v->pending_read)
-		complete_read(v, e);
+		complete_read(v, &full);
 	for (;;) {
 		long krc = kvm_ioctl(v->vm->host, v->fd, KVM_RUN, NULL);
 
 		if (krc < 0)
 			return kvm_fail(__func__, krc, 0, "KVM_RUN");
-		if (dispatch(v->vm, v, v->run, e))
-			return TDX_OK;
+		if (dispatch(v->vm, v, v->run, &full))
+			break;
 	}
+	memcpy((char *)e + sizeof(size_t), (char *)&full + sizeof(size_t),
+	       (e->sz < sizeof(full) ? e->sz : sizeof(full)) - sizeof(size_t));
+	return TDX_OK;
 }
 
 /* ---- the emulated TD's guest side ---- */
 
 tdx_status tdx_vm_guest(tdx_vm *vm, tdx_guest **out)
 {
-	CHECK_ARG(vm, "vm is NULL; create one with tdx_vm_create");
 	CHECK_ARG(out, "out is NULL; pass the address of a tdx_guest pointer");
 	*out = NULL;
+	CHECK_ARG(vm, "vm is NULL; create one with tdx_vm_create");
 	if (vm->host->ops != &tdx__kvm_emu_ops)
 		return tdx__fail(TDX_E_NOT_SUPPORTED, "the guest side of a TD on the \"%s\" backend "
 				 "runs inside the TD; only emulated TDs (\"emu\") have one here",

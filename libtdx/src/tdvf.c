@@ -490,22 +490,22 @@ size_t tdx_tdvf_section_count(const tdx_tdvf *t)
 	return t->count;
 }
 
-tdx_status tdx_tdvf_section_init(struct tdx_tdvf_section *s, size_t sz)
+tdx_status tdx_tdvf_section_init(tdx_tdvf_section *s, size_t sz)
 {
 	if (!s)
 		return tdx__fail(TDX_E_INVALID, "s is NULL; pass the struct to initialise");
 	if (sz < sizeof(size_t))
 		return tdx__fail(TDX_E_INVALID,
-				 "sz %zu is smaller than the sz field; pass sizeof(struct tdx_tdvf_section)",
+				 "sz %zu is smaller than the sz field; pass sizeof(tdx_tdvf_section)",
 				 sz);
 	memset(s, 0, sz);
 	s->sz = sz;
 	return TDX_OK;
 }
 
-tdx_status tdx_tdvf_section(const tdx_tdvf *t, size_t index, struct tdx_tdvf_section *out)
+tdx_status tdx_tdvf_get_section(const tdx_tdvf *t, size_t index, tdx_tdvf_section *out)
 {
-	struct tdx_tdvf_section v;
+	tdx_tdvf_section v;
 	const section *s;
 	int rc;
 
@@ -513,9 +513,9 @@ tdx_status tdx_tdvf_section(const tdx_tdvf *t, size_t index, struct tdx_tdvf_sec
 		return tdx__fail(TDX_E_INVALID, "t is NULL; pass one from tdx_tdvf_open or "
 				 "tdx_tdvf_parse");
 	if (!out)
-		return tdx__fail(TDX_E_INVALID, "out is NULL; pass a struct tdx_tdvf_section set up with "
+		return tdx__fail(TDX_E_INVALID, "out is NULL; pass a tdx_tdvf_section set up with "
 				 "TDX_OPTS or tdx_tdvf_section_init");
-	if ((rc = TDX_STRUCT_CHECK(out, struct tdx_tdvf_section)))
+	if ((rc = TDX_STRUCT_CHECK(out, tdx_tdvf_section)))
 		return rc;
 	if (index >= t->count)
 		return tdx__fail(TDX_E_INVALID, "index %zu is out of range: the image has %zu "

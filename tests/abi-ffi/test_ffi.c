@@ -170,6 +170,8 @@ static void check_machine_probe(const manifest_entry *e, void *fn)
 /* Per-area manifests: check functions and their entries. */
 #include "manifest_parse.inc"
 #include "manifest_guest.inc"
+#include "manifest_measure.inc"
+#include "manifest_host.inc"
 
 /* int returns are widened to ffi_sarg by libffi: read them as ffi_sarg. */
 static const manifest_entry manifest[] = {
@@ -191,6 +193,8 @@ static const manifest_entry manifest[] = {
 	{ "tdx_machine_probe", &ffi_type_sint, 1, { &ffi_type_pointer }, check_machine_probe },
 	TDX_PARSE_MANIFEST_ENTRIES,
 	TDX_GUEST_MANIFEST_ENTRIES,
+	TDX_MEASURE_MANIFEST_ENTRIES,
+	TDX_HOST_MANIFEST_ENTRIES,
 };
 
 static const manifest_entry *find_entry(const char *name)
@@ -329,6 +333,78 @@ static void test_struct_layout(void)
 	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, accepted_size), 248);
 	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, servtd), 256);
 	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, state_file), 260);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_host_info), 312);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, api_version), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, vm_types), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, tdx), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, max_vcpus), 28);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, guest_memfd), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, user_memory2), 36);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, memory_attributes), 40);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, exit_hypercall), 48);
+	CU_ASSERT_EQUAL(offsetof(tdx_host_info, tdx_detail), 56);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_vm_opts), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_opts, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_opts, plain), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_opts, tsc_khz), 12);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_cpuid_entry), 28);
+	CU_ASSERT_EQUAL(offsetof(tdx_cpuid_entry, function), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_cpuid_entry, index), 4);
+	CU_ASSERT_EQUAL(offsetof(tdx_cpuid_entry, flags), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_cpuid_entry, eax), 12);
+	CU_ASSERT_EQUAL(offsetof(tdx_cpuid_entry, ebx), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_cpuid_entry, ecx), 20);
+	CU_ASSERT_EQUAL(offsetof(tdx_cpuid_entry, edx), 24);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_vm_caps), 64);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, supported_attrs), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, supported_xfam), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, kernel_tdvmcallinfo_1_r11), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, user_tdvmcallinfo_1_r11), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, kernel_tdvmcallinfo_1_r12), 40);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, user_tdvmcallinfo_1_r12), 48);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, num_cpuid_configs), 56);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_vm_init_opts), 192);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, attributes), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, xfam), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, mrconfigid), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, mrowner), 72);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, mrownerconfig), 120);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, gpaw), 168);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, cpuid), 176);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, ncpuid), 184);
+
+	CU_ASSERT_EQUAL(sizeof(tdx_exit), 224);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, reason), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, kvm_exit_reason), 12);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, io_port), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, io_size), 18);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, io_out), 19);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, io_count), 20);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, mmio_gpa), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, mmio_len), 32);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, mmio_write), 36);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, data), 37);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, tdvmcall_nr), 48);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, tdvmcall_ret), 56);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, tdvmcall_args), 64);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, gpa), 104);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, size), 112);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, to_private), 120);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, error_code), 128);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, fatal_gpa), 136);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, message), 144);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, subtype), 212);
+	CU_ASSERT_EQUAL(offsetof(tdx_exit, hw_reason), 216);
+	TDX_MEASURE_STRUCT_LAYOUT;
 }
 
 int main(int argc, char **argv)

@@ -247,9 +247,9 @@ static void check_sections(const tdx_tdvf *t, const sec *s, size_t n)
 {
 	CU_ASSERT_EQUAL_FATAL(tdx_tdvf_section_count(t), n);
 	for (size_t i = 0; i < n; i++) {
-		TDX_OPTS(struct tdx_tdvf_section, got);
+		TDX_OPTS(tdx_tdvf_section, got);
 
-		CU_ASSERT_EQUAL_FATAL(tdx_tdvf_section(t, i, &got), TDX_OK);
+		CU_ASSERT_EQUAL_FATAL(tdx_tdvf_get_section(t, i, &got), TDX_OK);
 		CU_ASSERT_EQUAL(got.sz, sizeof(got));
 		CU_ASSERT_EQUAL(got.data_offset, s[i].off);
 		CU_ASSERT_EQUAL(got.raw_data_size, s[i].raw);
@@ -300,14 +300,14 @@ static void test_parse_single_section(void)
 static void test_section_older_struct(void)
 {
 	uint8_t *img = build_image(0, OVMF_SECTIONS, ARRAY_LEN(OVMF_SECTIONS));
-	struct tdx_tdvf_section s;
+	tdx_tdvf_section s;
 	tdx_tdvf *t = NULL;
 
 	CU_ASSERT_EQUAL_FATAL(tdx_tdvf_parse(&t, img, IMG_SIZE), TDX_OK);
 	memset(&s, 0xEE, sizeof(s));
-	s.sz = offsetof(struct tdx_tdvf_section, type);
-	CU_ASSERT_EQUAL(tdx_tdvf_section(t, 0, &s), TDX_OK);
-	CU_ASSERT_EQUAL(s.sz, offsetof(struct tdx_tdvf_section, type));
+	s.sz = offsetof(tdx_tdvf_section, type);
+	CU_ASSERT_EQUAL(tdx_tdvf_get_section(t, 0, &s), TDX_OK);
+	CU_ASSERT_EQUAL(s.sz, offsetof(tdx_tdvf_section, type));
 	CU_ASSERT_EQUAL(s.memory_data_size, OVMF_SECTIONS[0].size);
 	CU_ASSERT_EQUAL(s.type, 0xEEEEEEEEu); /* beyond sz: untouched */
 	CU_ASSERT_EQUAL(s.attributes, 0xEEEEEEEEu);
@@ -569,9 +569,9 @@ static void test_mutated_and_truncated_images(void)
 				size_t n = tdx_tdvf_section_count(t);
 
 				for (size_t s = 0; s < n; s++) {
-					TDX_OPTS(struct tdx_tdvf_section, sec);
+					TDX_OPTS(tdx_tdvf_section, sec);
 
-					CU_ASSERT_EQUAL(tdx_tdvf_section(t, s, &sec), TDX_OK);
+					CU_ASSERT_EQUAL(tdx_tdvf_get_section(t, s, &sec), TDX_OK);
 					CU_ASSERT(sec.type <= TDX_TDVF_SECTION_TD_PARAMS);
 					CU_ASSERT((uint64_t)sec.data_offset + sec.raw_data_size <=
 						  IMG_SIZE);
@@ -595,7 +595,7 @@ static void test_mutated_and_truncated_images(void)
 static void test_api_errors(void)
 {
 	uint8_t *img = build_image(0, OVMF_SECTIONS, ARRAY_LEN(OVMF_SECTIONS));
-	TDX_OPTS(struct tdx_tdvf_section, s);
+	TDX_OPTS(tdx_tdvf_section, s);
 	char *path = write_temp(img, IMG_SIZE);
 	tdx_tdvf *t = NULL;
 	uint8_t mrtd[48];
@@ -615,25 +615,25 @@ static void test_api_errors(void)
 	tdx_error_clear();
 	CU_ASSERT_EQUAL(tdx_tdvf_section_count(NULL), 0);
 	CU_ASSERT_EQUAL(tdx_error_last()->code, TDX_E_INVALID);
-	TDX_ASSERT_FAILS(tdx_tdvf_section(NULL, 0, &s), TDX_E_INVALID, "t is NULL");
+	TDX_ASSERT_FAILS(tdx_tdvf_get_section(NULL, 0, &s), TDX_E_INVALID, "t is NULL");
 
 	CU_ASSERT_EQUAL_FATAL(tdx_tdvf_open(&t, path), TDX_OK);
-	TDX_ASSERT_FAILS(tdx_tdvf_section(t, 0, NULL), TDX_E_INVALID, "out is NULL");
-	TDX_ASSERT_FAILS(tdx_tdvf_section(t, 4, &s), TDX_E_INVALID, "index 4 is out of range");
+	TDX_ASSERT_FAILS(tdx_tdvf_get_section(t, 0, NULL), TDX_E_INVALID, "out is NULL");
+	TDX_ASSERT_FAILS(tdx_tdvf_get_section(t, 4, &s), TDX_E_INVALID, "index 4 is out of range");
 	s.sz = 3;
-	TDX_ASSERT_FAILS(tdx_tdvf_section(t, 0, &s), TDX_E_INVALID, "sz is 3");
+	TDX_ASSERT_FAILS(tdx_tdvf_get_section(t, 0, &s), TDX_E_INVALID, "sz is 3");
 	{
 		struct {
-			struct tdx_tdvf_section s;
+			tdx_tdvf_section s;
 			uint64_t newer;
 		} big;
 
 		memset(&big, 0, sizeof(big));
 		big.s.sz = sizeof(big);
-		CU_ASSERT_EQUAL(tdx_tdvf_section(t, 1, &big.s), TDX_OK);
+		CU_ASSERT_EQUAL(tdx_tdvf_get_section(t, 1, &big.s), TDX_OK);
 		CU_ASSERT_EQUAL(big.s.type, TDX_TDVF_SECTION_CFV);
 		big.newer = 1;
-		TDX_ASSERT_FAILS(tdx_tdvf_section(t, 1, &big.s), TDX_E_ABI_MISMATCH, "newer");
+		TDX_ASSERT_FAILS(tdx_tdvf_get_section(t, 1, &big.s), TDX_E_ABI_MISMATCH, "newer");
 	}
 	tdx_tdvf_free(t);
 	tdx_tdvf_free(NULL);

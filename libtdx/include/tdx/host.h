@@ -7,7 +7,8 @@
  *
  * The sequence:
  *   tdx_host_open -> tdx_vm_create -> tdx_vm_get_capabilities (any time)
- *   -> tdx_vm_init -> tdx_vm_add_private_memory (any time before finalize)
+ *   -> tdx_vm_init -> tdx_vm_add_private_memory (any time; the initial
+ *   image needs it before tdx_vm_init_mem_region)
  *   -> tdx_vcpu_create -> tdx_vcpu_init -> tdx_vm_init_mem_region ...
  *   -> tdx_vm_finalize -> tdx_vcpu_run ...
  * A call out of order fails with TDX_E_STATE before the kernel sees it.

@@ -123,16 +123,8 @@ typedef struct tdx_tdvf tdx_tdvf;
 #define TDX_TDVF_ATTR_MR_EXTEND 0x1u /* the VMM TDH.MR.EXTENDs the content */
 #define TDX_TDVF_ATTR_PAGE_AUG 0x2u  /* added later with PAGE.AUG: not in MRTD */
 
-/*
- * One metadata section entry (a growable output struct, `sz` first).
- *
- * Spelled `struct tdx_tdvf_section`, without a typedef: the accessor
- * function below is named tdx_tdvf_section, and C gives typedef names and
- * function names one namespace, while struct tags have their own.  Declare
- * one with TDX_OPTS(struct tdx_tdvf_section, s) or
- * tdx_tdvf_section_init(&s, sizeof s).
- */
-struct tdx_tdvf_section {
+/* One metadata section entry (a growable output struct, `sz` first). */
+typedef struct tdx_tdvf_section {
 	size_t sz;
 	uint32_t data_offset;      /* DataOffset: where the content is in the image */
 	uint32_t raw_data_size;    /* RawDataSize: its length in the image */
@@ -140,12 +132,12 @@ struct tdx_tdvf_section {
 	uint64_t memory_data_size; /* MemoryDataSize: bytes of TD memory */
 	uint32_t type;             /* TDX_TDVF_SECTION_* */
 	uint32_t attributes;       /* TDX_TDVF_ATTR_* */
-};
+} tdx_tdvf_section;
 
 #define tdx_tdvf_section__last_field attributes
 
 /* Zero *s and set s->sz = sz (sz: the caller's sizeof). */
-TDX_API tdx_status tdx_tdvf_section_init(struct tdx_tdvf_section *s, size_t sz);
+TDX_API tdx_status tdx_tdvf_section_init(tdx_tdvf_section *s, size_t sz);
 
 /*
  * Find and check the TDX metadata of a firmware image: through the OVMF
@@ -167,8 +159,8 @@ TDX_API void tdx_tdvf_free(tdx_tdvf *t);
 TDX_API size_t tdx_tdvf_section_count(const tdx_tdvf *t);
 /* Section `index` (metadata order) into *out (set up with TDX_OPTS or
  * tdx_tdvf_section_init). */
-TDX_API tdx_status tdx_tdvf_section(const tdx_tdvf *t, size_t index,
-				    struct tdx_tdvf_section *out);
+TDX_API tdx_status tdx_tdvf_get_section(const tdx_tdvf *t, size_t index,
+				    tdx_tdvf_section *out);
 
 /*
  * Predict the MRTD of a TD launched from the firmware image at path:
