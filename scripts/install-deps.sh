@@ -9,6 +9,7 @@ packages=(
 	libcunit1-dev     # unit tests
 	libffi-dev        # ABI conformance tests
 	clang libclang-rt-14-dev # libFuzzer targets (fuzz/)
+	abigail-tools     # the ABI gate (abidw, abidiff)
 )
 
 missing=()

@@ -24,10 +24,15 @@ run() { # run BUILD_DIR CMAKE_ARGS...
 run build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run build/sanitize -DCMAKE_BUILD_TYPE=Debug -DTDX_SANITIZE=ON
 
+# The ABI gate, and the proof that it bites.
+echo "=== ABI gate" >&2
+scripts/check-abi.sh
+scripts/check-abi-bites.sh
+
 # The fuzz targets, for a bounded time each (clang's libFuzzer).
 echo "=== build/fuzz: libFuzzer targets" >&2
 CC=clang cmake -S . -B build/fuzz -G Ninja -DTDX_BUILD_FUZZ=ON -DTDX_BUILD_TOOLS=OFF
 cmake --build build/fuzz -j "$jobs" --target fuzz_tdvf fuzz_cpuid
 ctest --test-dir build/fuzz -R '^fuzz_' --output-on-failure
 
-echo "=== all tests passed (plain, sanitized, fuzzed)" >&2
+echo "=== all tests passed (plain, sanitized, ABI gate, fuzzed)" >&2

@@ -58,7 +58,7 @@ int tdx__cpuid_filter(const struct kvm_cpuid_entry2 *configurable, uint32_t ncon
 	for (uint32_t i = 0; i < nwant; i++) {
 		const struct kvm_cpuid_entry2 *c = find(configurable, nconf, &want[i]);
 		struct kvm_cpuid_entry2 e;
-		uint32_t fn, idx, fk, ik;
+		uint32_t fn, idx, fk = 0, ik = 0;
 		int dup = 0;
 
 		if (!placed(configurable, nconf, &want[i], &fn, &idx))

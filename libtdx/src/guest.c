@@ -757,7 +757,7 @@ tdx_status tdx_tdvmcall_get_tdvmcall_info(tdx_guest *g, uint64_t leaf, uint64_t 
 tdx_status tdx_tdvmcall_map_gpa(tdx_guest *g, uint64_t gpa, uint64_t size, uint64_t *done_until)
 {
 	uint64_t start = gpa, end = gpa + size;
-	int stuck = 0, rc;
+	int stuck = 0, rc = TDX_OK;
 
 	CHECK_GUEST(g);
 	if (done_until)

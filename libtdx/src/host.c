@@ -825,42 +825,39 @@ static uint8_t *host_view(tdx_vm *vm, uint64_t gpa, size_t len)
 	return NULL;
 }
 
-static int vm_access(tdx_vm *vm, const char *fn, uint64_t gpa, void *rbuf, const void *wbuf,
-		     size_t len)
+static int vm_access(tdx_vm *vm, const char *fn, uint64_t gpa, void *buf, size_t len, int write)
 {
 	tdx_emu *emu;
 	uint8_t *p;
 
 	CHECK_ARG(vm, "vm is NULL; create one with tdx_vm_create");
-	CHECK_ARG(rbuf || wbuf || !len, "buf is NULL");
+	CHECK_ARG(buf || !len, "buf is NULL");
 	if (!len)
 		return TDX_OK;
 	/* An emulated TD's memory lives in its emulated platform. */
 	emu = vm->host->ops == &tdx__kvm_emu_ops ? tdx__kvm_emu_platform(vm->host->ctx, vm->fd) : NULL;
 	if (emu)
-		return rbuf ? tdx_emu_mem_read(emu, gpa, rbuf, len) : tdx_emu_mem_write(emu, gpa, wbuf, len);
+		return write ? tdx_emu_mem_write(emu, gpa, buf, len) : tdx_emu_mem_read(emu, gpa, buf, len);
 	p = host_view(vm, gpa, len);
 	if (!p)
 		return tdx__error_set(TDX_E_INVALID, TDX_LAYER_LIBRARY, 0, 0, fn,
 				      "GPA range 0x%llx+0x%zx is not in memory added to the VM",
 				      (unsigned long long)gpa, len);
-	if (rbuf)
-		memcpy(rbuf, p, len);
+	if (write)
+		memcpy(p, buf, len);
 	else
-		memcpy(p, wbuf, len);
+		memcpy(buf, p, len);
 	return TDX_OK;
 }
 
 tdx_status tdx_vm_read(tdx_vm *vm, uint64_t gpa, void *buf, size_t len)
 {
-	CHECK_ARG(buf || !len, "buf is NULL");
-	return vm_access(vm, __func__, gpa, buf, NULL, len);
+	return vm_access(vm, __func__, gpa, buf, len, 0);
 }
 
 tdx_status tdx_vm_write(tdx_vm *vm, uint64_t gpa, const void *buf, size_t len)
 {
-	CHECK_ARG(buf || !len, "buf is NULL");
-	return vm_access(vm, __func__, gpa, NULL, buf, len);
+	return vm_access(vm, __func__, gpa, (void *)(uintptr_t)buf, len, 1);
 }
 
 /* ---- vCPUs ---- */
