@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <CUnit/Basic.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,4 +86,87 @@ int tdx_test_run(const char *suite_name, const tdx_test *tests)
 		failures = 1;
 	CU_cleanup_registry();
 	return failures ? 1 : 0;
+}
+
+/* Minimal strict JSON checker: the end of one value at p, or NULL. */
+static const char *json_value(const char *p);
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (; *p != '"'; p++) {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+	}
+	return p + 1;
+}
+
+static const char *json_members(const char *p, char close, int keyed)
+{
+	p = json_ws(p);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (keyed) {
+			if (!(p = json_string(json_ws(p))))
+				return NULL;
+			p = json_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		if (!(p = json_value(p)))
+			return NULL;
+		p = json_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *p)
+{
+	p = json_ws(p);
+	if (*p == '{')
+		return json_members(p + 1, '}', 1);
+	if (*p == '[')
+		return json_members(p + 1, ']', 0);
+	if (*p == '"')
+		return json_string(p);
+	if (isdigit((unsigned char)*p)) {
+		while (isdigit((unsigned char)*p))
+			p++;
+		return p;
+	}
+	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	return NULL;
+}
+
+int tdx_test_json_valid(const char *s)
+{
+	const char *end = json_value(s);
+
+	return end && *json_ws(end) == '\0';
 }

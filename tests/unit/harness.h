@@ -36,6 +36,9 @@ int tdx_test_run(const char *suite, const tdx_test *tests);
 void tdx_test_vectors_required(void);
 unsigned char *tdx_test_read_vector(const char *name, size_t *len);
 
+/* 1 if s is exactly one strict JSON value (a checker for *_to_json). */
+int tdx_test_json_valid(const char *s);
+
 /* Parse a lowercase/uppercase hex string into out[n]; 0 on success. */
 int tdx_test_unhex(const char *hex, unsigned char *out, size_t n);
 

@@ -730,89 +730,6 @@ static void test_accessor_errors(void)
 	free(buf);
 }
 
-/* Minimal strict JSON checker: the end of one value at p, or NULL. */
-static const char *json_value(const char *p);
-
-static const char *json_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *json_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	for (; *p != '"'; p++) {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '\\') {
-			p++;
-			if (*p == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)p[i]))
-						return NULL;
-				p += 4;
-			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
-				return NULL;
-			}
-		}
-	}
-	return p + 1;
-}
-
-static const char *json_members(const char *p, char close, int keyed)
-{
-	p = json_ws(p);
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (keyed) {
-			if (!(p = json_string(json_ws(p))))
-				return NULL;
-			p = json_ws(p);
-			if (*p++ != ':')
-				return NULL;
-		}
-		if (!(p = json_value(p)))
-			return NULL;
-		p = json_ws(p);
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
-static const char *json_value(const char *p)
-{
-	p = json_ws(p);
-	if (*p == '{')
-		return json_members(p + 1, '}', 1);
-	if (*p == '[')
-		return json_members(p + 1, ']', 0);
-	if (*p == '"')
-		return json_string(p);
-	if (isdigit((unsigned char)*p)) {
-		while (isdigit((unsigned char)*p))
-			p++;
-		return p;
-	}
-	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
-		return p + 4;
-	if (!strncmp(p, "false", 5))
-		return p + 5;
-	return NULL;
-}
-
-static int json_valid(const char *s)
-{
-	const char *end = json_value(s);
-
-	return end && *json_ws(end) == '\0';
-}
-
 static char *quote_json(const tdx_quote *q)
 {
 	size_t need = 0, len;
@@ -844,7 +761,7 @@ static void test_json(void)
 	TDX_ASSERT_FAILS(tdx_quote_to_json(q, tiny, NULL), TDX_E_INVALID, "len");
 
 	json = quote_json(q);
-	CU_ASSERT(json_valid(json));
+	CU_ASSERT(tdx_test_json_valid(json));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"header\":{\"version\":4,\"att_key_type\":2,"
 				      "\"tee_type\":129,\"reserved\":\"00000000\","
 				      "\"qe_vendor_id\":\"" INTEL_QE_VENDOR_ID "\","));
@@ -868,7 +785,7 @@ static void test_json(void)
 	raw = read_vector(V5_SAMPLE, &len);
 	q = parse_ok(raw, len);
 	json = quote_json(q);
-	CU_ASSERT(json_valid(json));
+	CU_ASSERT(tdx_test_json_valid(json));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"tee_tcb_svn2\":\"0d010400000000000000000000000000\","
 				      "\"mrservicetd\":\"" ZERO48 "\"}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"qe_auth_data\":\"000102030405060708090a0b0c0d0e0f"
@@ -893,7 +810,7 @@ static void test_json_escapes_binary_cert_data(void)
 	buf[pem + 3] = 0x01;
 	q = parse_ok(buf, len);
 	json = quote_json(q);
-	CU_ASSERT(json_valid(json));
+	CU_ASSERT(tdx_test_json_valid(json));
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"pck_chain\":\"\\u00ff\\\"\\\\\\u0001-BEGIN"));
 	free(json);
 	tdx_quote_free(q);
@@ -930,7 +847,7 @@ static void test_mutations(void)
 				if (rc == TDX_OK) {
 					char *json = quote_json(q);
 
-					unexpected += !json_valid(json);
+					unexpected += !tdx_test_json_valid(json);
 					unexpected += tdx_quote_size(q) +
 						      tdx_quote_trailing_bytes(q) != len;
 					free(json);

@@ -241,89 +241,6 @@ static void test_attribute_names(void)
 	CU_ASSERT_PTR_NULL(tdx_td_attribute_name(~0u));
 }
 
-/* Minimal strict JSON checker: the end of one value at p, or NULL. */
-static const char *json_value(const char *p);
-
-static const char *json_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *json_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	for (; *p != '"'; p++) {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '\\') {
-			p++;
-			if (*p == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)p[i]))
-						return NULL;
-				p += 4;
-			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
-				return NULL;
-			}
-		}
-	}
-	return p + 1;
-}
-
-static const char *json_members(const char *p, char close, int keyed)
-{
-	p = json_ws(p);
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (keyed) {
-			if (!(p = json_string(json_ws(p))))
-				return NULL;
-			p = json_ws(p);
-			if (*p++ != ':')
-				return NULL;
-		}
-		if (!(p = json_value(p)))
-			return NULL;
-		p = json_ws(p);
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
-static const char *json_value(const char *p)
-{
-	p = json_ws(p);
-	if (*p == '{')
-		return json_members(p + 1, '}', 1);
-	if (*p == '[')
-		return json_members(p + 1, ']', 0);
-	if (*p == '"')
-		return json_string(p);
-	if (isdigit((unsigned char)*p)) {
-		while (isdigit((unsigned char)*p))
-			p++;
-		return p;
-	}
-	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
-		return p + 4;
-	if (!strncmp(p, "false", 5))
-		return p + 5;
-	return NULL;
-}
-
-static int json_valid(const char *s)
-{
-	const char *end = json_value(s);
-
-	return end && *json_ws(end) == '\0';
-}
-
 static void test_json(void)
 {
 	tdx_report *r = parse_vector(reports[1].file);
@@ -343,7 +260,7 @@ static void test_json(void)
 	CU_ASSERT_EQUAL_FATAL(tdx_report_to_json(r, buf, &len), TDX_OK);
 	CU_ASSERT_EQUAL(len, need);
 	CU_ASSERT_EQUAL(strlen(buf), need - 1);
-	CU_ASSERT(json_valid(buf));
+	CU_ASSERT(tdx_test_json_valid(buf));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "{\"report_type\":{\"type\":129,\"subtype\":0,"
 				     "\"version\":0},\"cpusvn\":\"05050f1103ff00040000000000000000\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"mrtd\":\"bb1249bde960ef9b22d56eefb94b7f40ca3b528b"
@@ -375,7 +292,7 @@ static void test_json_minimal(void)
 	make_report(raw);
 	CU_ASSERT_EQUAL_FATAL(tdx_report_parse(&r, raw, TDX_REPORT_SIZE), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(tdx_report_to_json(r, buf, &len), TDX_OK);
-	CU_ASSERT(json_valid(buf));
+	CU_ASSERT(tdx_test_json_valid(buf));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"attributes_names\":[],"));
 	tdx_report_free(r);
 }
