@@ -154,7 +154,11 @@ const char *tdx_guest_backend_name(const tdx_guest *g)
 
 uint64_t tdx_guest_last_status(const tdx_guest *g)
 {
-	return g ? g->last_status : 0;
+	if (!g) {
+		tdx__fail(TDX_E_INVALID, "g is NULL; open a guest handle with tdx_guest_open");
+		return 0;
+	}
+	return g->last_status;
 }
 
 /* Is this CPU running inside a TD?  CPUID leaf 0x21 says "IntelTDX    ". */

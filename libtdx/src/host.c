@@ -199,6 +199,17 @@ tdx_status tdx_host_open(tdx_host **out, const char *backend)
 		host_unref(h);
 		return rc;
 	}
+	/* Refuse a device that is not KVM before anything is built on it. */
+	rc = (int)kvm_ioctl(h, h->sys_fd, KVM_GET_API_VERSION, NULL);
+	if (rc != KVM_API_VERSION) {
+		rc = tdx__error_set(TDX_E_NOT_SUPPORTED, TDX_LAYER_KVM, 0, rc < 0 ? -rc : 0,
+				    "tdx_host_open", "%s is not a KVM device, or speaks another KVM API "
+				    "(KVM_GET_API_VERSION gave %d, not %d)",
+				    h->ops == &tdx__kvm_real_ops ? (char *)h->ctx : "emu", rc,
+				    KVM_API_VERSION);
+		host_unref(h);
+		return rc;
+	}
 	*out = h;
 	return TDX_OK;
 }
@@ -1397,7 +1408,11 @@ tdx_status tdx_vm_guest(tdx_vm *vm, tdx_guest **out)
 
 tdx_emu *tdx_vm_emu(tdx_vm *vm)
 {
-	if (!vm || vm->host->ops != &tdx__kvm_emu_ops)
+	if (!vm) {
+		tdx__fail(TDX_E_INVALID, "vm is NULL; create one with tdx_vm_create");
+		return NULL;
+	}
+	if (vm->host->ops != &tdx__kvm_emu_ops)
 		return NULL;
 	return tdx__kvm_emu_platform(vm->host->ctx, vm->fd);
 }

@@ -618,3 +618,16 @@ FUNCTIONS = {
 }
 
 del P
+
+#: Functions returning an int that is a value, not a tdx_status.
+INT_VALUE_FUNCTIONS = frozenset({
+    "tdx_report_type", "tdx_report_subtype", "tdx_report_version", "tdx_quote_version",
+    "tdx_quote_att_key_type", "tdx_quote_body_type", "tdx_quote_cert_data_type",
+    "tdx_quote_pck_cert_type"})
+#: Functions returning a tdx_status (TDX_OK or a negative TDX_E_* code).
+STATUS_FUNCTIONS = frozenset(n for n, (r, _) in FUNCTIONS.items()
+                             if r is c_int and n not in INT_VALUE_FUNCTIONS)
+
+__all__ = (sorted(CONSTANTS) + sorted(STRUCTS) + sorted(HANDLES) +
+           ["SizedStruct", "tdx_transport_fn", "tdx_exit_handler", "CONSTANTS", "STRUCTS",
+            "HANDLES", "FUNCTIONS", "STATUS_FUNCTIONS", "INT_VALUE_FUNCTIONS"])

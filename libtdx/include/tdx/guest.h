@@ -63,7 +63,8 @@ TDX_API void tdx_guest_close(tdx_guest *g);
 /* "tdcall", "emu", "custom", ...; never NULL for a valid handle. */
 TDX_API const char *tdx_guest_backend_name(const tdx_guest *g);
 
-/* The raw completion status (RAX) of the handle's last TDCALL. */
+/* The raw completion status (RAX) of the handle's last TDCALL (0, with
+ * TDX_E_INVALID recorded, for NULL). */
 TDX_API uint64_t tdx_guest_last_status(const tdx_guest *g);
 
 /* ---- TDCALL leaves (TDX module ABI; guest.md §1.4, §7) ---- */

@@ -23,6 +23,11 @@
 
 #define DEFAULT_ATTRIBUTES 0x10000000ULL /* SEPT_VE_DISABLE */
 #define DEFAULT_XFAM 0x602e7ULL
+/* TD ATTRIBUTES bits with a meaning (guest.md §3.4); the rest are reserved. */
+#define TD_ATTRIBUTES_DEFINED 0xC0000000F8010071ULL
+/* XSAVE components 0-19 but 10 (reserved); x87 and SSE always on. */
+#define XFAM_DEFINED 0xFFBFFULL
+#define XFAM_FIXED1 0x3ULL
 #define DEFAULT_MEM (64ULL << 20)
 #define DEFAULT_ACCEPTED (32ULL << 20)
 #define MAX_MEM (16ULL << 30)
@@ -212,6 +217,16 @@ static int complete_config(tdx_emu_config *c)
 		c->mem_size = DEFAULT_MEM;
 	if (!c->accepted_size)
 		c->accepted_size = c->mem_size < DEFAULT_ACCEPTED ? c->mem_size : DEFAULT_ACCEPTED;
+	/* What TDH.MNG.INIT would refuse: reserved ATTRIBUTES bits, XFAM outside
+	 * the XSAVE components TDX knows or without x87 and SSE (XFAM_FIXED1). */
+	if (c->attributes & ~TD_ATTRIBUTES_DEFINED)
+		return tdx__fail(TDX_E_INVALID, "attributes 0x%llx set reserved bits 0x%llx",
+				 (unsigned long long)c->attributes,
+				 (unsigned long long)(c->attributes & ~TD_ATTRIBUTES_DEFINED));
+	if ((c->xfam & ~XFAM_DEFINED) || (c->xfam & XFAM_FIXED1) != XFAM_FIXED1)
+		return tdx__fail(TDX_E_INVALID, "xfam 0x%llx is not a TD's XFAM (bits 0x%llx "
+				 "allowed; x87 and SSE required)", (unsigned long long)c->xfam,
+				 (unsigned long long)XFAM_DEFINED);
 	if (c->module_version != 10 && c->module_version != 15)
 		return tdx__fail(TDX_E_INVALID, "module_version %u: use 10 (TDX 1.0) or 15 (TDX 1.5)",
 				 c->module_version);
