@@ -10,6 +10,7 @@ packages=(
 	libffi-dev        # ABI conformance tests
 	clang libclang-rt-14-dev # libFuzzer targets (fuzz/)
 	abigail-tools     # the ABI gate (abidw, abidiff)
+	swig              # the Python and Go bindings
 )
 
 missing=()

@@ -24,6 +24,14 @@ run() { # run BUILD_DIR CMAKE_ARGS...
 run build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run build/sanitize -DCMAKE_BUILD_TYPE=Debug -DTDX_SANITIZE=ON
 
+# The bindings: ctypes (with the bad-input sweep) on both builds, the SWIG
+# Python and Go bindings against the installed plain build.
+echo "=== bindings" >&2
+scripts/test-ctypes.sh build/test
+scripts/test-ctypes.sh build/sanitize
+scripts/test-python.sh build/test
+if [ -x scripts/test-go.sh ]; then scripts/test-go.sh build/test; fi
+
 # The ABI gate, and the proof that it bites.
 echo "=== ABI gate" >&2
 scripts/check-abi.sh
