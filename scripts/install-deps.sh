@@ -13,6 +13,9 @@ packages=(
 	swig              # the Python and Go bindings
 )
 
+# Go: any go on PATH will do (the machine's own is preferred to Debian's).
+command -v go >/dev/null || packages+=(golang-go)
+
 missing=()
 for p in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

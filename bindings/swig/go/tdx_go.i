@@ -35,8 +35,9 @@
 %insert(cgo_comment_typedefs) %{
 #cgo pkg-config: libtdx
 #include <stdlib.h>
-// A copy of the calling thread's tdx_error, made by the C wrapper (this
-// preamble sits inside a Go comment: no C block comments here).
+// A copy of the calling thread's tdx_error, made by the C wrapper; the
+// same layout as in tdx_wrap.c below (this preamble sits inside a Go
+// comment: no C block comments here).
 typedef struct tdx_go_error {
 	int code;
 	int layer;
@@ -61,13 +62,14 @@ _Static_assert(sizeof(unsigned) == 4 && sizeof(int) == 4, "32-bit int expected")
 /* Error records travel to Go as a 64-bit integer. */
 _Static_assert(sizeof(void *) == 8, "the Go binding needs 64-bit pointers");
 
+/* Keep in step with the cgo preamble's copy above. */
 typedef struct tdx_go_error {
 	int code;
 	int layer;
 	int os_errno;
-	int owned;
+	int owned;          /* 1: malloc'd; the Go side frees it */
 	uint64_t hw_status;
-	const char *message;
+	const char *message; /* stored right after the struct */
 } tdx_go_error;
 
 /*
@@ -370,14 +372,24 @@ TDX_GO_BYTES(const uint8_t *mrconfigid, size_t mrconfigid_len)
 TDX_GO_BYTES(const uint8_t *mrowner, size_t mrowner_len)
 TDX_GO_BYTES(const uint8_t *mrownerconfig, size_t mrownerconfig_len)
 
-/* Fixed-size arrays: a slice at least N long, else NULL (the library then
- * refuses the call).  Also used by struct members of the same name, whose
- * getters return a copy. */
+/*
+ * Fixed-size arrays as slices.  A function parameter gets the slice if it
+ * has at least N elements, else NULL (the library then refuses the call
+ * and says what it needs).  The same typemaps serve struct members of
+ * these names: the getter returns a copy; the setter copies N elements, or
+ * clears the field when given fewer (a setter cannot fail).
+ */
 %define TDX_GO_ARRAY(CT, NAME, N, GOT)
 %typemap(gotype) CT NAME[N] "[]GOT"
 %typemap(imtype) CT NAME[N] "[]GOT"
 %typemap(in) CT NAME[N] %{
   $1 = $input.len >= N ? ($1_ltype)$input.array : NULL;
+%}
+%typemap(memberin) CT NAME[N] %{
+  if ($input)
+    memcpy($1, $input, sizeof(CT) * N);
+  else
+    memset($1, 0, sizeof(CT) * N);
 %}
 %typemap(out) CT NAME[N] %{
   $result.array = (void *)$1;
@@ -386,6 +398,7 @@ TDX_GO_BYTES(const uint8_t *mrownerconfig, size_t mrownerconfig_len)
 %typemap(goout) CT NAME[N] %{ $result = append([]GOT(nil), $input...) %}
 %enddef
 
+/* Function parameters (and members of the same name). */
 TDX_GO_ARRAY(uint8_t, mrtd, 48, byte)
 TDX_GO_ARRAY(uint8_t, rtmr, 48, byte)
 TDX_GO_ARRAY(uint8_t, out, 48, byte)
@@ -393,6 +406,32 @@ TDX_GO_ARRAY(uint64_t, target_uuid, 4, uint64)
 TDX_GO_ARRAY(uint64_t, out, 4, uint64)
 TDX_GO_ARRAY(uint64_t, out, 5, uint64)
 TDX_GO_ARRAY(uint32_t, out, 4, uint32)
+/* Struct members only (tdx_emu_config, tdx_vm_init_opts, tdx_td_info,
+ * tdx_exit, tdx_page_attr). */
+TDX_GO_ARRAY(uint8_t, mrconfigid, 48, byte)
+TDX_GO_ARRAY(uint8_t, mrowner, 48, byte)
+TDX_GO_ARRAY(uint8_t, mrownerconfig, 48, byte)
+TDX_GO_ARRAY(uint8_t, servtd_hash, 48, byte)
+TDX_GO_ARRAY(uint8_t, data, 8, byte)
+TDX_GO_ARRAY(uint64_t, tdvmcall_args, 5, uint64)
+TDX_GO_ARRAY(uint16_t, attr, 4, uint16)
+/* tdx_td_info.rtmr: the four RTMRs back to back (192 bytes). */
+%typemap(gotype) uint8_t rtmr[4][48] "[]byte"
+%typemap(imtype) uint8_t rtmr[4][48] "[]byte"
+%typemap(in) uint8_t rtmr[4][48] %{
+  $1 = $input.len >= 4 * 48 ? ($1_ltype)$input.array : NULL;
+%}
+%typemap(memberin) uint8_t rtmr[4][48] %{
+  if ($input)
+    memcpy($1, $input, 4 * 48);
+  else
+    memset($1, 0, 4 * 48);
+%}
+%typemap(out) uint8_t rtmr[4][48] %{
+  $result.array = (void *)$1;
+  $result.len = $result.cap = 4 * 48;
+%}
+%typemap(goout) uint8_t rtmr[4][48] %{ $result = append([]byte(nil), $input...) %}
 
 /* Integer out-parameters: the slice's first element (nil/empty: NULL). */
 %define TDX_GO_OUT(CT, NAME, GOT)

@@ -1,0 +1,3 @@
+module github.com/libtdx/libtdx/bindings/go
+
+go 1.19
