@@ -30,7 +30,7 @@ echo "=== bindings" >&2
 scripts/test-ctypes.sh build/test
 scripts/test-ctypes.sh build/sanitize
 scripts/test-python.sh build/test
-if [ -x scripts/test-go.sh ]; then scripts/test-go.sh build/test; fi
+scripts/test-go.sh build/test
 
 # The ABI gate, and the proof that it bites.
 echo "=== ABI gate" >&2
