@@ -43,4 +43,8 @@ CC=clang cmake -S . -B build/fuzz -G Ninja -DTDX_BUILD_FUZZ=ON -DTDX_BUILD_TOOLS
 cmake --build build/fuzz -j "$jobs" --target fuzz_tdvf fuzz_cpuid
 ctest --test-dir build/fuzz -R '^fuzz_' --output-on-failure
 
+# Per-call cost from each language, as ratios to C (printed, not asserted).
+echo "=== bindings benchmark" >&2
+bench/bench_bindings.sh build/test
+
 echo "=== all tests passed (plain, sanitized, ABI gate, fuzzed)" >&2
