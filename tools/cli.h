@@ -39,4 +39,7 @@ int cmd_demo(const cli *c);
 /* Measurement (cmd_measure.c). */
 int cmd_measure(const cli *c);
 
+/* CC event log (cmd_eventlog.c). */
+int cmd_eventlog(const cli *c);
+
 #endif

@@ -213,6 +213,13 @@ static const command commands[] = {
 	  "time, as mainline KVM does; --two-pass adds all pages of a region first and\n"
 	  "extends them afterwards, as QEMU 8.x-era stacks did.  Prints `mrtd: HEX`;\n"
 	  "--json adds the order and the regions or the firmware's sections.\n", -1 },
+	{ "eventlog", cmd_eventlog, "parse, replay and check the CC event log",
+	  "usage: tdx [--json] eventlog [--file LOG] [--replay] [--check QUOTE_OR_REPORT]\n\n"
+	  "Parse the CC event log (CCEL) in LOG, by default " "/sys/firmware/acpi/tables/data/CCEL,\n"
+	  "and list its events.  --replay prints the RTMRs it replays to.  --check\n"
+	  "compares them with the RTMRs of a 1024-byte TDREPORT or a TD quote, printing\n"
+	  "match or MISMATCH with both values per register; the exit status is 0 only\n"
+	  "when all four match.  --json prints the parsed log (or the check) as JSON.\n", -1 },
 };
 
 static void usage(FILE *out)

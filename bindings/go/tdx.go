@@ -522,605 +522,674 @@ typedef _gostring_ swig_type_475;
 typedef _goslice_ swig_type_476;
 typedef long long swig_type_477;
 typedef _goslice_ swig_type_478;
-typedef _goslice_ swig_type_479;
-typedef _goslice_ swig_type_480;
+typedef long long swig_type_479;
+typedef long long swig_type_480;
 typedef long long swig_type_481;
 typedef _goslice_ swig_type_482;
 typedef _goslice_ swig_type_483;
-typedef _goslice_ swig_type_484;
+typedef long long swig_type_484;
 typedef long long swig_type_485;
-typedef _goslice_ swig_type_486;
-typedef _goslice_ swig_type_487;
-typedef _goslice_ swig_type_488;
+typedef long long swig_type_486;
+typedef long long swig_type_487;
+typedef long long swig_type_488;
 typedef long long swig_type_489;
-typedef _goslice_ swig_type_490;
+typedef long long swig_type_490;
 typedef _goslice_ swig_type_491;
 typedef long long swig_type_492;
 typedef _goslice_ swig_type_493;
 typedef _goslice_ swig_type_494;
-typedef _goslice_ swig_type_495;
+typedef long long swig_type_495;
 typedef long long swig_type_496;
-typedef _goslice_ swig_type_497;
-typedef _goslice_ swig_type_498;
+typedef long long swig_type_497;
+typedef long long swig_type_498;
 typedef long long swig_type_499;
-typedef _goslice_ swig_type_500;
-typedef _goslice_ swig_type_501;
+typedef long long swig_type_500;
+typedef long long swig_type_501;
 typedef long long swig_type_502;
-typedef _goslice_ swig_type_503;
+typedef long long swig_type_503;
 typedef _goslice_ swig_type_504;
 typedef long long swig_type_505;
 typedef _goslice_ swig_type_506;
-typedef long long swig_type_507;
-typedef long long swig_type_508;
-typedef _goslice_ swig_type_509;
-typedef long long swig_type_510;
-typedef long long swig_type_511;
-typedef long long swig_type_512;
+typedef _goslice_ swig_type_507;
+typedef _goslice_ swig_type_508;
+typedef long long swig_type_509;
+typedef _goslice_ swig_type_510;
+typedef _goslice_ swig_type_511;
+typedef _goslice_ swig_type_512;
 typedef long long swig_type_513;
 typedef _goslice_ swig_type_514;
 typedef _goslice_ swig_type_515;
 typedef _goslice_ swig_type_516;
 typedef long long swig_type_517;
-typedef _gostring_ swig_type_518;
-extern void _wrap_Swig_free_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_tdx_196471a3306a416c(swig_intgo arg1);
-extern void _wrap_tdx_version_tdx_196471a3306a416c(swig_type_1 arg1, swig_type_2 arg2, swig_type_3 arg3);
-extern swig_type_4 _wrap_tdx_version_string_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_OK_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_INVALID_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_NO_DEVICE_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_PERM_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_RETRY_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_TDCALL_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_VMCALL_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_OS_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_STATE_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_ABI_MISMATCH_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_NOMEM_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_E_VERIFY_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_LAYER_NONE_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_LAYER_LIBRARY_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_LAYER_OS_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_LAYER_MODULE_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_LAYER_VMCALL_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_LAYER_KVM_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_tdx_error_code_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_error_layer_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_5 _wrap_tdx_error_hw_status_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_error_os_errno_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_6 _wrap_tdx_error_message_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_7 _wrap_tdx_strerror_tdx_196471a3306a416c(swig_intgo arg1);
-extern swig_type_8 _wrap_tdx_layer_name_tdx_196471a3306a416c(swig_intgo arg1);
-extern swig_type_9 _wrap_tdx_module_status_name_tdx_196471a3306a416c(swig_type_10 arg1);
-extern swig_type_11 _wrap_tdx_module_status_operand_tdx_196471a3306a416c(swig_type_12 arg1);
-extern swig_type_13 _wrap_tdx_vmcall_status_name_tdx_196471a3306a416c(swig_type_14 arg1);
-extern void _wrap_tdx_machine_info_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_15 arg2);
-extern swig_type_16 _wrap_tdx_machine_info_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_guest_device_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_guest_device_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_configfs_tsm_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_kvm_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_api_version_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_17 arg2);
-extern swig_type_18 _wrap_tdx_machine_info_kvm_vm_types_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_tdx_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_guest_device_detail_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_19 arg2);
-extern swig_type_20 _wrap_tdx_machine_info_guest_device_detail_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_21 arg2);
-extern swig_type_22 _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_detail_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_23 arg2);
-extern swig_type_24 _wrap_tdx_machine_info_kvm_detail_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_machine_info_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_machine_info_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_25 _wrap_tdx_machine_info_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_26 arg2);
-extern swig_type_27 _wrap_tdx_machine_probe_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_rax_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_28 arg2);
-extern swig_type_29 _wrap_tdx_regs_rax_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_rcx_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_30 arg2);
-extern swig_type_31 _wrap_tdx_regs_rcx_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_rdx_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_32 arg2);
-extern swig_type_33 _wrap_tdx_regs_rdx_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_rbx_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_34 arg2);
-extern swig_type_35 _wrap_tdx_regs_rbx_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_rsi_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_36 arg2);
-extern swig_type_37 _wrap_tdx_regs_rsi_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_rdi_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_38 arg2);
-extern swig_type_39 _wrap_tdx_regs_rdi_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_r8_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_40 arg2);
-extern swig_type_41 _wrap_tdx_regs_r8_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_r9_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_42 arg2);
-extern swig_type_43 _wrap_tdx_regs_r9_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_r10_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_44 arg2);
-extern swig_type_45 _wrap_tdx_regs_r10_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_r11_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_46 arg2);
-extern swig_type_47 _wrap_tdx_regs_r11_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_r12_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_48 arg2);
-extern swig_type_49 _wrap_tdx_regs_r12_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_r13_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_50 arg2);
-extern swig_type_51 _wrap_tdx_regs_r13_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_r14_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_52 arg2);
-extern swig_type_53 _wrap_tdx_regs_r14_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_regs_r15_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_54 arg2);
-extern swig_type_55 _wrap_tdx_regs_r15_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_regs_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_regs_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_56 _wrap_tdx_guest_open_tdx_196471a3306a416c(swig_voidp arg1, swig_type_57 arg2);
-extern void _wrap_tdx_guest_close_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_58 _wrap_tdx_guest_backend_name_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_59 _wrap_tdx_guest_last_status_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_60 arg2);
-extern swig_type_61 _wrap_tdx_vp_info_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_gpaw_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_gpaw_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_attributes_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_62 arg2);
-extern swig_type_63 _wrap_tdx_vp_info_attributes_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_num_vcpus_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_max_vcpus_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_vcpu_index_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_sys_rd_available_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_vp_info_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_vp_info_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_64 _wrap_tdx_vp_info_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_65 arg2);
-extern void _wrap_tdx_ve_info_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_66 arg2);
-extern swig_type_67 _wrap_tdx_ve_info_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_exit_reason_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_ve_info_exit_reason_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_exit_qualification_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_68 arg2);
-extern swig_type_69 _wrap_tdx_ve_info_exit_qualification_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_guest_linear_address_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_70 arg2);
-extern swig_type_71 _wrap_tdx_ve_info_guest_linear_address_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_guest_physical_address_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_72 arg2);
-extern swig_type_73 _wrap_tdx_ve_info_guest_physical_address_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_instruction_length_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_ve_info_instruction_length_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_instruction_information_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_ve_info_instruction_information_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_ve_info_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_ve_info_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_74 _wrap_tdx_ve_info_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_75 arg2);
-extern void _wrap_tdx_page_attr_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_76 arg2);
-extern swig_type_77 _wrap_tdx_page_attr_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_page_attr_gpa_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_78 arg2);
-extern swig_type_79 _wrap_tdx_page_attr_gpa_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_page_attr_level_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_page_attr_level_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_page_attr_pending_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_page_attr_pending_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_page_attr_attr_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_80 arg2);
-extern swig_type_81 _wrap_tdx_page_attr_attr_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_page_attr_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_page_attr_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_82 _wrap_tdx_page_attr_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_83 arg2);
-extern void _wrap_tdx_l2_exit_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_84 arg2);
-extern swig_type_85 _wrap_tdx_l2_exit_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_exit_class_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_l2_exit_exit_class_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_exit_reason_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_exit_qualification_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_86 arg2);
-extern swig_type_87 _wrap_tdx_l2_exit_exit_qualification_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_88 arg2);
-extern swig_type_89 _wrap_tdx_l2_exit_guest_linear_address_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_cs_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_90 arg2);
-extern swig_type_91 _wrap_tdx_l2_exit_cs_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_cs_base_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_92 arg2);
-extern swig_type_93 _wrap_tdx_l2_exit_cs_base_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_94 arg2);
-extern swig_type_95 _wrap_tdx_l2_exit_guest_physical_address_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_interruption_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_96 arg2);
-extern swig_type_97 _wrap_tdx_l2_exit_interruption_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_98 arg2);
-extern swig_type_99 _wrap_tdx_l2_exit_idt_vectoring_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_instruction_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_100 arg2);
-extern swig_type_101 _wrap_tdx_l2_exit_instruction_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_additional_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_102 arg2);
-extern swig_type_103 _wrap_tdx_l2_exit_additional_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_extended_qualification_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_104 arg2);
-extern swig_type_105 _wrap_tdx_l2_exit_extended_qualification_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_l2_exit_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_l2_exit_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_106 _wrap_tdx_l2_exit_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_tdx_tdg_vp_vmcall_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_109 _wrap_tdx_tdg_vp_info_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_110 _wrap_tdx_tdg_mr_rtmr_extend_tdx_196471a3306a416c(uintptr_t arg1, swig_type_111 arg2, swig_intgo arg3);
-extern swig_type_112 _wrap_tdx_tdg_vp_veinfo_get_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_113 _wrap_tdx_tdg_mr_report_tdx_196471a3306a416c(uintptr_t arg1, swig_type_114 arg2, swig_type_115 arg3, swig_intgo arg4);
-extern swig_type_116 _wrap_tdx_tdg_vp_cpuidve_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_117 arg2);
-extern swig_type_118 _wrap_tdx_tdg_mem_page_accept_tdx_196471a3306a416c(uintptr_t arg1, swig_type_119 arg2, swig_intgo arg3);
-extern swig_type_120 _wrap_tdx_tdg_vm_rd_tdx_196471a3306a416c(uintptr_t arg1, swig_type_121 arg2, swig_intgo arg3, swig_type_122 arg4, swig_type_123 arg5);
-extern swig_type_124 _wrap_tdx_tdg_vm_wr_tdx_196471a3306a416c(uintptr_t arg1, swig_type_125 arg2, swig_type_126 arg3, swig_type_127 arg4, swig_type_128 arg5);
-extern swig_type_129 _wrap_tdx_tdg_vp_rd_tdx_196471a3306a416c(uintptr_t arg1, swig_type_130 arg2, swig_type_131 arg3, swig_type_132 arg4);
-extern swig_type_133 _wrap_tdx_tdg_vp_wr_tdx_196471a3306a416c(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3, swig_type_136 arg4, swig_type_137 arg5);
-extern swig_type_138 _wrap_tdx_tdg_sys_rd_tdx_196471a3306a416c(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3, swig_type_141 arg4);
-extern swig_type_142 _wrap_tdx_tdg_sys_rdall_tdx_196471a3306a416c(uintptr_t arg1, swig_type_143 arg2, swig_type_144 arg3, swig_type_145 arg4);
-extern swig_type_146 _wrap_tdx_tdg_servtd_rd_tdx_196471a3306a416c(uintptr_t arg1, swig_type_147 arg2, swig_type_148 arg3, swig_type_149 arg4, swig_type_150 arg5, swig_type_151 arg6);
-extern swig_type_152 _wrap_tdx_tdg_servtd_wr_tdx_196471a3306a416c(uintptr_t arg1, swig_type_153 arg2, swig_type_154 arg3, swig_type_155 arg4, swig_type_156 arg5, swig_type_157 arg6, swig_type_158 arg7);
-extern swig_type_159 _wrap_tdx_tdg_mr_verifyreport_tdx_196471a3306a416c(uintptr_t arg1, swig_type_160 arg2);
-extern swig_type_161 _wrap_tdx_tdg_mem_page_attr_rd_tdx_196471a3306a416c(uintptr_t arg1, swig_type_162 arg2, uintptr_t arg3);
-extern swig_type_163 _wrap_tdx_tdg_mem_page_attr_wr_tdx_196471a3306a416c(uintptr_t arg1, swig_type_164 arg2, swig_intgo arg3, swig_type_165 arg4, swig_type_166 arg5, uintptr_t arg6);
-extern swig_type_167 _wrap_tdx_tdg_vp_enter_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_168 arg4, uintptr_t arg5);
-extern swig_type_169 _wrap_tdx_tdg_vp_invept_tdx_196471a3306a416c(uintptr_t arg1, swig_type_170 arg2);
-extern swig_type_171 _wrap_tdx_tdg_vp_invgla_tdx_196471a3306a416c(uintptr_t arg1, swig_type_172 arg2, swig_type_173 arg3);
-extern swig_type_174 _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_196471a3306a416c(uintptr_t arg1, swig_type_175 arg2, swig_type_176 arg3);
-extern swig_type_177 _wrap_tdx_tdvmcall_map_gpa_tdx_196471a3306a416c(uintptr_t arg1, swig_type_178 arg2, swig_type_179 arg3, swig_type_180 arg4);
-extern swig_type_181 _wrap_tdx_tdvmcall_get_quote_tdx_196471a3306a416c(uintptr_t arg1, swig_type_182 arg2, swig_type_183 arg3);
-extern swig_type_184 _wrap_tdx_tdvmcall_report_fatal_error_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2, swig_type_185 arg3, swig_type_186 arg4);
-extern swig_type_187 _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_188 _wrap_tdx_tdvmcall_service_tdx_196471a3306a416c(uintptr_t arg1, swig_type_189 arg2, swig_type_190 arg3, swig_intgo arg4, swig_type_191 arg5);
-extern swig_type_192 _wrap_tdx_tdvmcall_cpuid_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_193 arg4);
-extern swig_type_194 _wrap_tdx_tdvmcall_hlt_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_195 _wrap_tdx_tdvmcall_io_read_tdx_196471a3306a416c(uintptr_t arg1, short arg2, swig_intgo arg3, swig_type_196 arg4);
-extern swig_type_197 _wrap_tdx_tdvmcall_io_write_tdx_196471a3306a416c(uintptr_t arg1, short arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_type_198 _wrap_tdx_tdvmcall_rdmsr_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2, swig_type_199 arg3);
-extern swig_type_200 _wrap_tdx_tdvmcall_wrmsr_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2, swig_type_201 arg3);
-extern swig_type_202 _wrap_tdx_tdvmcall_mmio_read_tdx_196471a3306a416c(uintptr_t arg1, swig_type_203 arg2, swig_intgo arg3, swig_type_204 arg4);
-extern swig_type_205 _wrap_tdx_tdvmcall_mmio_write_tdx_196471a3306a416c(uintptr_t arg1, swig_type_206 arg2, swig_intgo arg3, swig_type_207 arg4);
-extern swig_type_208 _wrap_tdx_tdvmcall_wbinvd_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_209 _wrap_tdx_tdvmcall_pconfig_tdx_196471a3306a416c(uintptr_t arg1, swig_type_210 arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5, swig_type_214 arg6);
-extern swig_type_215 _wrap_tdx_guest_rtmr_extend_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2, swig_type_216 arg3);
-extern swig_type_217 _wrap_tdx_guest_verify_report_tdx_196471a3306a416c(uintptr_t arg1, swig_type_218 arg2);
-extern void _wrap_tdx_emu_config_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_219 arg2);
-extern swig_type_220 _wrap_tdx_emu_config_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_module_version_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_module_version_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_attributes_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_221 arg2);
-extern swig_type_222 _wrap_tdx_emu_config_attributes_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_xfam_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_223 arg2);
-extern swig_type_224 _wrap_tdx_emu_config_xfam_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mrtd_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_225 arg2);
-extern swig_type_226 _wrap_tdx_emu_config_mrtd_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mrconfigid_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_227 arg2);
-extern swig_type_228 _wrap_tdx_emu_config_mrconfigid_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mrowner_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_229 arg2);
-extern swig_type_230 _wrap_tdx_emu_config_mrowner_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mrownerconfig_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_231 arg2);
-extern swig_type_232 _wrap_tdx_emu_config_mrownerconfig_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_gpaw_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_gpaw_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_num_vcpus_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_vcpu_index_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_num_l2_vms_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mem_size_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_233 arg2);
-extern swig_type_234 _wrap_tdx_emu_config_mem_size_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_accepted_size_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_235 arg2);
-extern swig_type_236 _wrap_tdx_emu_config_accepted_size_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_servtd_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_servtd_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_state_file_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_237 arg2);
-extern swig_type_238 _wrap_tdx_emu_config_state_file_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_emu_config_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_emu_config_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_239 _wrap_tdx_emu_config_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_240 arg2);
-extern swig_type_241 _wrap_tdx_emu_config_parse_tdx_196471a3306a416c(uintptr_t arg1, swig_type_242 arg2);
-extern swig_type_243 _wrap_tdx_emu_open_tdx_196471a3306a416c(swig_voidp arg1, uintptr_t arg2);
-extern void _wrap_tdx_emu_close_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_244 _wrap_tdx_emu_guest_tdx_196471a3306a416c(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_245 _wrap_tdx_emu_mem_read_tdx_196471a3306a416c(uintptr_t arg1, swig_type_246 arg2, swig_type_247 arg3);
-extern swig_type_248 _wrap_tdx_emu_mem_write_tdx_196471a3306a416c(uintptr_t arg1, swig_type_249 arg2, swig_type_250 arg3);
-extern swig_type_251 _wrap_tdx_emu_inject_ve_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_252 _wrap_tdx_emu_event_notify_tdx_196471a3306a416c(uintptr_t arg1, swig_type_253 arg2, swig_type_254 arg3);
-extern swig_type_255 _wrap_tdx_emu_root_ca_pem_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_256 _wrap_tdx_host_open_tdx_196471a3306a416c(swig_voidp arg1, swig_type_257 arg2);
-extern void _wrap_tdx_host_close_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_258 _wrap_tdx_host_backend_name_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_259 arg2);
-extern swig_type_260 _wrap_tdx_host_info_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_api_version_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_api_version_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_vm_types_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_261 arg2);
-extern swig_type_262 _wrap_tdx_host_info_vm_types_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_tdx_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_tdx_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_max_vcpus_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_max_vcpus_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_guest_memfd_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_guest_memfd_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_user_memory2_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_user_memory2_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_memory_attributes_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_263 arg2);
-extern swig_type_264 _wrap_tdx_host_info_memory_attributes_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_exit_hypercall_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_265 arg2);
-extern swig_type_266 _wrap_tdx_host_info_exit_hypercall_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_host_info_tdx_detail_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_267 arg2);
-extern swig_type_268 _wrap_tdx_host_info_tdx_detail_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_host_info_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_host_info_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_269 _wrap_tdx_host_info_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_270 arg2);
-extern swig_type_271 _wrap_tdx_host_probe_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern void _wrap_tdx_vm_opts_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_272 arg2);
-extern swig_type_273 _wrap_tdx_vm_opts_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_opts_plain_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_opts_plain_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_opts_tsc_khz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_vm_opts_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_vm_opts_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_274 _wrap_tdx_vm_opts_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_275 arg2);
-extern swig_type_276 _wrap_tdx_vm_create_tdx_196471a3306a416c(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern void _wrap_tdx_vm_close_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_function_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_function_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_index_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_index_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_flags_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_flags_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_eax_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_eax_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_ebx_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_ecx_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_edx_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_edx_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_cpuid_entry_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_cpuid_entry_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_277 arg2);
-extern swig_type_278 _wrap_tdx_vm_caps_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_supported_attrs_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_279 arg2);
-extern swig_type_280 _wrap_tdx_vm_caps_supported_attrs_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_supported_xfam_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_281 arg2);
-extern swig_type_282 _wrap_tdx_vm_caps_supported_xfam_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_283 arg2);
-extern swig_type_284 _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_285 arg2);
-extern swig_type_286 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_287 arg2);
-extern swig_type_288 _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_289 arg2);
-extern swig_type_290 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_vm_caps_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_vm_caps_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_291 _wrap_tdx_vm_caps_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_292 arg2);
-extern swig_type_293 _wrap_tdx_vm_get_capabilities_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_294 _wrap_tdx_vm_cpuid_config_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2, uintptr_t arg3);
-extern void _wrap_tdx_vm_init_opts_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_295 arg2);
-extern swig_type_296 _wrap_tdx_vm_init_opts_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_attributes_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_297 arg2);
-extern swig_type_298 _wrap_tdx_vm_init_opts_attributes_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_xfam_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_299 arg2);
-extern swig_type_300 _wrap_tdx_vm_init_opts_xfam_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_301 arg2);
-extern swig_type_302 _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_mrowner_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_303 arg2);
-extern swig_type_304 _wrap_tdx_vm_init_opts_mrowner_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_305 arg2);
-extern swig_type_306 _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_gpaw_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_cpuid_set_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_tdx_vm_init_opts_cpuid_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_vm_init_opts_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_vm_init_opts_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_307 _wrap_tdx_vm_init_opts_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_308 arg2);
-extern swig_type_309 _wrap_tdx_vm_init_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_310 _wrap_tdx_vm_add_private_memory_tdx_196471a3306a416c(uintptr_t arg1, swig_type_311 arg2, swig_type_312 arg3);
-extern swig_type_313 _wrap_tdx_vm_add_shared_memory_tdx_196471a3306a416c(uintptr_t arg1, swig_type_314 arg2, swig_type_315 arg3);
-extern swig_type_316 _wrap_tdx_vm_read_tdx_196471a3306a416c(uintptr_t arg1, swig_type_317 arg2, swig_type_318 arg3);
-extern swig_type_319 _wrap_tdx_vm_write_tdx_196471a3306a416c(uintptr_t arg1, swig_type_320 arg2, swig_type_321 arg3);
-extern swig_type_322 _wrap_tdx_vcpu_create_tdx_196471a3306a416c(swig_voidp arg1, uintptr_t arg2);
-extern void _wrap_tdx_vcpu_close_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_323 _wrap_tdx_vcpu_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_324 arg2);
-extern swig_type_325 _wrap_tdx_vm_finalize_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_326 _wrap_tdx_vm_mrtd_tdx_196471a3306a416c(uintptr_t arg1, swig_type_327 arg2);
-extern swig_intgo _wrap_TDX_EXIT_UNKNOWN_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_IO_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_MMIO_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_HLT_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_TDVMCALL_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_MAP_GPA_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_FATAL_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_196471a3306a416c(void);
-extern swig_intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_196471a3306a416c(void);
-extern void _wrap_tdx_exit_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_328 arg2);
-extern swig_type_329 _wrap_tdx_exit_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_reason_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_reason_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_kvm_exit_reason_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_io_port_set_tdx_196471a3306a416c(uintptr_t arg1, short arg2);
-extern short _wrap_tdx_exit_io_port_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_io_size_set_tdx_196471a3306a416c(uintptr_t arg1, char arg2);
-extern char _wrap_tdx_exit_io_size_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_io_out_set_tdx_196471a3306a416c(uintptr_t arg1, char arg2);
-extern char _wrap_tdx_exit_io_out_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_io_count_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_io_count_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_mmio_gpa_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_330 arg2);
-extern swig_type_331 _wrap_tdx_exit_mmio_gpa_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_mmio_len_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_mmio_len_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_mmio_write_set_tdx_196471a3306a416c(uintptr_t arg1, char arg2);
-extern char _wrap_tdx_exit_mmio_write_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_data_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_332 arg2);
-extern swig_type_333 _wrap_tdx_exit_data_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_tdvmcall_nr_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_334 arg2);
-extern swig_type_335 _wrap_tdx_exit_tdvmcall_nr_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_tdvmcall_ret_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_336 arg2);
-extern swig_type_337 _wrap_tdx_exit_tdvmcall_ret_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_tdvmcall_args_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_338 arg2);
-extern swig_type_339 _wrap_tdx_exit_tdvmcall_args_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_gpa_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_340 arg2);
-extern swig_type_341 _wrap_tdx_exit_gpa_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_size_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_342 arg2);
-extern swig_type_343 _wrap_tdx_exit_size_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_to_private_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_to_private_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_error_code_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_344 arg2);
-extern swig_type_345 _wrap_tdx_exit_error_code_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_fatal_gpa_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_346 arg2);
-extern swig_type_347 _wrap_tdx_exit_fatal_gpa_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_message_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_348 arg2);
-extern swig_type_349 _wrap_tdx_exit_message_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_subtype_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_subtype_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_exit_hw_reason_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_350 arg2);
-extern swig_type_351 _wrap_tdx_exit_hw_reason_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_exit_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_exit_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_352 _wrap_tdx_exit_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_353 arg2);
-extern swig_type_354 _wrap_tdx_vcpu_run_tdx_196471a3306a416c(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_355 _wrap_tdx_vm_guest_tdx_196471a3306a416c(uintptr_t arg1, swig_voidp arg2);
-extern uintptr_t _wrap_tdx_vm_emu_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_356 _wrap_TDX_TD_ATTR_DEBUG_tdx_196471a3306a416c(void);
-extern swig_type_357 _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_196471a3306a416c(void);
-extern swig_type_358 _wrap_TDX_TD_ATTR_PERF_PROF_tdx_196471a3306a416c(void);
-extern swig_type_359 _wrap_TDX_TD_ATTR_PMT_PROF_tdx_196471a3306a416c(void);
-extern swig_type_360 _wrap_TDX_TD_ATTR_ICSSD_tdx_196471a3306a416c(void);
-extern swig_type_361 _wrap_TDX_TD_ATTR_LASS_tdx_196471a3306a416c(void);
-extern swig_type_362 _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_196471a3306a416c(void);
-extern swig_type_363 _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_196471a3306a416c(void);
-extern swig_type_364 _wrap_TDX_TD_ATTR_PKS_tdx_196471a3306a416c(void);
-extern swig_type_365 _wrap_TDX_TD_ATTR_KL_tdx_196471a3306a416c(void);
-extern swig_type_366 _wrap_TDX_TD_ATTR_TPA_tdx_196471a3306a416c(void);
-extern swig_type_367 _wrap_TDX_TD_ATTR_PERFMON_tdx_196471a3306a416c(void);
-extern swig_type_368 _wrap_tdx_report_parse_tdx_196471a3306a416c(swig_voidp arg1, swig_type_369 arg2);
-extern void _wrap_tdx_report_free_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_370 _wrap_tdx_report_raw_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_report_type_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_report_subtype_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_report_version_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_371 _wrap_tdx_report_cpusvn_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_372 _wrap_tdx_report_tee_tcb_info_hash_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_373 _wrap_tdx_report_tee_info_hash_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_374 _wrap_tdx_report_report_data_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_375 _wrap_tdx_report_mac_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_376 _wrap_tdx_report_mac_struct_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_377 _wrap_tdx_report_tee_tcb_valid_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_378 _wrap_tdx_report_tee_tcb_svn_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_379 _wrap_tdx_report_mrseam_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_380 _wrap_tdx_report_mrsignerseam_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_381 _wrap_tdx_report_seam_attributes_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_382 _wrap_tdx_report_tee_tcb_svn2_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_383 _wrap_tdx_report_attributes_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_384 _wrap_tdx_report_xfam_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_385 _wrap_tdx_report_mrtd_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_386 _wrap_tdx_report_mrconfigid_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_387 _wrap_tdx_report_mrowner_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_388 _wrap_tdx_report_mrownerconfig_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_389 _wrap_tdx_report_rtmr_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_390 _wrap_tdx_report_servtd_hash_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_391 _wrap_tdx_td_attribute_name_tdx_196471a3306a416c(swig_intgo arg1);
-extern swig_type_392 _wrap_tdx_quote_parse_tdx_196471a3306a416c(swig_voidp arg1, swig_type_393 arg2);
-extern void _wrap_tdx_quote_free_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_version_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_att_key_type_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_tee_type_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_394 _wrap_tdx_quote_header_reserved_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_395 _wrap_tdx_quote_qe_vendor_id_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_396 _wrap_tdx_quote_user_data_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_body_type_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_397 _wrap_tdx_quote_body_size_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_398 _wrap_tdx_quote_body_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_399 _wrap_tdx_quote_tee_tcb_svn_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_400 _wrap_tdx_quote_mrseam_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_401 _wrap_tdx_quote_mrsignerseam_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_402 _wrap_tdx_quote_seam_attributes_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_403 _wrap_tdx_quote_td_attributes_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_404 _wrap_tdx_quote_xfam_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_405 _wrap_tdx_quote_mrtd_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_406 _wrap_tdx_quote_mrconfigid_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_407 _wrap_tdx_quote_mrowner_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_408 _wrap_tdx_quote_mrownerconfig_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_409 _wrap_tdx_quote_rtmr_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_410 _wrap_tdx_quote_report_data_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_411 _wrap_tdx_quote_tee_tcb_svn2_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_412 _wrap_tdx_quote_mrservicetd_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_413 _wrap_tdx_quote_signed_data_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_414 _wrap_tdx_quote_signature_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_415 _wrap_tdx_quote_attestation_key_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_cert_data_type_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_416 _wrap_tdx_quote_qe_report_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_417 _wrap_tdx_quote_qe_report_signature_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_418 _wrap_tdx_quote_qe_auth_data_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_pck_cert_type_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_419 _wrap_tdx_quote_pck_chain_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_420 _wrap_tdx_quote_size_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_421 _wrap_tdx_quote_trailing_bytes_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_422 _wrap_tdx_mrtd_new_tdx_196471a3306a416c(swig_voidp arg1);
-extern void _wrap_tdx_mrtd_free_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_423 _wrap_tdx_mrtd_page_add_tdx_196471a3306a416c(uintptr_t arg1, swig_type_424 arg2);
-extern swig_type_425 _wrap_tdx_mrtd_extend_tdx_196471a3306a416c(uintptr_t arg1, swig_type_426 arg2, swig_type_427 arg3);
-extern swig_type_428 _wrap_tdx_mrtd_add_region_tdx_196471a3306a416c(uintptr_t arg1, swig_type_429 arg2, swig_type_430 arg3, swig_type_431 arg4, swig_intgo arg5);
-extern swig_type_432 _wrap_tdx_mrtd_finalize_tdx_196471a3306a416c(uintptr_t arg1, swig_type_433 arg2);
-extern swig_type_434 _wrap_tdx_measure_rtmr_extend_tdx_196471a3306a416c(swig_type_435 arg1, swig_type_436 arg2);
-extern void _wrap_tdx_td_info_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_437 arg2);
-extern swig_type_438 _wrap_tdx_td_info_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_td_info_attributes_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_439 arg2);
-extern swig_type_440 _wrap_tdx_td_info_attributes_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_td_info_xfam_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_441 arg2);
-extern swig_type_442 _wrap_tdx_td_info_xfam_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_td_info_mrtd_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_443 arg2);
-extern swig_type_444 _wrap_tdx_td_info_mrtd_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_td_info_mrconfigid_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_445 arg2);
-extern swig_type_446 _wrap_tdx_td_info_mrconfigid_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_td_info_mrowner_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_447 arg2);
-extern swig_type_448 _wrap_tdx_td_info_mrowner_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_td_info_mrownerconfig_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_449 arg2);
-extern swig_type_450 _wrap_tdx_td_info_mrownerconfig_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_td_info_rtmr_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_451 arg2);
-extern swig_type_452 _wrap_tdx_td_info_rtmr_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_td_info_servtd_hash_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_453 arg2);
-extern swig_type_454 _wrap_tdx_td_info_servtd_hash_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_td_info_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_td_info_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_455 _wrap_tdx_td_info_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_456 arg2);
-extern swig_type_457 _wrap_tdx_measure_tee_info_hash_tdx_196471a3306a416c(uintptr_t arg1, swig_type_458 arg2);
-extern void _wrap_tdx_tdvf_section_sz_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_459 arg2);
-extern swig_type_460 _wrap_tdx_tdvf_section_sz_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_data_offset_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_memory_address_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_461 arg2);
-extern swig_type_462 _wrap_tdx_tdvf_section_memory_address_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_196471a3306a416c(uintptr_t arg1, swig_type_463 arg2);
-extern swig_type_464 _wrap_tdx_tdvf_section_memory_data_size_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_section_type_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_tdvf_section_section_type_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_attributes_set_tdx_196471a3306a416c(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_tdvf_section_attributes_get_tdx_196471a3306a416c(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_tdvf_section_tdx_196471a3306a416c(void);
-extern void _wrap_delete_tdx_tdvf_section_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_465 _wrap_tdx_tdvf_section_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_466 arg2);
-extern swig_type_467 _wrap_tdx_tdvf_open_tdx_196471a3306a416c(swig_voidp arg1, swig_type_468 arg2);
-extern swig_type_469 _wrap_tdx_tdvf_parse_tdx_196471a3306a416c(swig_voidp arg1, swig_type_470 arg2);
-extern void _wrap_tdx_tdvf_free_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_471 _wrap_tdx_tdvf_section_count_tdx_196471a3306a416c(uintptr_t arg1);
-extern swig_type_472 _wrap_tdx_tdvf_get_section_tdx_196471a3306a416c(uintptr_t arg1, swig_type_473 arg2, uintptr_t arg3);
-extern swig_type_474 _wrap_tdx_measure_tdvf_tdx_196471a3306a416c(swig_type_475 arg1, swig_intgo arg2, swig_type_476 arg3);
-extern swig_type_477 _wrap_tdx_guest_get_report_tdx_196471a3306a416c(uintptr_t arg1, swig_type_478 arg2, swig_type_479 arg3, swig_type_480 arg4);
-extern swig_type_481 _wrap_tdx_guest_get_quote_tdx_196471a3306a416c(uintptr_t arg1, swig_type_482 arg2, swig_type_483 arg3, swig_type_484 arg4);
-extern swig_type_485 _wrap_tdx_emu_quote_tdx_196471a3306a416c(uintptr_t arg1, swig_type_486 arg2, swig_type_487 arg3, swig_type_488 arg4);
-extern swig_type_489 _wrap_tdx_emu_console_tdx_196471a3306a416c(uintptr_t arg1, swig_type_490 arg2, swig_type_491 arg3);
-extern swig_type_492 _wrap_tdx_emu_fatal_error_tdx_196471a3306a416c(uintptr_t arg1, swig_type_493 arg2, swig_type_494 arg3, swig_type_495 arg4);
-extern swig_type_496 _wrap_tdx_report_to_json_tdx_196471a3306a416c(uintptr_t arg1, swig_type_497 arg2, swig_type_498 arg3);
-extern swig_type_499 _wrap_tdx_quote_to_json_tdx_196471a3306a416c(uintptr_t arg1, swig_type_500 arg2, swig_type_501 arg3);
-extern swig_type_502 _wrap_tdx_vcpu_get_cpuid_tdx_196471a3306a416c(uintptr_t arg1, swig_type_503 arg2, swig_type_504 arg3);
-extern swig_type_505 _wrap_tdx_vm_init_mem_region_tdx_196471a3306a416c(uintptr_t arg1, swig_type_506 arg2, swig_type_507 arg3, swig_intgo arg4);
-extern swig_type_508 _wrap_tdx_go_vp_info_tdx_196471a3306a416c(uintptr_t arg1, swig_type_509 arg2);
-extern swig_type_510 _wrap_tdx_go_vm_create_tdx_196471a3306a416c(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_type_511 _wrap_tdx_go_vm_init_tdx_196471a3306a416c(uintptr_t arg1, swig_type_512 arg2, swig_type_513 arg3, swig_type_514 arg4, swig_type_515 arg5, swig_type_516 arg6, swig_intgo arg7);
-extern swig_type_517 _wrap_tdx_go_emu_open_tdx_196471a3306a416c(swig_voidp arg1, swig_type_518 arg2);
+typedef _goslice_ swig_type_518;
+typedef _goslice_ swig_type_519;
+typedef long long swig_type_520;
+typedef _goslice_ swig_type_521;
+typedef _goslice_ swig_type_522;
+typedef _goslice_ swig_type_523;
+typedef long long swig_type_524;
+typedef _goslice_ swig_type_525;
+typedef _goslice_ swig_type_526;
+typedef long long swig_type_527;
+typedef _goslice_ swig_type_528;
+typedef _goslice_ swig_type_529;
+typedef long long swig_type_530;
+typedef _goslice_ swig_type_531;
+typedef _goslice_ swig_type_532;
+typedef long long swig_type_533;
+typedef _goslice_ swig_type_534;
+typedef _goslice_ swig_type_535;
+typedef long long swig_type_536;
+typedef _goslice_ swig_type_537;
+typedef long long swig_type_538;
+typedef long long swig_type_539;
+typedef _goslice_ swig_type_540;
+typedef long long swig_type_541;
+typedef long long swig_type_542;
+typedef long long swig_type_543;
+typedef long long swig_type_544;
+typedef _goslice_ swig_type_545;
+typedef _goslice_ swig_type_546;
+typedef _goslice_ swig_type_547;
+typedef long long swig_type_548;
+typedef _gostring_ swig_type_549;
+extern void _wrap_Swig_free_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_tdx_96f31399a9bcf548(swig_intgo arg1);
+extern void _wrap_tdx_version_tdx_96f31399a9bcf548(swig_type_1 arg1, swig_type_2 arg2, swig_type_3 arg3);
+extern swig_type_4 _wrap_tdx_version_string_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_OK_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_INVALID_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_NO_DEVICE_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_PERM_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_RETRY_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_TDCALL_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_VMCALL_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_OS_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_STATE_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_ABI_MISMATCH_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_NOMEM_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_E_VERIFY_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_LAYER_NONE_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_LAYER_LIBRARY_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_LAYER_OS_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_LAYER_MODULE_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_LAYER_VMCALL_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_LAYER_KVM_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_tdx_error_code_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_error_layer_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_5 _wrap_tdx_error_hw_status_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_error_os_errno_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_6 _wrap_tdx_error_message_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_7 _wrap_tdx_strerror_tdx_96f31399a9bcf548(swig_intgo arg1);
+extern swig_type_8 _wrap_tdx_layer_name_tdx_96f31399a9bcf548(swig_intgo arg1);
+extern swig_type_9 _wrap_tdx_module_status_name_tdx_96f31399a9bcf548(swig_type_10 arg1);
+extern swig_type_11 _wrap_tdx_module_status_operand_tdx_96f31399a9bcf548(swig_type_12 arg1);
+extern swig_type_13 _wrap_tdx_vmcall_status_name_tdx_96f31399a9bcf548(swig_type_14 arg1);
+extern void _wrap_tdx_machine_info_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_15 arg2);
+extern swig_type_16 _wrap_tdx_machine_info_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_guest_device_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_guest_device_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_configfs_tsm_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_kvm_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_api_version_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_17 arg2);
+extern swig_type_18 _wrap_tdx_machine_info_kvm_vm_types_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_tdx_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_guest_device_detail_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_19 arg2);
+extern swig_type_20 _wrap_tdx_machine_info_guest_device_detail_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_21 arg2);
+extern swig_type_22 _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_detail_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_23 arg2);
+extern swig_type_24 _wrap_tdx_machine_info_kvm_detail_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_machine_info_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_machine_info_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_25 _wrap_tdx_machine_info_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_26 arg2);
+extern swig_type_27 _wrap_tdx_machine_probe_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_rax_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_28 arg2);
+extern swig_type_29 _wrap_tdx_regs_rax_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_rcx_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_30 arg2);
+extern swig_type_31 _wrap_tdx_regs_rcx_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_rdx_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_32 arg2);
+extern swig_type_33 _wrap_tdx_regs_rdx_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_rbx_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_34 arg2);
+extern swig_type_35 _wrap_tdx_regs_rbx_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_rsi_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_36 arg2);
+extern swig_type_37 _wrap_tdx_regs_rsi_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_rdi_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_38 arg2);
+extern swig_type_39 _wrap_tdx_regs_rdi_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_r8_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_40 arg2);
+extern swig_type_41 _wrap_tdx_regs_r8_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_r9_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_42 arg2);
+extern swig_type_43 _wrap_tdx_regs_r9_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_r10_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_44 arg2);
+extern swig_type_45 _wrap_tdx_regs_r10_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_r11_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_46 arg2);
+extern swig_type_47 _wrap_tdx_regs_r11_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_r12_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_48 arg2);
+extern swig_type_49 _wrap_tdx_regs_r12_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_r13_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_50 arg2);
+extern swig_type_51 _wrap_tdx_regs_r13_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_r14_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_52 arg2);
+extern swig_type_53 _wrap_tdx_regs_r14_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_regs_r15_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_54 arg2);
+extern swig_type_55 _wrap_tdx_regs_r15_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_regs_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_regs_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_56 _wrap_tdx_guest_open_tdx_96f31399a9bcf548(swig_voidp arg1, swig_type_57 arg2);
+extern void _wrap_tdx_guest_close_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_58 _wrap_tdx_guest_backend_name_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_59 _wrap_tdx_guest_last_status_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_60 arg2);
+extern swig_type_61 _wrap_tdx_vp_info_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_gpaw_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_gpaw_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_attributes_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_62 arg2);
+extern swig_type_63 _wrap_tdx_vp_info_attributes_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_num_vcpus_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_max_vcpus_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_vcpu_index_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_sys_rd_available_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_vp_info_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_vp_info_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_64 _wrap_tdx_vp_info_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_65 arg2);
+extern void _wrap_tdx_ve_info_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_66 arg2);
+extern swig_type_67 _wrap_tdx_ve_info_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_exit_reason_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_ve_info_exit_reason_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_exit_qualification_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_68 arg2);
+extern swig_type_69 _wrap_tdx_ve_info_exit_qualification_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_guest_linear_address_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_70 arg2);
+extern swig_type_71 _wrap_tdx_ve_info_guest_linear_address_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_guest_physical_address_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_72 arg2);
+extern swig_type_73 _wrap_tdx_ve_info_guest_physical_address_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_instruction_length_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_ve_info_instruction_length_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_instruction_information_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_ve_info_instruction_information_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_ve_info_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_ve_info_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_74 _wrap_tdx_ve_info_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_75 arg2);
+extern void _wrap_tdx_page_attr_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_76 arg2);
+extern swig_type_77 _wrap_tdx_page_attr_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_page_attr_gpa_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_78 arg2);
+extern swig_type_79 _wrap_tdx_page_attr_gpa_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_page_attr_level_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_page_attr_level_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_page_attr_pending_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_page_attr_pending_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_page_attr_attr_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_80 arg2);
+extern swig_type_81 _wrap_tdx_page_attr_attr_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_page_attr_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_page_attr_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_82 _wrap_tdx_page_attr_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_83 arg2);
+extern void _wrap_tdx_l2_exit_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_84 arg2);
+extern swig_type_85 _wrap_tdx_l2_exit_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_exit_class_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_l2_exit_exit_class_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_exit_reason_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_exit_qualification_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_86 arg2);
+extern swig_type_87 _wrap_tdx_l2_exit_exit_qualification_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_88 arg2);
+extern swig_type_89 _wrap_tdx_l2_exit_guest_linear_address_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_cs_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_90 arg2);
+extern swig_type_91 _wrap_tdx_l2_exit_cs_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_cs_base_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_92 arg2);
+extern swig_type_93 _wrap_tdx_l2_exit_cs_base_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_94 arg2);
+extern swig_type_95 _wrap_tdx_l2_exit_guest_physical_address_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_interruption_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_96 arg2);
+extern swig_type_97 _wrap_tdx_l2_exit_interruption_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_98 arg2);
+extern swig_type_99 _wrap_tdx_l2_exit_idt_vectoring_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_instruction_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_100 arg2);
+extern swig_type_101 _wrap_tdx_l2_exit_instruction_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_additional_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_102 arg2);
+extern swig_type_103 _wrap_tdx_l2_exit_additional_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_extended_qualification_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_104 arg2);
+extern swig_type_105 _wrap_tdx_l2_exit_extended_qualification_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_l2_exit_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_l2_exit_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_106 _wrap_tdx_l2_exit_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_tdx_tdg_vp_vmcall_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_109 _wrap_tdx_tdg_vp_info_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_110 _wrap_tdx_tdg_mr_rtmr_extend_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_111 arg2, swig_intgo arg3);
+extern swig_type_112 _wrap_tdx_tdg_vp_veinfo_get_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_113 _wrap_tdx_tdg_mr_report_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_114 arg2, swig_type_115 arg3, swig_intgo arg4);
+extern swig_type_116 _wrap_tdx_tdg_vp_cpuidve_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_117 arg2);
+extern swig_type_118 _wrap_tdx_tdg_mem_page_accept_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_119 arg2, swig_intgo arg3);
+extern swig_type_120 _wrap_tdx_tdg_vm_rd_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_121 arg2, swig_intgo arg3, swig_type_122 arg4, swig_type_123 arg5);
+extern swig_type_124 _wrap_tdx_tdg_vm_wr_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_125 arg2, swig_type_126 arg3, swig_type_127 arg4, swig_type_128 arg5);
+extern swig_type_129 _wrap_tdx_tdg_vp_rd_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_130 arg2, swig_type_131 arg3, swig_type_132 arg4);
+extern swig_type_133 _wrap_tdx_tdg_vp_wr_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3, swig_type_136 arg4, swig_type_137 arg5);
+extern swig_type_138 _wrap_tdx_tdg_sys_rd_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3, swig_type_141 arg4);
+extern swig_type_142 _wrap_tdx_tdg_sys_rdall_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_143 arg2, swig_type_144 arg3, swig_type_145 arg4);
+extern swig_type_146 _wrap_tdx_tdg_servtd_rd_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_147 arg2, swig_type_148 arg3, swig_type_149 arg4, swig_type_150 arg5, swig_type_151 arg6);
+extern swig_type_152 _wrap_tdx_tdg_servtd_wr_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_153 arg2, swig_type_154 arg3, swig_type_155 arg4, swig_type_156 arg5, swig_type_157 arg6, swig_type_158 arg7);
+extern swig_type_159 _wrap_tdx_tdg_mr_verifyreport_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_160 arg2);
+extern swig_type_161 _wrap_tdx_tdg_mem_page_attr_rd_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_162 arg2, uintptr_t arg3);
+extern swig_type_163 _wrap_tdx_tdg_mem_page_attr_wr_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_164 arg2, swig_intgo arg3, swig_type_165 arg4, swig_type_166 arg5, uintptr_t arg6);
+extern swig_type_167 _wrap_tdx_tdg_vp_enter_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_168 arg4, uintptr_t arg5);
+extern swig_type_169 _wrap_tdx_tdg_vp_invept_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_170 arg2);
+extern swig_type_171 _wrap_tdx_tdg_vp_invgla_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_172 arg2, swig_type_173 arg3);
+extern swig_type_174 _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_175 arg2, swig_type_176 arg3);
+extern swig_type_177 _wrap_tdx_tdvmcall_map_gpa_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_178 arg2, swig_type_179 arg3, swig_type_180 arg4);
+extern swig_type_181 _wrap_tdx_tdvmcall_get_quote_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_182 arg2, swig_type_183 arg3);
+extern swig_type_184 _wrap_tdx_tdvmcall_report_fatal_error_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2, swig_type_185 arg3, swig_type_186 arg4);
+extern swig_type_187 _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_188 _wrap_tdx_tdvmcall_service_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_189 arg2, swig_type_190 arg3, swig_intgo arg4, swig_type_191 arg5);
+extern swig_type_192 _wrap_tdx_tdvmcall_cpuid_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_193 arg4);
+extern swig_type_194 _wrap_tdx_tdvmcall_hlt_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_195 _wrap_tdx_tdvmcall_io_read_tdx_96f31399a9bcf548(uintptr_t arg1, short arg2, swig_intgo arg3, swig_type_196 arg4);
+extern swig_type_197 _wrap_tdx_tdvmcall_io_write_tdx_96f31399a9bcf548(uintptr_t arg1, short arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_type_198 _wrap_tdx_tdvmcall_rdmsr_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2, swig_type_199 arg3);
+extern swig_type_200 _wrap_tdx_tdvmcall_wrmsr_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2, swig_type_201 arg3);
+extern swig_type_202 _wrap_tdx_tdvmcall_mmio_read_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_203 arg2, swig_intgo arg3, swig_type_204 arg4);
+extern swig_type_205 _wrap_tdx_tdvmcall_mmio_write_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_206 arg2, swig_intgo arg3, swig_type_207 arg4);
+extern swig_type_208 _wrap_tdx_tdvmcall_wbinvd_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_209 _wrap_tdx_tdvmcall_pconfig_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_210 arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5, swig_type_214 arg6);
+extern swig_type_215 _wrap_tdx_guest_rtmr_extend_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2, swig_type_216 arg3);
+extern swig_type_217 _wrap_tdx_guest_verify_report_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_218 arg2);
+extern void _wrap_tdx_emu_config_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_219 arg2);
+extern swig_type_220 _wrap_tdx_emu_config_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_module_version_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_module_version_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_attributes_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_221 arg2);
+extern swig_type_222 _wrap_tdx_emu_config_attributes_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_xfam_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_223 arg2);
+extern swig_type_224 _wrap_tdx_emu_config_xfam_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mrtd_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_225 arg2);
+extern swig_type_226 _wrap_tdx_emu_config_mrtd_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mrconfigid_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_227 arg2);
+extern swig_type_228 _wrap_tdx_emu_config_mrconfigid_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mrowner_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_229 arg2);
+extern swig_type_230 _wrap_tdx_emu_config_mrowner_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mrownerconfig_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_231 arg2);
+extern swig_type_232 _wrap_tdx_emu_config_mrownerconfig_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_gpaw_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_gpaw_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_num_vcpus_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_vcpu_index_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_num_l2_vms_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mem_size_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_233 arg2);
+extern swig_type_234 _wrap_tdx_emu_config_mem_size_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_accepted_size_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_235 arg2);
+extern swig_type_236 _wrap_tdx_emu_config_accepted_size_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_servtd_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_servtd_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_state_file_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_237 arg2);
+extern swig_type_238 _wrap_tdx_emu_config_state_file_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_emu_config_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_emu_config_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_239 _wrap_tdx_emu_config_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_240 arg2);
+extern swig_type_241 _wrap_tdx_emu_config_parse_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_242 arg2);
+extern swig_type_243 _wrap_tdx_emu_open_tdx_96f31399a9bcf548(swig_voidp arg1, uintptr_t arg2);
+extern void _wrap_tdx_emu_close_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_244 _wrap_tdx_emu_guest_tdx_96f31399a9bcf548(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_245 _wrap_tdx_emu_mem_read_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_246 arg2, swig_type_247 arg3);
+extern swig_type_248 _wrap_tdx_emu_mem_write_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_249 arg2, swig_type_250 arg3);
+extern swig_type_251 _wrap_tdx_emu_inject_ve_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_252 _wrap_tdx_emu_event_notify_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_253 arg2, swig_type_254 arg3);
+extern swig_type_255 _wrap_tdx_emu_root_ca_pem_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_256 _wrap_tdx_host_open_tdx_96f31399a9bcf548(swig_voidp arg1, swig_type_257 arg2);
+extern void _wrap_tdx_host_close_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_258 _wrap_tdx_host_backend_name_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_259 arg2);
+extern swig_type_260 _wrap_tdx_host_info_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_api_version_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_api_version_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_vm_types_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_261 arg2);
+extern swig_type_262 _wrap_tdx_host_info_vm_types_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_tdx_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_tdx_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_max_vcpus_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_max_vcpus_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_guest_memfd_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_guest_memfd_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_user_memory2_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_user_memory2_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_memory_attributes_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_263 arg2);
+extern swig_type_264 _wrap_tdx_host_info_memory_attributes_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_exit_hypercall_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_265 arg2);
+extern swig_type_266 _wrap_tdx_host_info_exit_hypercall_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_host_info_tdx_detail_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_267 arg2);
+extern swig_type_268 _wrap_tdx_host_info_tdx_detail_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_host_info_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_host_info_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_269 _wrap_tdx_host_info_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_270 arg2);
+extern swig_type_271 _wrap_tdx_host_probe_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern void _wrap_tdx_vm_opts_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_272 arg2);
+extern swig_type_273 _wrap_tdx_vm_opts_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_opts_plain_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_opts_plain_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_opts_tsc_khz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_vm_opts_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_vm_opts_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_274 _wrap_tdx_vm_opts_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_275 arg2);
+extern swig_type_276 _wrap_tdx_vm_create_tdx_96f31399a9bcf548(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern void _wrap_tdx_vm_close_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_function_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_function_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_index_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_index_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_flags_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_flags_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_eax_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_eax_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_ebx_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_ecx_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_edx_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_edx_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_cpuid_entry_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_cpuid_entry_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_277 arg2);
+extern swig_type_278 _wrap_tdx_vm_caps_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_supported_attrs_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_279 arg2);
+extern swig_type_280 _wrap_tdx_vm_caps_supported_attrs_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_supported_xfam_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_281 arg2);
+extern swig_type_282 _wrap_tdx_vm_caps_supported_xfam_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_283 arg2);
+extern swig_type_284 _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_285 arg2);
+extern swig_type_286 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_287 arg2);
+extern swig_type_288 _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_289 arg2);
+extern swig_type_290 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_vm_caps_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_vm_caps_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_291 _wrap_tdx_vm_caps_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_292 arg2);
+extern swig_type_293 _wrap_tdx_vm_get_capabilities_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_294 _wrap_tdx_vm_cpuid_config_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2, uintptr_t arg3);
+extern void _wrap_tdx_vm_init_opts_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_295 arg2);
+extern swig_type_296 _wrap_tdx_vm_init_opts_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_attributes_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_297 arg2);
+extern swig_type_298 _wrap_tdx_vm_init_opts_attributes_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_xfam_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_299 arg2);
+extern swig_type_300 _wrap_tdx_vm_init_opts_xfam_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_301 arg2);
+extern swig_type_302 _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_mrowner_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_303 arg2);
+extern swig_type_304 _wrap_tdx_vm_init_opts_mrowner_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_305 arg2);
+extern swig_type_306 _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_gpaw_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_cpuid_set_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_tdx_vm_init_opts_cpuid_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_vm_init_opts_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_vm_init_opts_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_307 _wrap_tdx_vm_init_opts_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_308 arg2);
+extern swig_type_309 _wrap_tdx_vm_init_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_310 _wrap_tdx_vm_add_private_memory_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_311 arg2, swig_type_312 arg3);
+extern swig_type_313 _wrap_tdx_vm_add_shared_memory_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_314 arg2, swig_type_315 arg3);
+extern swig_type_316 _wrap_tdx_vm_read_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_317 arg2, swig_type_318 arg3);
+extern swig_type_319 _wrap_tdx_vm_write_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_320 arg2, swig_type_321 arg3);
+extern swig_type_322 _wrap_tdx_vcpu_create_tdx_96f31399a9bcf548(swig_voidp arg1, uintptr_t arg2);
+extern void _wrap_tdx_vcpu_close_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_323 _wrap_tdx_vcpu_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_324 arg2);
+extern swig_type_325 _wrap_tdx_vm_finalize_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_326 _wrap_tdx_vm_mrtd_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_327 arg2);
+extern swig_intgo _wrap_TDX_EXIT_UNKNOWN_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_IO_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_MMIO_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_HLT_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_TDVMCALL_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_MAP_GPA_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_FATAL_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_96f31399a9bcf548(void);
+extern swig_intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_96f31399a9bcf548(void);
+extern void _wrap_tdx_exit_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_328 arg2);
+extern swig_type_329 _wrap_tdx_exit_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_reason_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_reason_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_kvm_exit_reason_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_io_port_set_tdx_96f31399a9bcf548(uintptr_t arg1, short arg2);
+extern short _wrap_tdx_exit_io_port_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_io_size_set_tdx_96f31399a9bcf548(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_exit_io_size_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_io_out_set_tdx_96f31399a9bcf548(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_exit_io_out_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_io_count_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_io_count_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_mmio_gpa_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_330 arg2);
+extern swig_type_331 _wrap_tdx_exit_mmio_gpa_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_mmio_len_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_mmio_len_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_mmio_write_set_tdx_96f31399a9bcf548(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_exit_mmio_write_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_data_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_332 arg2);
+extern swig_type_333 _wrap_tdx_exit_data_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_tdvmcall_nr_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_334 arg2);
+extern swig_type_335 _wrap_tdx_exit_tdvmcall_nr_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_tdvmcall_ret_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_336 arg2);
+extern swig_type_337 _wrap_tdx_exit_tdvmcall_ret_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_tdvmcall_args_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_338 arg2);
+extern swig_type_339 _wrap_tdx_exit_tdvmcall_args_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_gpa_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_340 arg2);
+extern swig_type_341 _wrap_tdx_exit_gpa_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_size_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_342 arg2);
+extern swig_type_343 _wrap_tdx_exit_size_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_to_private_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_to_private_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_error_code_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_344 arg2);
+extern swig_type_345 _wrap_tdx_exit_error_code_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_fatal_gpa_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_346 arg2);
+extern swig_type_347 _wrap_tdx_exit_fatal_gpa_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_message_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_348 arg2);
+extern swig_type_349 _wrap_tdx_exit_message_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_subtype_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_subtype_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_exit_hw_reason_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_350 arg2);
+extern swig_type_351 _wrap_tdx_exit_hw_reason_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_exit_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_exit_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_352 _wrap_tdx_exit_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_353 arg2);
+extern swig_type_354 _wrap_tdx_vcpu_run_tdx_96f31399a9bcf548(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_355 _wrap_tdx_vm_guest_tdx_96f31399a9bcf548(uintptr_t arg1, swig_voidp arg2);
+extern uintptr_t _wrap_tdx_vm_emu_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_356 _wrap_TDX_TD_ATTR_DEBUG_tdx_96f31399a9bcf548(void);
+extern swig_type_357 _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_96f31399a9bcf548(void);
+extern swig_type_358 _wrap_TDX_TD_ATTR_PERF_PROF_tdx_96f31399a9bcf548(void);
+extern swig_type_359 _wrap_TDX_TD_ATTR_PMT_PROF_tdx_96f31399a9bcf548(void);
+extern swig_type_360 _wrap_TDX_TD_ATTR_ICSSD_tdx_96f31399a9bcf548(void);
+extern swig_type_361 _wrap_TDX_TD_ATTR_LASS_tdx_96f31399a9bcf548(void);
+extern swig_type_362 _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_96f31399a9bcf548(void);
+extern swig_type_363 _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_96f31399a9bcf548(void);
+extern swig_type_364 _wrap_TDX_TD_ATTR_PKS_tdx_96f31399a9bcf548(void);
+extern swig_type_365 _wrap_TDX_TD_ATTR_KL_tdx_96f31399a9bcf548(void);
+extern swig_type_366 _wrap_TDX_TD_ATTR_TPA_tdx_96f31399a9bcf548(void);
+extern swig_type_367 _wrap_TDX_TD_ATTR_PERFMON_tdx_96f31399a9bcf548(void);
+extern swig_type_368 _wrap_tdx_report_parse_tdx_96f31399a9bcf548(swig_voidp arg1, swig_type_369 arg2);
+extern void _wrap_tdx_report_free_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_370 _wrap_tdx_report_raw_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_report_type_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_report_subtype_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_report_version_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_371 _wrap_tdx_report_cpusvn_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_372 _wrap_tdx_report_tee_tcb_info_hash_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_373 _wrap_tdx_report_tee_info_hash_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_374 _wrap_tdx_report_report_data_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_375 _wrap_tdx_report_mac_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_376 _wrap_tdx_report_mac_struct_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_377 _wrap_tdx_report_tee_tcb_valid_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_378 _wrap_tdx_report_tee_tcb_svn_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_379 _wrap_tdx_report_mrseam_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_380 _wrap_tdx_report_mrsignerseam_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_381 _wrap_tdx_report_seam_attributes_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_382 _wrap_tdx_report_tee_tcb_svn2_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_383 _wrap_tdx_report_attributes_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_384 _wrap_tdx_report_xfam_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_385 _wrap_tdx_report_mrtd_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_386 _wrap_tdx_report_mrconfigid_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_387 _wrap_tdx_report_mrowner_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_388 _wrap_tdx_report_mrownerconfig_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_389 _wrap_tdx_report_rtmr_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_390 _wrap_tdx_report_servtd_hash_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_391 _wrap_tdx_td_attribute_name_tdx_96f31399a9bcf548(swig_intgo arg1);
+extern swig_type_392 _wrap_tdx_quote_parse_tdx_96f31399a9bcf548(swig_voidp arg1, swig_type_393 arg2);
+extern void _wrap_tdx_quote_free_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_version_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_att_key_type_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_tee_type_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_394 _wrap_tdx_quote_header_reserved_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_395 _wrap_tdx_quote_qe_vendor_id_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_396 _wrap_tdx_quote_user_data_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_body_type_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_397 _wrap_tdx_quote_body_size_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_398 _wrap_tdx_quote_body_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_399 _wrap_tdx_quote_tee_tcb_svn_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_400 _wrap_tdx_quote_mrseam_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_401 _wrap_tdx_quote_mrsignerseam_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_402 _wrap_tdx_quote_seam_attributes_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_403 _wrap_tdx_quote_td_attributes_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_404 _wrap_tdx_quote_xfam_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_405 _wrap_tdx_quote_mrtd_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_406 _wrap_tdx_quote_mrconfigid_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_407 _wrap_tdx_quote_mrowner_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_408 _wrap_tdx_quote_mrownerconfig_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_409 _wrap_tdx_quote_rtmr_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_410 _wrap_tdx_quote_report_data_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_411 _wrap_tdx_quote_tee_tcb_svn2_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_412 _wrap_tdx_quote_mrservicetd_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_413 _wrap_tdx_quote_signed_data_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_414 _wrap_tdx_quote_signature_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_415 _wrap_tdx_quote_attestation_key_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_cert_data_type_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_416 _wrap_tdx_quote_qe_report_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_417 _wrap_tdx_quote_qe_report_signature_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_418 _wrap_tdx_quote_qe_auth_data_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_pck_cert_type_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_419 _wrap_tdx_quote_pck_chain_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_420 _wrap_tdx_quote_size_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_421 _wrap_tdx_quote_trailing_bytes_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_422 _wrap_tdx_mrtd_new_tdx_96f31399a9bcf548(swig_voidp arg1);
+extern void _wrap_tdx_mrtd_free_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_423 _wrap_tdx_mrtd_page_add_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_424 arg2);
+extern swig_type_425 _wrap_tdx_mrtd_extend_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_426 arg2, swig_type_427 arg3);
+extern swig_type_428 _wrap_tdx_mrtd_add_region_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_429 arg2, swig_type_430 arg3, swig_type_431 arg4, swig_intgo arg5);
+extern swig_type_432 _wrap_tdx_mrtd_finalize_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_433 arg2);
+extern swig_type_434 _wrap_tdx_measure_rtmr_extend_tdx_96f31399a9bcf548(swig_type_435 arg1, swig_type_436 arg2);
+extern void _wrap_tdx_td_info_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_437 arg2);
+extern swig_type_438 _wrap_tdx_td_info_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_td_info_attributes_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_439 arg2);
+extern swig_type_440 _wrap_tdx_td_info_attributes_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_td_info_xfam_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_441 arg2);
+extern swig_type_442 _wrap_tdx_td_info_xfam_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_td_info_mrtd_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_443 arg2);
+extern swig_type_444 _wrap_tdx_td_info_mrtd_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_td_info_mrconfigid_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_445 arg2);
+extern swig_type_446 _wrap_tdx_td_info_mrconfigid_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_td_info_mrowner_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_447 arg2);
+extern swig_type_448 _wrap_tdx_td_info_mrowner_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_td_info_mrownerconfig_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_449 arg2);
+extern swig_type_450 _wrap_tdx_td_info_mrownerconfig_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_td_info_rtmr_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_451 arg2);
+extern swig_type_452 _wrap_tdx_td_info_rtmr_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_td_info_servtd_hash_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_453 arg2);
+extern swig_type_454 _wrap_tdx_td_info_servtd_hash_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_td_info_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_td_info_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_455 _wrap_tdx_td_info_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_456 arg2);
+extern swig_type_457 _wrap_tdx_measure_tee_info_hash_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_458 arg2);
+extern void _wrap_tdx_tdvf_section_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_459 arg2);
+extern swig_type_460 _wrap_tdx_tdvf_section_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_data_offset_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_memory_address_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_461 arg2);
+extern swig_type_462 _wrap_tdx_tdvf_section_memory_address_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_463 arg2);
+extern swig_type_464 _wrap_tdx_tdvf_section_memory_data_size_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_section_type_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_tdvf_section_section_type_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_attributes_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_tdvf_section_attributes_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_tdvf_section_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_tdvf_section_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_465 _wrap_tdx_tdvf_section_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_466 arg2);
+extern swig_type_467 _wrap_tdx_tdvf_open_tdx_96f31399a9bcf548(swig_voidp arg1, swig_type_468 arg2);
+extern swig_type_469 _wrap_tdx_tdvf_parse_tdx_96f31399a9bcf548(swig_voidp arg1, swig_type_470 arg2);
+extern void _wrap_tdx_tdvf_free_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_471 _wrap_tdx_tdvf_section_count_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_472 _wrap_tdx_tdvf_get_section_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_473 arg2, uintptr_t arg3);
+extern swig_type_474 _wrap_tdx_measure_tdvf_tdx_96f31399a9bcf548(swig_type_475 arg1, swig_intgo arg2, swig_type_476 arg3);
+extern swig_type_477 _wrap_tdx_eventlog_parse_tdx_96f31399a9bcf548(swig_voidp arg1, swig_type_478 arg2);
+extern void _wrap_tdx_eventlog_free_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_479 _wrap_tdx_eventlog_count_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_event_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_480 arg2);
+extern swig_type_481 _wrap_tdx_event_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_event_mr_index_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_event_mr_index_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_event_event_type_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_event_event_type_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_event_has_sha384_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_event_has_sha384_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_event_sha384_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_482 arg2);
+extern swig_type_483 _wrap_tdx_event_sha384_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_event_data_offset_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_484 arg2);
+extern swig_type_485 _wrap_tdx_event_data_offset_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_event_data_size_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_event_data_size_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_event_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_event_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_486 _wrap_tdx_event_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_487 arg2);
+extern swig_type_488 _wrap_tdx_eventlog_event_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_489 arg2, uintptr_t arg3);
+extern swig_type_490 _wrap_tdx_eventlog_replay_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_491 arg2);
+extern swig_type_492 _wrap_tdx_eventlog_check_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_493 arg2, swig_type_494 arg3);
+extern void _wrap_tdx_ccel_table_sz_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_495 arg2);
+extern swig_type_496 _wrap_tdx_ccel_table_sz_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ccel_table_cc_type_set_tdx_96f31399a9bcf548(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_ccel_table_cc_type_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ccel_table_cc_subtype_set_tdx_96f31399a9bcf548(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_ccel_table_cc_subtype_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_497 arg2);
+extern swig_type_498 _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_499 arg2);
+extern swig_type_500 _wrap_tdx_ccel_table_log_area_start_address_get_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_ccel_table_tdx_96f31399a9bcf548(void);
+extern void _wrap_delete_tdx_ccel_table_tdx_96f31399a9bcf548(uintptr_t arg1);
+extern swig_type_501 _wrap_tdx_ccel_table_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_502 arg2);
+extern swig_type_503 _wrap_tdx_ccel_table_parse_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_504 arg2);
+extern swig_type_505 _wrap_tdx_guest_get_report_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_506 arg2, swig_type_507 arg3, swig_type_508 arg4);
+extern swig_type_509 _wrap_tdx_guest_get_quote_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_510 arg2, swig_type_511 arg3, swig_type_512 arg4);
+extern swig_type_513 _wrap_tdx_emu_quote_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_514 arg2, swig_type_515 arg3, swig_type_516 arg4);
+extern swig_type_517 _wrap_tdx_emu_console_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_518 arg2, swig_type_519 arg3);
+extern swig_type_520 _wrap_tdx_emu_fatal_error_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_521 arg2, swig_type_522 arg3, swig_type_523 arg4);
+extern swig_type_524 _wrap_tdx_report_to_json_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_525 arg2, swig_type_526 arg3);
+extern swig_type_527 _wrap_tdx_quote_to_json_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_528 arg2, swig_type_529 arg3);
+extern swig_type_530 _wrap_tdx_eventlog_to_json_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_531 arg2, swig_type_532 arg3);
+extern swig_type_533 _wrap_tdx_vcpu_get_cpuid_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_534 arg2, swig_type_535 arg3);
+extern swig_type_536 _wrap_tdx_vm_init_mem_region_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_537 arg2, swig_type_538 arg3, swig_intgo arg4);
+extern swig_type_539 _wrap_tdx_go_vp_info_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_540 arg2);
+extern swig_type_541 _wrap_tdx_go_vm_create_tdx_96f31399a9bcf548(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_type_542 _wrap_tdx_go_vm_init_tdx_96f31399a9bcf548(uintptr_t arg1, swig_type_543 arg2, swig_type_544 arg3, swig_type_545 arg4, swig_type_546 arg5, swig_type_547 arg6, swig_intgo arg7);
+extern swig_type_548 _wrap_tdx_go_emu_open_tdx_96f31399a9bcf548(swig_voidp arg1, swig_type_549 arg2);
 #undef intgo
 */
 import "C"
@@ -1156,13 +1225,13 @@ type _ sync.Mutex
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_tdx_196471a3306a416c(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_tdx_96f31399a9bcf548(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -1434,6 +1503,20 @@ type Tdx_tdvf interface {
 	SwigIsTdx_tdvf()
 }
 
+type SwigcptrTdx_eventlog uintptr
+
+func (p SwigcptrTdx_eventlog) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrTdx_eventlog) SwigIsTdx_eventlog() {
+}
+
+type Tdx_eventlog interface {
+	Swigcptr() uintptr
+	SwigIsTdx_eventlog()
+}
+
 const TDX_VERSION_MAJOR int = 1
 const TDX_VERSION_MINOR int = 0
 const TDX_VERSION_PATCH int = 0
@@ -1442,7 +1525,7 @@ func Tdx_version(arg1 []int32, arg2 []int32, arg3 []int32) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_tdx_version_tdx_196471a3306a416c(*(*C.swig_type_1)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_2)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_3)(unsafe.Pointer(&_swig_i_2)))
+	C._wrap_tdx_version_tdx_96f31399a9bcf548(*(*C.swig_type_1)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_2)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_3)(unsafe.Pointer(&_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1456,7 +1539,7 @@ func Tdx_version(arg1 []int32, arg2 []int32, arg3 []int32) {
 
 func Tdx_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_tdx_version_string_tdx_196471a3306a416c()
+	swig_r_p := C._wrap_tdx_version_string_tdx_96f31399a9bcf548()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1466,98 +1549,98 @@ func Tdx_version_string() (_swig_ret string) {
 type Enum_SS_tdx_err int
 func _swig_getTDX_OK() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_OK_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_OK_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_OK Enum_SS_tdx_err = _swig_getTDX_OK()
 func _swig_getTDX_E_INVALID() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_INVALID_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_INVALID_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_INVALID Enum_SS_tdx_err = _swig_getTDX_E_INVALID()
 func _swig_getTDX_E_NOT_SUPPORTED() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NOT_SUPPORTED_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NOT_SUPPORTED_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_NOT_SUPPORTED Enum_SS_tdx_err = _swig_getTDX_E_NOT_SUPPORTED()
 func _swig_getTDX_E_NO_DEVICE() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NO_DEVICE_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NO_DEVICE_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_NO_DEVICE Enum_SS_tdx_err = _swig_getTDX_E_NO_DEVICE()
 func _swig_getTDX_E_PERM() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_PERM_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_PERM_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_PERM Enum_SS_tdx_err = _swig_getTDX_E_PERM()
 func _swig_getTDX_E_BUFFER_TOO_SMALL() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_BUFFER_TOO_SMALL_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_BUFFER_TOO_SMALL_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_BUFFER_TOO_SMALL Enum_SS_tdx_err = _swig_getTDX_E_BUFFER_TOO_SMALL()
 func _swig_getTDX_E_RETRY() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_RETRY_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_RETRY_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_RETRY Enum_SS_tdx_err = _swig_getTDX_E_RETRY()
 func _swig_getTDX_E_TDCALL() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_TDCALL_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_TDCALL_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_TDCALL Enum_SS_tdx_err = _swig_getTDX_E_TDCALL()
 func _swig_getTDX_E_VMCALL() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_VMCALL_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_VMCALL_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_VMCALL Enum_SS_tdx_err = _swig_getTDX_E_VMCALL()
 func _swig_getTDX_E_OS() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_OS_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_OS_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_OS Enum_SS_tdx_err = _swig_getTDX_E_OS()
 func _swig_getTDX_E_STATE() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_STATE_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_STATE_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_STATE Enum_SS_tdx_err = _swig_getTDX_E_STATE()
 func _swig_getTDX_E_ABI_MISMATCH() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_ABI_MISMATCH_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_ABI_MISMATCH_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_ABI_MISMATCH Enum_SS_tdx_err = _swig_getTDX_E_ABI_MISMATCH()
 func _swig_getTDX_E_NOMEM() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NOMEM_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NOMEM_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_E_NOMEM Enum_SS_tdx_err = _swig_getTDX_E_NOMEM()
 func _swig_getTDX_E_VERIFY() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_VERIFY_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_VERIFY_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
@@ -1565,42 +1648,42 @@ var TDX_E_VERIFY Enum_SS_tdx_err = _swig_getTDX_E_VERIFY()
 type Enum_SS_tdx_layer int
 func _swig_getTDX_LAYER_NONE() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_NONE_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_NONE_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_LAYER_NONE Enum_SS_tdx_layer = _swig_getTDX_LAYER_NONE()
 func _swig_getTDX_LAYER_LIBRARY() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_LIBRARY_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_LIBRARY_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_LAYER_LIBRARY Enum_SS_tdx_layer = _swig_getTDX_LAYER_LIBRARY()
 func _swig_getTDX_LAYER_OS() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_OS_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_OS_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_LAYER_OS Enum_SS_tdx_layer = _swig_getTDX_LAYER_OS()
 func _swig_getTDX_LAYER_MODULE() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_MODULE_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_MODULE_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_LAYER_MODULE Enum_SS_tdx_layer = _swig_getTDX_LAYER_MODULE()
 func _swig_getTDX_LAYER_VMCALL() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_VMCALL_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_VMCALL_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_LAYER_VMCALL Enum_SS_tdx_layer = _swig_getTDX_LAYER_VMCALL()
 func _swig_getTDX_LAYER_KVM() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_KVM_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_KVM_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
@@ -1617,35 +1700,35 @@ func (p SwigcptrTdx_error) SwigIsTdx_error() {
 func (arg1 SwigcptrTdx_error) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_error_code_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_error_code_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_error) GetLayer() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_error_layer_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_error_layer_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_error) GetHw_status() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_error_hw_status_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_error_hw_status_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_error) GetOs_errno() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_error_os_errno_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_error_os_errno_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_error) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_error_message_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_error_message_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1665,7 +1748,7 @@ type Tdx_error interface {
 func Tdx_strerror(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_strerror_tdx_196471a3306a416c(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_tdx_strerror_tdx_96f31399a9bcf548(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1675,7 +1758,7 @@ func Tdx_strerror(arg1 int) (_swig_ret string) {
 func Tdx_layer_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_layer_name_tdx_196471a3306a416c(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_tdx_layer_name_tdx_96f31399a9bcf548(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1685,7 +1768,7 @@ func Tdx_layer_name(arg1 int) (_swig_ret string) {
 func Tdx_module_status_name(arg1 uint64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_module_status_name_tdx_196471a3306a416c(C.swig_type_10(_swig_i_0))
+	swig_r_p := C._wrap_tdx_module_status_name_tdx_96f31399a9bcf548(C.swig_type_10(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1695,7 +1778,7 @@ func Tdx_module_status_name(arg1 uint64) (_swig_ret string) {
 func Tdx_module_status_operand(arg1 uint64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_module_status_operand_tdx_196471a3306a416c(C.swig_type_12(_swig_i_0))
+	swig_r_p := C._wrap_tdx_module_status_operand_tdx_96f31399a9bcf548(C.swig_type_12(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1705,7 +1788,7 @@ func Tdx_module_status_operand(arg1 uint64) (_swig_ret string) {
 func Tdx_vmcall_status_name(arg1 uint64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_vmcall_status_name_tdx_196471a3306a416c(C.swig_type_14(_swig_i_0))
+	swig_r_p := C._wrap_tdx_vmcall_status_name_tdx_96f31399a9bcf548(C.swig_type_14(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1725,98 +1808,98 @@ func (p SwigcptrTdx_machine_info) SwigIsTdx_machine_info() {
 func (arg1 SwigcptrTdx_machine_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_15(_swig_i_1))
+	C._wrap_tdx_machine_info_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_15(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_machine_info_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_machine_info_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetGuest_device(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_guest_device_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_guest_device_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetGuest_device() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_guest_device_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_guest_device_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetConfigfs_tsm(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_configfs_tsm_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_configfs_tsm_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetConfigfs_tsm() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_configfs_tsm_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_configfs_tsm_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetKvm(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_kvm_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetKvm() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_kvm_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_kvm_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetKvm_api_version(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_api_version_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_kvm_api_version_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetKvm_api_version() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_kvm_api_version_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_kvm_api_version_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetKvm_vm_types(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_vm_types_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_17(_swig_i_1))
+	C._wrap_tdx_machine_info_kvm_vm_types_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_17(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetKvm_vm_types() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_machine_info_kvm_vm_types_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_machine_info_kvm_vm_types_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetKvm_tdx(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_tdx_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_kvm_tdx_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetKvm_tdx() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_kvm_tdx_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_kvm_tdx_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetGuest_device_detail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_guest_device_detail_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_machine_info_guest_device_detail_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1825,7 +1908,7 @@ func (arg1 SwigcptrTdx_machine_info) SetGuest_device_detail(arg2 string) {
 func (arg1 SwigcptrTdx_machine_info) GetGuest_device_detail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_machine_info_guest_device_detail_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_machine_info_guest_device_detail_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1835,7 +1918,7 @@ func (arg1 SwigcptrTdx_machine_info) GetGuest_device_detail() (_swig_ret string)
 func (arg1 SwigcptrTdx_machine_info) SetConfigfs_tsm_detail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1844,7 +1927,7 @@ func (arg1 SwigcptrTdx_machine_info) SetConfigfs_tsm_detail(arg2 string) {
 func (arg1 SwigcptrTdx_machine_info) GetConfigfs_tsm_detail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1854,7 +1937,7 @@ func (arg1 SwigcptrTdx_machine_info) GetConfigfs_tsm_detail() (_swig_ret string)
 func (arg1 SwigcptrTdx_machine_info) SetKvm_detail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_detail_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_machine_info_kvm_detail_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1863,7 +1946,7 @@ func (arg1 SwigcptrTdx_machine_info) SetKvm_detail(arg2 string) {
 func (arg1 SwigcptrTdx_machine_info) GetKvm_detail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_machine_info_kvm_detail_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_machine_info_kvm_detail_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1872,13 +1955,13 @@ func (arg1 SwigcptrTdx_machine_info) GetKvm_detail() (_swig_ret string) {
 
 func NewTdx_machine_info() (_swig_ret Tdx_machine_info) {
 	var swig_r Tdx_machine_info
-	swig_r = (Tdx_machine_info)(SwigcptrTdx_machine_info(C._wrap_new_tdx_machine_info_tdx_196471a3306a416c()))
+	swig_r = (Tdx_machine_info)(SwigcptrTdx_machine_info(C._wrap_new_tdx_machine_info_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_machine_info(arg1 Tdx_machine_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_machine_info_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_machine_info_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_machine_info interface {
@@ -1910,7 +1993,7 @@ func Tdx_machine_info_init(arg1 Tdx_machine_info, arg2 int64) (_swig_ret error) 
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_machine_info_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_machine_info_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -1919,7 +2002,7 @@ func Tdx_machine_info_init(arg1 Tdx_machine_info, arg2 int64) (_swig_ret error) 
 func Tdx_machine_probe(arg1 Tdx_machine_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_machine_probe_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_machine_probe_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -1937,194 +2020,194 @@ func (p SwigcptrTdx_regs) SwigIsTdx_regs() {
 func (arg1 SwigcptrTdx_regs) SetRax(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rax_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_28(_swig_i_1))
+	C._wrap_tdx_regs_rax_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_28(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRax() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rax_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rax_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRcx(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rcx_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_30(_swig_i_1))
+	C._wrap_tdx_regs_rcx_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_30(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRcx() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rcx_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rcx_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRdx(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rdx_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_32(_swig_i_1))
+	C._wrap_tdx_regs_rdx_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_32(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRdx() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rdx_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rdx_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRbx(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rbx_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_34(_swig_i_1))
+	C._wrap_tdx_regs_rbx_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_34(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRbx() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rbx_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rbx_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRsi(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rsi_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_36(_swig_i_1))
+	C._wrap_tdx_regs_rsi_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_36(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRsi() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rsi_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rsi_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRdi(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rdi_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_38(_swig_i_1))
+	C._wrap_tdx_regs_rdi_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_38(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRdi() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rdi_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rdi_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR8(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r8_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_40(_swig_i_1))
+	C._wrap_tdx_regs_r8_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_40(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR8() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r8_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r8_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR9(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r9_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_42(_swig_i_1))
+	C._wrap_tdx_regs_r9_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_42(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR9() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r9_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r9_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR10(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r10_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_44(_swig_i_1))
+	C._wrap_tdx_regs_r10_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_44(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR10() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r10_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r10_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR11(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r11_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_46(_swig_i_1))
+	C._wrap_tdx_regs_r11_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_46(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR11() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r11_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r11_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR12(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r12_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_48(_swig_i_1))
+	C._wrap_tdx_regs_r12_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_48(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR12() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r12_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r12_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR13(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r13_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_50(_swig_i_1))
+	C._wrap_tdx_regs_r13_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_50(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR13() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r13_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r13_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR14(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r14_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_52(_swig_i_1))
+	C._wrap_tdx_regs_r14_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_52(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR14() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r14_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r14_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR15(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r15_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_54(_swig_i_1))
+	C._wrap_tdx_regs_r15_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_54(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR15() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r15_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r15_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_regs() (_swig_ret Tdx_regs) {
 	var swig_r Tdx_regs
-	swig_r = (Tdx_regs)(SwigcptrTdx_regs(C._wrap_new_tdx_regs_tdx_196471a3306a416c()))
+	swig_r = (Tdx_regs)(SwigcptrTdx_regs(C._wrap_new_tdx_regs_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_regs(arg1 Tdx_regs) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_regs_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_regs_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_regs interface {
@@ -2168,7 +2251,7 @@ func Tdx_guest_open(arg1 *Tdx_guest, arg2 string) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_guest_open_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_guest_open_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_guest(*_swig_i_0)
@@ -2184,13 +2267,13 @@ func Tdx_guest_open(arg1 *Tdx_guest, arg2 string) (_swig_ret error) {
 
 func Tdx_guest_close(arg1 Tdx_guest) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_guest_close_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_guest_close_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_guest_backend_name(arg1 Tdx_guest) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_guest_backend_name_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_guest_backend_name_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -2200,7 +2283,7 @@ func Tdx_guest_backend_name(arg1 Tdx_guest) (_swig_ret string) {
 func Tdx_guest_last_status(arg1 Tdx_guest) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_guest_last_status_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_guest_last_status_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2216,103 +2299,103 @@ func (p SwigcptrTdx_vp_info) SwigIsTdx_vp_info() {
 func (arg1 SwigcptrTdx_vp_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_60(_swig_i_1))
+	C._wrap_tdx_vp_info_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_60(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_vp_info_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_vp_info_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetGpaw(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_gpaw_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_gpaw_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetGpaw() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vp_info_gpaw_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vp_info_gpaw_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetAttributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_attributes_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_62(_swig_i_1))
+	C._wrap_tdx_vp_info_attributes_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_62(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetAttributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vp_info_attributes_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vp_info_attributes_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetNum_vcpus(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_num_vcpus_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_num_vcpus_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetNum_vcpus() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vp_info_num_vcpus_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vp_info_num_vcpus_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetMax_vcpus(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_max_vcpus_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_max_vcpus_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetMax_vcpus() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vp_info_max_vcpus_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vp_info_max_vcpus_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetVcpu_index(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_vcpu_index_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_vcpu_index_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetVcpu_index() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vp_info_vcpu_index_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vp_info_vcpu_index_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetSys_rd_available(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_sys_rd_available_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_sys_rd_available_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetSys_rd_available() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_vp_info_sys_rd_available_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_vp_info_sys_rd_available_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_vp_info() (_swig_ret Tdx_vp_info) {
 	var swig_r Tdx_vp_info
-	swig_r = (Tdx_vp_info)(SwigcptrTdx_vp_info(C._wrap_new_tdx_vp_info_tdx_196471a3306a416c()))
+	swig_r = (Tdx_vp_info)(SwigcptrTdx_vp_info(C._wrap_new_tdx_vp_info_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_vp_info(arg1 Tdx_vp_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_vp_info_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_vp_info_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_vp_info interface {
@@ -2338,7 +2421,7 @@ func Tdx_vp_info_init(arg1 Tdx_vp_info, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vp_info_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_65(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vp_info_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_65(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2356,103 +2439,103 @@ func (p SwigcptrTdx_ve_info) SwigIsTdx_ve_info() {
 func (arg1 SwigcptrTdx_ve_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_66(_swig_i_1))
+	C._wrap_tdx_ve_info_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_66(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_ve_info_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_ve_info_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetExit_reason(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_exit_reason_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_ve_info_exit_reason_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetExit_reason() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_ve_info_exit_reason_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_ve_info_exit_reason_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetExit_qualification(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_exit_qualification_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_68(_swig_i_1))
+	C._wrap_tdx_ve_info_exit_qualification_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_68(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetExit_qualification() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_ve_info_exit_qualification_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_ve_info_exit_qualification_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetGuest_linear_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_guest_linear_address_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_70(_swig_i_1))
+	C._wrap_tdx_ve_info_guest_linear_address_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_70(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetGuest_linear_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_ve_info_guest_linear_address_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_ve_info_guest_linear_address_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetGuest_physical_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_guest_physical_address_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_72(_swig_i_1))
+	C._wrap_tdx_ve_info_guest_physical_address_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_72(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetGuest_physical_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_ve_info_guest_physical_address_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_ve_info_guest_physical_address_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetInstruction_length(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_instruction_length_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_ve_info_instruction_length_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetInstruction_length() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_ve_info_instruction_length_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_ve_info_instruction_length_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetInstruction_information(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_instruction_information_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_ve_info_instruction_information_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetInstruction_information() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_ve_info_instruction_information_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_ve_info_instruction_information_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_ve_info() (_swig_ret Tdx_ve_info) {
 	var swig_r Tdx_ve_info
-	swig_r = (Tdx_ve_info)(SwigcptrTdx_ve_info(C._wrap_new_tdx_ve_info_tdx_196471a3306a416c()))
+	swig_r = (Tdx_ve_info)(SwigcptrTdx_ve_info(C._wrap_new_tdx_ve_info_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_ve_info(arg1 Tdx_ve_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_ve_info_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_ve_info_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_ve_info interface {
@@ -2478,7 +2561,7 @@ func Tdx_ve_info_init(arg1 Tdx_ve_info, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_ve_info_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_ve_info_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2496,59 +2579,59 @@ func (p SwigcptrTdx_page_attr) SwigIsTdx_page_attr() {
 func (arg1 SwigcptrTdx_page_attr) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1))
+	C._wrap_tdx_page_attr_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_page_attr) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_page_attr_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_page_attr_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_page_attr) SetGpa(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_gpa_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1))
+	C._wrap_tdx_page_attr_gpa_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_page_attr) GetGpa() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_page_attr_gpa_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_page_attr_gpa_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_page_attr) SetLevel(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_level_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_page_attr_level_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_page_attr) GetLevel() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_page_attr_level_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_page_attr_level_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_page_attr) SetPending(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_pending_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_page_attr_pending_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_page_attr) GetPending() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_page_attr_pending_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_page_attr_pending_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_page_attr) SetAttr(arg2 []uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_attr_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_page_attr_attr_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2557,7 +2640,7 @@ func (arg1 SwigcptrTdx_page_attr) SetAttr(arg2 []uint16) {
 func (arg1 SwigcptrTdx_page_attr) GetAttr() (_swig_ret []uint16) {
 	var swig_r []uint16
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_page_attr_attr_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_page_attr_attr_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]uint16)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []uint16
  swig_r_1 = append([]uint16(nil), swig_r...) 
@@ -2566,13 +2649,13 @@ func (arg1 SwigcptrTdx_page_attr) GetAttr() (_swig_ret []uint16) {
 
 func NewTdx_page_attr() (_swig_ret Tdx_page_attr) {
 	var swig_r Tdx_page_attr
-	swig_r = (Tdx_page_attr)(SwigcptrTdx_page_attr(C._wrap_new_tdx_page_attr_tdx_196471a3306a416c()))
+	swig_r = (Tdx_page_attr)(SwigcptrTdx_page_attr(C._wrap_new_tdx_page_attr_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_page_attr(arg1 Tdx_page_attr) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_page_attr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_page_attr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_page_attr interface {
@@ -2594,7 +2677,7 @@ func Tdx_page_attr_init(arg1 Tdx_page_attr, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_page_attr_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_83(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_page_attr_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_83(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2612,181 +2695,181 @@ func (p SwigcptrTdx_l2_exit) SwigIsTdx_l2_exit() {
 func (arg1 SwigcptrTdx_l2_exit) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_84(_swig_i_1))
+	C._wrap_tdx_l2_exit_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_84(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_l2_exit_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_l2_exit_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetExit_class(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_exit_class_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_l2_exit_exit_class_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetExit_class() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_l2_exit_exit_class_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_l2_exit_exit_class_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetExit_reason(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_exit_reason_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_l2_exit_exit_reason_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetExit_reason() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_l2_exit_exit_reason_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_l2_exit_exit_reason_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetExit_qualification(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_exit_qualification_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_86(_swig_i_1))
+	C._wrap_tdx_l2_exit_exit_qualification_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_86(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetExit_qualification() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_exit_qualification_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_exit_qualification_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetGuest_linear_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_guest_linear_address_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_88(_swig_i_1))
+	C._wrap_tdx_l2_exit_guest_linear_address_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_88(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetGuest_linear_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_guest_linear_address_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_guest_linear_address_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetCs(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_cs_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_90(_swig_i_1))
+	C._wrap_tdx_l2_exit_cs_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_90(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetCs() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_cs_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_cs_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetCs_base(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_cs_base_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_92(_swig_i_1))
+	C._wrap_tdx_l2_exit_cs_base_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_92(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetCs_base() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_cs_base_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_cs_base_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetGuest_physical_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_guest_physical_address_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_94(_swig_i_1))
+	C._wrap_tdx_l2_exit_guest_physical_address_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_94(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetGuest_physical_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_guest_physical_address_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_guest_physical_address_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetInterruption(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_interruption_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_96(_swig_i_1))
+	C._wrap_tdx_l2_exit_interruption_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_96(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetInterruption() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_interruption_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_interruption_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetIdt_vectoring(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_idt_vectoring_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_98(_swig_i_1))
+	C._wrap_tdx_l2_exit_idt_vectoring_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_98(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetIdt_vectoring() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_idt_vectoring_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_idt_vectoring_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetInstruction(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_instruction_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
+	C._wrap_tdx_l2_exit_instruction_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetInstruction() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_instruction_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_instruction_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetAdditional(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_additional_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	C._wrap_tdx_l2_exit_additional_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetAdditional() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_additional_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_additional_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetExtended_qualification(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_extended_qualification_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_104(_swig_i_1))
+	C._wrap_tdx_l2_exit_extended_qualification_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_104(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetExtended_qualification() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_extended_qualification_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_extended_qualification_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_l2_exit() (_swig_ret Tdx_l2_exit) {
 	var swig_r Tdx_l2_exit
-	swig_r = (Tdx_l2_exit)(SwigcptrTdx_l2_exit(C._wrap_new_tdx_l2_exit_tdx_196471a3306a416c()))
+	swig_r = (Tdx_l2_exit)(SwigcptrTdx_l2_exit(C._wrap_new_tdx_l2_exit_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_l2_exit(arg1 Tdx_l2_exit) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_l2_exit_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_l2_exit_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_l2_exit interface {
@@ -2824,7 +2907,7 @@ func Tdx_l2_exit_init(arg1 Tdx_l2_exit, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2838,7 +2921,7 @@ func Tdx_tdg_vp_vmcall(arg1 Tdx_guest, arg2 Tdx_regs) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_vmcall_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_vmcall_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2848,7 +2931,7 @@ func Tdx_tdg_vp_info(arg1 Tdx_guest, arg2 Tdx_vp_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_info_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_info_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2859,7 +2942,7 @@ func Tdx_tdg_mr_rtmr_extend(arg1 Tdx_guest, arg2 uint64, arg3 uint) (_swig_ret e
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdg_mr_rtmr_extend_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_111(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mr_rtmr_extend_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_111(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2869,7 +2952,7 @@ func Tdx_tdg_vp_veinfo_get(arg1 Tdx_guest, arg2 Tdx_ve_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_veinfo_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_veinfo_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2881,7 +2964,7 @@ func Tdx_tdg_mr_report(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint) (_sw
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdg_mr_report_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_114(_swig_i_1), C.swig_type_115(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mr_report_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_114(_swig_i_1), C.swig_type_115(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2891,7 +2974,7 @@ func Tdx_tdg_vp_cpuidve_set(arg1 Tdx_guest, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_cpuidve_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_cpuidve_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2902,7 +2985,7 @@ func Tdx_tdg_mem_page_accept(arg1 Tdx_guest, arg2 uint64, arg3 uint) (_swig_ret 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_accept_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_accept_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2915,7 +2998,7 @@ func Tdx_tdg_vm_rd(arg1 Tdx_guest, arg2 uint64, arg3 uint, arg4 []uint64, arg5 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_tdg_vm_rd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_122)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vm_rd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_122)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -2934,7 +3017,7 @@ func Tdx_tdg_vm_wr(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint64, arg5 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_tdg_vm_wr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1), C.swig_type_126(_swig_i_2), C.swig_type_127(_swig_i_3), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vm_wr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1), C.swig_type_126(_swig_i_2), C.swig_type_127(_swig_i_3), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg5
 	}
@@ -2949,7 +3032,7 @@ func Tdx_tdg_vp_rd(arg1 Tdx_guest, arg2 uint64, arg3 []uint64, arg4 []uint64) (_
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_rd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_130(_swig_i_1), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_rd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_130(_swig_i_1), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2968,7 +3051,7 @@ func Tdx_tdg_vp_wr(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint64, arg5 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_wr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_134(_swig_i_1), C.swig_type_135(_swig_i_2), C.swig_type_136(_swig_i_3), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_wr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_134(_swig_i_1), C.swig_type_135(_swig_i_2), C.swig_type_136(_swig_i_3), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg5
 	}
@@ -2983,7 +3066,7 @@ func Tdx_tdg_sys_rd(arg1 Tdx_guest, arg2 uint64, arg3 []uint64, arg4 []uint64) (
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdg_sys_rd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_139(_swig_i_1), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_sys_rd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_139(_swig_i_1), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3001,7 +3084,7 @@ func Tdx_tdg_sys_rdall(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 []uint64) 
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdg_sys_rdall_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_143(_swig_i_1), C.swig_type_144(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_sys_rdall_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_143(_swig_i_1), C.swig_type_144(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3018,7 +3101,7 @@ func Tdx_tdg_servtd_rd(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 []uint64, 
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (uint64)(C._wrap_tdx_tdg_servtd_rd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1), C.swig_type_148(_swig_i_2), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_5))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_servtd_rd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1), C.swig_type_148(_swig_i_2), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_5))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3042,7 +3125,7 @@ func Tdx_tdg_servtd_wr(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 []uint64, 
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
-	swig_r = (uint64)(C._wrap_tdx_tdg_servtd_wr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_153(_swig_i_1), C.swig_type_154(_swig_i_2), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_3)), C.swig_type_156(_swig_i_4), C.swig_type_157(_swig_i_5), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_6))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_servtd_wr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_153(_swig_i_1), C.swig_type_154(_swig_i_2), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_3)), C.swig_type_156(_swig_i_4), C.swig_type_157(_swig_i_5), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_6))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3058,7 +3141,7 @@ func Tdx_tdg_mr_verifyreport(arg1 Tdx_guest, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdg_mr_verifyreport_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mr_verifyreport_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3069,7 +3152,7 @@ func Tdx_tdg_mem_page_attr_rd(arg1 Tdx_guest, arg2 uint64, arg3 Tdx_page_attr) (
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_attr_rd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_162(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_attr_rd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_162(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3083,7 +3166,7 @@ func Tdx_tdg_mem_page_attr_wr(arg1 Tdx_guest, arg2 uint64, arg3 uint, arg4 uint6
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_attr_wr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_165(_swig_i_3), C.swig_type_166(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_attr_wr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_165(_swig_i_3), C.swig_type_166(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3096,7 +3179,7 @@ func Tdx_tdg_vp_enter(arg1 Tdx_guest, arg2 uint, arg3 uint, arg4 uint64, arg5 Td
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_enter_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_168(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_enter_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_168(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3106,7 +3189,7 @@ func Tdx_tdg_vp_invept(arg1 Tdx_guest, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_invept_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_invept_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3117,7 +3200,7 @@ func Tdx_tdg_vp_invgla(arg1 Tdx_guest, arg2 uint64, arg3 []uint64) (_swig_ret er
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_invgla_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1), *(*C.swig_type_173)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_invgla_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1), *(*C.swig_type_173)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3131,7 +3214,7 @@ func Tdx_tdvmcall_get_tdvmcall_info(arg1 Tdx_guest, arg2 uint64, arg3 []uint64) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1), *(*C.swig_type_176)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1), *(*C.swig_type_176)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3146,7 +3229,7 @@ func Tdx_tdvmcall_map_gpa(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 []uint6
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_map_gpa_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1), C.swig_type_179(_swig_i_2), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_map_gpa_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1), C.swig_type_179(_swig_i_2), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3160,7 +3243,7 @@ func Tdx_tdvmcall_get_quote(arg1 Tdx_guest, arg2 uint64, arg3 uint64) (_swig_ret
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_get_quote_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1), C.swig_type_183(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_get_quote_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1), C.swig_type_183(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3172,7 +3255,7 @@ func Tdx_tdvmcall_report_fatal_error(arg1 Tdx_guest, arg2 uint, arg3 string, arg
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_report_fatal_error_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_2)), C.swig_type_186(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_report_fatal_error_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_2)), C.swig_type_186(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3185,7 +3268,7 @@ func Tdx_tdvmcall_setup_event_notify_interrupt(arg1 Tdx_guest, arg2 uint) (_swig
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3198,7 +3281,7 @@ func Tdx_tdvmcall_service(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint, a
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_service_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1), C.swig_type_190(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_type_191(_swig_i_4)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_service_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1), C.swig_type_190(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_type_191(_swig_i_4)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3210,7 +3293,7 @@ func Tdx_tdvmcall_cpuid(arg1 Tdx_guest, arg2 uint, arg3 uint, arg4 []uint32) (_s
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_cpuid_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_cpuid_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3223,7 +3306,7 @@ func Tdx_tdvmcall_hlt(arg1 Tdx_guest, arg2 int) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_hlt_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_hlt_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3235,7 +3318,7 @@ func Tdx_tdvmcall_io_read(arg1 Tdx_guest, arg2 uint16, arg3 uint, arg4 []uint32)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_io_read_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.short(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_io_read_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.short(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3250,7 +3333,7 @@ func Tdx_tdvmcall_io_write(arg1 Tdx_guest, arg2 uint16, arg3 uint, arg4 uint) (_
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_io_write_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.short(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_io_write_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.short(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3261,7 +3344,7 @@ func Tdx_tdvmcall_rdmsr(arg1 Tdx_guest, arg2 uint, arg3 []uint64) (_swig_ret err
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_rdmsr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_rdmsr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3275,7 +3358,7 @@ func Tdx_tdvmcall_wrmsr(arg1 Tdx_guest, arg2 uint, arg3 uint64) (_swig_ret error
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_wrmsr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_201(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_wrmsr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_201(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3287,7 +3370,7 @@ func Tdx_tdvmcall_mmio_read(arg1 Tdx_guest, arg2 uint64, arg3 uint, arg4 []uint6
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_mmio_read_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_mmio_read_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3302,7 +3385,7 @@ func Tdx_tdvmcall_mmio_write(arg1 Tdx_guest, arg2 uint64, arg3 uint, arg4 uint64
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_mmio_write_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_207(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_mmio_write_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_207(_swig_i_3)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3312,7 +3395,7 @@ func Tdx_tdvmcall_wbinvd(arg1 Tdx_guest, arg2 int) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_wbinvd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_wbinvd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3326,7 +3409,7 @@ func Tdx_tdvmcall_pconfig(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint64,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_pconfig_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1), C.swig_type_211(_swig_i_2), C.swig_type_212(_swig_i_3), C.swig_type_213(_swig_i_4), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_5))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_pconfig_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1), C.swig_type_211(_swig_i_2), C.swig_type_212(_swig_i_3), C.swig_type_213(_swig_i_4), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_5))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg6
 	}
@@ -3340,7 +3423,7 @@ func Tdx_guest_rtmr_extend(arg1 Tdx_guest, arg2 uint, arg3 []byte) (_swig_ret er
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_guest_rtmr_extend_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_guest_rtmr_extend_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3353,7 +3436,7 @@ func Tdx_guest_verify_report(arg1 Tdx_guest, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_guest_verify_report_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_guest_verify_report_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3374,59 +3457,59 @@ func (p SwigcptrTdx_emu_config) SwigIsTdx_emu_config() {
 func (arg1 SwigcptrTdx_emu_config) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_219(_swig_i_1))
+	C._wrap_tdx_emu_config_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_219(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_emu_config_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_emu_config_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetModule_version(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_module_version_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_module_version_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetModule_version() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_module_version_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_module_version_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetAttributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_attributes_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_221(_swig_i_1))
+	C._wrap_tdx_emu_config_attributes_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_221(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetAttributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_emu_config_attributes_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_attributes_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetXfam(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_xfam_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_223(_swig_i_1))
+	C._wrap_tdx_emu_config_xfam_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_223(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetXfam() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_emu_config_xfam_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_xfam_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetMrtd(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mrtd_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_mrtd_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_225)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3435,7 +3518,7 @@ func (arg1 SwigcptrTdx_emu_config) SetMrtd(arg2 []byte) {
 func (arg1 SwigcptrTdx_emu_config) GetMrtd() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_mrtd_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_mrtd_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -3445,7 +3528,7 @@ func (arg1 SwigcptrTdx_emu_config) GetMrtd() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_emu_config) SetMrconfigid(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mrconfigid_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_mrconfigid_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3454,7 +3537,7 @@ func (arg1 SwigcptrTdx_emu_config) SetMrconfigid(arg2 []byte) {
 func (arg1 SwigcptrTdx_emu_config) GetMrconfigid() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_mrconfigid_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_mrconfigid_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -3464,7 +3547,7 @@ func (arg1 SwigcptrTdx_emu_config) GetMrconfigid() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_emu_config) SetMrowner(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mrowner_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_229)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_mrowner_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_229)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3473,7 +3556,7 @@ func (arg1 SwigcptrTdx_emu_config) SetMrowner(arg2 []byte) {
 func (arg1 SwigcptrTdx_emu_config) GetMrowner() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_mrowner_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_mrowner_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -3483,7 +3566,7 @@ func (arg1 SwigcptrTdx_emu_config) GetMrowner() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_emu_config) SetMrownerconfig(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mrownerconfig_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_mrownerconfig_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_231)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3492,7 +3575,7 @@ func (arg1 SwigcptrTdx_emu_config) SetMrownerconfig(arg2 []byte) {
 func (arg1 SwigcptrTdx_emu_config) GetMrownerconfig() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_mrownerconfig_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_mrownerconfig_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -3502,98 +3585,98 @@ func (arg1 SwigcptrTdx_emu_config) GetMrownerconfig() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_emu_config) SetGpaw(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_gpaw_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_gpaw_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetGpaw() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_gpaw_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_gpaw_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetNum_vcpus(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_num_vcpus_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_num_vcpus_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetNum_vcpus() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_num_vcpus_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_num_vcpus_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetVcpu_index(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_vcpu_index_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_vcpu_index_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetVcpu_index() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_vcpu_index_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_vcpu_index_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetNum_l2_vms(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_num_l2_vms_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_num_l2_vms_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetNum_l2_vms() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_num_l2_vms_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_num_l2_vms_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetMem_size(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mem_size_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_233(_swig_i_1))
+	C._wrap_tdx_emu_config_mem_size_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_233(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetMem_size() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_emu_config_mem_size_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_mem_size_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetAccepted_size(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_accepted_size_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_235(_swig_i_1))
+	C._wrap_tdx_emu_config_accepted_size_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_235(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetAccepted_size() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_emu_config_accepted_size_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_accepted_size_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetServtd(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_servtd_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_servtd_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetServtd() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_emu_config_servtd_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_emu_config_servtd_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetState_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_state_file_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_237)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_state_file_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_237)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3602,7 +3685,7 @@ func (arg1 SwigcptrTdx_emu_config) SetState_file(arg2 string) {
 func (arg1 SwigcptrTdx_emu_config) GetState_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_state_file_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_state_file_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -3611,13 +3694,13 @@ func (arg1 SwigcptrTdx_emu_config) GetState_file() (_swig_ret string) {
 
 func NewTdx_emu_config() (_swig_ret Tdx_emu_config) {
 	var swig_r Tdx_emu_config
-	swig_r = (Tdx_emu_config)(SwigcptrTdx_emu_config(C._wrap_new_tdx_emu_config_tdx_196471a3306a416c()))
+	swig_r = (Tdx_emu_config)(SwigcptrTdx_emu_config(C._wrap_new_tdx_emu_config_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_emu_config(arg1 Tdx_emu_config) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_emu_config_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_emu_config_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_emu_config interface {
@@ -3661,7 +3744,7 @@ func Tdx_emu_config_init(arg1 Tdx_emu_config, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_emu_config_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_240(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_240(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3671,7 +3754,7 @@ func Tdx_emu_config_parse(arg1 Tdx_emu_config, arg2 string) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_emu_config_parse_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_242)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_parse_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_242)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3688,7 +3771,7 @@ func Tdx_emu_open(arg1 *Tdx_emu, arg2 Tdx_emu_config) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_emu_open_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_emu_open_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_emu(*_swig_i_0)
@@ -3701,7 +3784,7 @@ func Tdx_emu_open(arg1 *Tdx_emu, arg2 Tdx_emu_config) (_swig_ret error) {
 
 func Tdx_emu_close(arg1 Tdx_emu) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_emu_close_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_emu_close_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_emu_guest(arg1 Tdx_emu, arg2 *Tdx_guest) (_swig_ret error) {
@@ -3712,7 +3795,7 @@ func Tdx_emu_guest(arg1 Tdx_emu, arg2 *Tdx_guest) (_swig_ret error) {
 	var swigOut2 uintptr
 	_swig_i_1 = &swigOut2
 
-	swig_r = (uint64)(C._wrap_tdx_emu_guest_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_emu_guest_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1)))
 
 	if arg2 != nil && *_swig_i_1 != 0 {
 		*arg2 = SwigcptrTdx_guest(*_swig_i_1)
@@ -3728,7 +3811,7 @@ func Tdx_emu_mem_read(arg1 Tdx_emu, arg2 uint64, arg3 []byte) (_swig_ret error) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_emu_mem_read_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_246(_swig_i_1), *(*C.swig_type_247)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_emu_mem_read_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_246(_swig_i_1), *(*C.swig_type_247)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3742,7 +3825,7 @@ func Tdx_emu_mem_write(arg1 Tdx_emu, arg2 uint64, arg3 []byte) (_swig_ret error)
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_emu_mem_write_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_249(_swig_i_1), *(*C.swig_type_250)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_emu_mem_write_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_249(_swig_i_1), *(*C.swig_type_250)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3755,7 +3838,7 @@ func Tdx_emu_inject_ve(arg1 Tdx_emu, arg2 Tdx_ve_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_emu_inject_ve_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_emu_inject_ve_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3766,7 +3849,7 @@ func Tdx_emu_event_notify(arg1 Tdx_emu, arg2 []uint32, arg3 []uint64) (_swig_ret
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_emu_event_notify_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_emu_event_notify_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_253)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_254)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3781,7 +3864,7 @@ func Tdx_emu_event_notify(arg1 Tdx_emu, arg2 []uint32, arg3 []uint64) (_swig_ret
 func Tdx_emu_root_ca_pem(arg1 Tdx_emu) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_emu_root_ca_pem_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_root_ca_pem_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -3796,7 +3879,7 @@ func Tdx_host_open(arg1 *Tdx_host, arg2 string) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_host_open_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), *(*C.swig_type_257)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_host_open_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), *(*C.swig_type_257)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_host(*_swig_i_0)
@@ -3812,13 +3895,13 @@ func Tdx_host_open(arg1 *Tdx_host, arg2 string) (_swig_ret error) {
 
 func Tdx_host_close(arg1 Tdx_host) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_host_close_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_host_close_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_host_backend_name(arg1 Tdx_host) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_host_backend_name_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_host_backend_name_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -3837,124 +3920,124 @@ func (p SwigcptrTdx_host_info) SwigIsTdx_host_info() {
 func (arg1 SwigcptrTdx_host_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_259(_swig_i_1))
+	C._wrap_tdx_host_info_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_259(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_host_info_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_host_info_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetApi_version(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_api_version_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_api_version_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetApi_version() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_host_info_api_version_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_host_info_api_version_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetVm_types(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_vm_types_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_261(_swig_i_1))
+	C._wrap_tdx_host_info_vm_types_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_261(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetVm_types() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_host_info_vm_types_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_host_info_vm_types_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetTdx(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_tdx_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_tdx_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetTdx() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_host_info_tdx_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_host_info_tdx_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetMax_vcpus(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_max_vcpus_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_max_vcpus_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetMax_vcpus() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_host_info_max_vcpus_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_host_info_max_vcpus_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetGuest_memfd(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_guest_memfd_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_guest_memfd_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetGuest_memfd() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_host_info_guest_memfd_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_host_info_guest_memfd_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetUser_memory2(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_user_memory2_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_user_memory2_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetUser_memory2() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_host_info_user_memory2_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_host_info_user_memory2_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetMemory_attributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_memory_attributes_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_263(_swig_i_1))
+	C._wrap_tdx_host_info_memory_attributes_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_263(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetMemory_attributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_host_info_memory_attributes_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_host_info_memory_attributes_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetExit_hypercall(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_exit_hypercall_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_265(_swig_i_1))
+	C._wrap_tdx_host_info_exit_hypercall_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_265(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetExit_hypercall() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_host_info_exit_hypercall_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_host_info_exit_hypercall_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetTdx_detail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_tdx_detail_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_host_info_tdx_detail_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_267)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3963,7 +4046,7 @@ func (arg1 SwigcptrTdx_host_info) SetTdx_detail(arg2 string) {
 func (arg1 SwigcptrTdx_host_info) GetTdx_detail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_host_info_tdx_detail_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_host_info_tdx_detail_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -3972,13 +4055,13 @@ func (arg1 SwigcptrTdx_host_info) GetTdx_detail() (_swig_ret string) {
 
 func NewTdx_host_info() (_swig_ret Tdx_host_info) {
 	var swig_r Tdx_host_info
-	swig_r = (Tdx_host_info)(SwigcptrTdx_host_info(C._wrap_new_tdx_host_info_tdx_196471a3306a416c()))
+	swig_r = (Tdx_host_info)(SwigcptrTdx_host_info(C._wrap_new_tdx_host_info_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_host_info(arg1 Tdx_host_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_host_info_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_host_info_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_host_info interface {
@@ -4010,7 +4093,7 @@ func Tdx_host_info_init(arg1 Tdx_host_info, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_host_info_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_270(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_host_info_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_270(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4020,7 +4103,7 @@ func Tdx_host_probe(arg1 Tdx_host, arg2 Tdx_host_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_host_probe_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_host_probe_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4038,51 +4121,51 @@ func (p SwigcptrTdx_vm_opts) SwigIsTdx_vm_opts() {
 func (arg1 SwigcptrTdx_vm_opts) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_opts_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_272(_swig_i_1))
+	C._wrap_tdx_vm_opts_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_272(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_opts) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_vm_opts_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_vm_opts_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_opts) SetPlain(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_opts_plain_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_opts_plain_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_opts) GetPlain() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_vm_opts_plain_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_vm_opts_plain_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_opts) SetTsc_khz(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_opts_tsc_khz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_opts_tsc_khz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_opts) GetTsc_khz() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vm_opts_tsc_khz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vm_opts_tsc_khz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_vm_opts() (_swig_ret Tdx_vm_opts) {
 	var swig_r Tdx_vm_opts
-	swig_r = (Tdx_vm_opts)(SwigcptrTdx_vm_opts(C._wrap_new_tdx_vm_opts_tdx_196471a3306a416c()))
+	swig_r = (Tdx_vm_opts)(SwigcptrTdx_vm_opts(C._wrap_new_tdx_vm_opts_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_vm_opts(arg1 Tdx_vm_opts) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_vm_opts_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_vm_opts_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_vm_opts interface {
@@ -4100,7 +4183,7 @@ func Tdx_vm_opts_init(arg1 Tdx_vm_opts, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vm_opts_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_275(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_opts_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_275(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4115,7 +4198,7 @@ func Tdx_vm_create(arg1 *Tdx_vm, arg2 Tdx_host, arg3 Tdx_vm_opts) (_swig_ret err
 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_vm_create_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_vm_create_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_vm(*_swig_i_0)
@@ -4128,7 +4211,7 @@ func Tdx_vm_create(arg1 *Tdx_vm, arg2 Tdx_host, arg3 Tdx_vm_opts) (_swig_ret err
 
 func Tdx_vm_close(arg1 Tdx_vm) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_vm_close_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_vm_close_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type SwigcptrTdx_cpuid_entry uintptr
@@ -4143,103 +4226,103 @@ func (p SwigcptrTdx_cpuid_entry) SwigIsTdx_cpuid_entry() {
 func (arg1 SwigcptrTdx_cpuid_entry) SetFunction(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_function_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_function_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetFunction() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_function_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_function_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetIndex(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_index_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_index_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetIndex() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_index_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_index_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetFlags(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_flags_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_flags_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetFlags() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_flags_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_flags_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetEax(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_eax_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_eax_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetEax() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_eax_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_eax_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetEbx(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_ebx_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_ebx_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetEbx() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_ebx_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_ebx_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetEcx(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_ecx_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_ecx_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetEcx() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_ecx_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_ecx_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetEdx(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_edx_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_edx_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetEdx() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_edx_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_edx_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_cpuid_entry() (_swig_ret Tdx_cpuid_entry) {
 	var swig_r Tdx_cpuid_entry
-	swig_r = (Tdx_cpuid_entry)(SwigcptrTdx_cpuid_entry(C._wrap_new_tdx_cpuid_entry_tdx_196471a3306a416c()))
+	swig_r = (Tdx_cpuid_entry)(SwigcptrTdx_cpuid_entry(C._wrap_new_tdx_cpuid_entry_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_cpuid_entry(arg1 Tdx_cpuid_entry) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_cpuid_entry_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_cpuid_entry_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_cpuid_entry interface {
@@ -4274,116 +4357,116 @@ func (p SwigcptrTdx_vm_caps) SwigIsTdx_vm_caps() {
 func (arg1 SwigcptrTdx_vm_caps) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_277(_swig_i_1))
+	C._wrap_tdx_vm_caps_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_277(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_vm_caps_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_vm_caps_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetSupported_attrs(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_supported_attrs_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_279(_swig_i_1))
+	C._wrap_tdx_vm_caps_supported_attrs_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_279(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetSupported_attrs() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_supported_attrs_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_supported_attrs_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetSupported_xfam(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_supported_xfam_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_281(_swig_i_1))
+	C._wrap_tdx_vm_caps_supported_xfam_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_281(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetSupported_xfam() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_supported_xfam_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_supported_xfam_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetKernel_tdvmcallinfo_1_r11(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_283(_swig_i_1))
+	C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_283(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetKernel_tdvmcallinfo_1_r11() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetUser_tdvmcallinfo_1_r11(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_285(_swig_i_1))
+	C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_285(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetUser_tdvmcallinfo_1_r11() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetKernel_tdvmcallinfo_1_r12(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_287(_swig_i_1))
+	C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_287(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetKernel_tdvmcallinfo_1_r12() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetUser_tdvmcallinfo_1_r12(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_289(_swig_i_1))
+	C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_289(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetUser_tdvmcallinfo_1_r12() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetNum_cpuid_configs(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetNum_cpuid_configs() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_vm_caps() (_swig_ret Tdx_vm_caps) {
 	var swig_r Tdx_vm_caps
-	swig_r = (Tdx_vm_caps)(SwigcptrTdx_vm_caps(C._wrap_new_tdx_vm_caps_tdx_196471a3306a416c()))
+	swig_r = (Tdx_vm_caps)(SwigcptrTdx_vm_caps(C._wrap_new_tdx_vm_caps_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_vm_caps(arg1 Tdx_vm_caps) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_vm_caps_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_vm_caps_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_vm_caps interface {
@@ -4411,7 +4494,7 @@ func Tdx_vm_caps_init(arg1 Tdx_vm_caps, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_292(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_292(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4421,7 +4504,7 @@ func Tdx_vm_get_capabilities(arg1 Tdx_vm, arg2 Tdx_vm_caps) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_vm_get_capabilities_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_get_capabilities_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4432,7 +4515,7 @@ func Tdx_vm_cpuid_config(arg1 Tdx_vm, arg2 uint, arg3 Tdx_cpuid_entry) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_vm_cpuid_config_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_vm_cpuid_config_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4450,46 +4533,46 @@ func (p SwigcptrTdx_vm_init_opts) SwigIsTdx_vm_init_opts() {
 func (arg1 SwigcptrTdx_vm_init_opts) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_295(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_295(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_vm_init_opts_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_vm_init_opts_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetAttributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_attributes_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_297(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_attributes_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_297(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetAttributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_attributes_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_attributes_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetXfam(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_xfam_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_299(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_xfam_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_299(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetXfam() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_xfam_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_xfam_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetMrconfigid(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_mrconfigid_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_301)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_vm_init_opts_mrconfigid_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_301)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4498,7 +4581,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) SetMrconfigid(arg2 []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) GetMrconfigid() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_vm_init_opts_mrconfigid_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_vm_init_opts_mrconfigid_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -4508,7 +4591,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) GetMrconfigid() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) SetMrowner(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_mrowner_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_303)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_vm_init_opts_mrowner_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_303)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4517,7 +4600,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) SetMrowner(arg2 []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) GetMrowner() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_vm_init_opts_mrowner_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_vm_init_opts_mrowner_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -4527,7 +4610,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) GetMrowner() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) SetMrownerconfig(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_305)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_305)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4536,7 +4619,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) SetMrownerconfig(arg2 []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) GetMrownerconfig() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -4546,51 +4629,51 @@ func (arg1 SwigcptrTdx_vm_init_opts) GetMrownerconfig() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) SetGpaw(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_gpaw_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_gpaw_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetGpaw() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vm_init_opts_gpaw_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vm_init_opts_gpaw_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetCpuid(arg2 Tdx_cpuid_entry) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_tdx_vm_init_opts_cpuid_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_cpuid_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetCpuid() (_swig_ret Tdx_cpuid_entry) {
 	var swig_r Tdx_cpuid_entry
 	_swig_i_0 := arg1
-	swig_r = (Tdx_cpuid_entry)(SwigcptrTdx_cpuid_entry(C._wrap_tdx_vm_init_opts_cpuid_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))))
+	swig_r = (Tdx_cpuid_entry)(SwigcptrTdx_cpuid_entry(C._wrap_tdx_vm_init_opts_cpuid_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetNcpuid(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_ncpuid_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_ncpuid_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetNcpuid() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vm_init_opts_ncpuid_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vm_init_opts_ncpuid_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_vm_init_opts() (_swig_ret Tdx_vm_init_opts) {
 	var swig_r Tdx_vm_init_opts
-	swig_r = (Tdx_vm_init_opts)(SwigcptrTdx_vm_init_opts(C._wrap_new_tdx_vm_init_opts_tdx_196471a3306a416c()))
+	swig_r = (Tdx_vm_init_opts)(SwigcptrTdx_vm_init_opts(C._wrap_new_tdx_vm_init_opts_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_vm_init_opts(arg1 Tdx_vm_init_opts) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_vm_init_opts_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_vm_init_opts_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_vm_init_opts interface {
@@ -4620,7 +4703,7 @@ func Tdx_vm_init_opts_init(arg1 Tdx_vm_init_opts, arg2 int64) (_swig_ret error) 
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_308(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_308(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4630,7 +4713,7 @@ func Tdx_vm_init(arg1 Tdx_vm, arg2 Tdx_vm_init_opts) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_vm_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4641,7 +4724,7 @@ func Tdx_vm_add_private_memory(arg1 Tdx_vm, arg2 uint64, arg3 uint64) (_swig_ret
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vm_add_private_memory_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_311(_swig_i_1), C.swig_type_312(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_vm_add_private_memory_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_311(_swig_i_1), C.swig_type_312(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4652,7 +4735,7 @@ func Tdx_vm_add_shared_memory(arg1 Tdx_vm, arg2 uint64, arg3 uint64) (_swig_ret 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vm_add_shared_memory_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_314(_swig_i_1), C.swig_type_315(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_vm_add_shared_memory_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_314(_swig_i_1), C.swig_type_315(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4663,7 +4746,7 @@ func Tdx_vm_read(arg1 Tdx_vm, arg2 uint64, arg3 []byte) (_swig_ret error) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vm_read_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_317(_swig_i_1), *(*C.swig_type_318)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_vm_read_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_317(_swig_i_1), *(*C.swig_type_318)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4677,7 +4760,7 @@ func Tdx_vm_write(arg1 Tdx_vm, arg2 uint64, arg3 []byte) (_swig_ret error) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vm_write_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_320(_swig_i_1), *(*C.swig_type_321)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_vm_write_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_320(_swig_i_1), *(*C.swig_type_321)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4694,7 +4777,7 @@ func Tdx_vcpu_create(arg1 *Tdx_vcpu, arg2 Tdx_vm) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_vcpu_create_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vcpu_create_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_vcpu(*_swig_i_0)
@@ -4707,14 +4790,14 @@ func Tdx_vcpu_create(arg1 *Tdx_vcpu, arg2 Tdx_vm) (_swig_ret error) {
 
 func Tdx_vcpu_close(arg1 Tdx_vcpu) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_vcpu_close_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_vcpu_close_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_vcpu_init(arg1 Tdx_vcpu, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vcpu_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_324(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vcpu_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_324(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4723,7 +4806,7 @@ func Tdx_vcpu_init(arg1 Tdx_vcpu, arg2 uint64) (_swig_ret error) {
 func Tdx_vm_finalize(arg1 Tdx_vm) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_vm_finalize_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_finalize_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4733,7 +4816,7 @@ func Tdx_vm_mrtd(arg1 Tdx_vm, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vm_mrtd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_327)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_vm_mrtd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_327)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4745,84 +4828,84 @@ func Tdx_vm_mrtd(arg1 Tdx_vm, arg2 []byte) (_swig_ret error) {
 type Enum_SS_tdx_exit_reason int
 func _swig_getTDX_EXIT_UNKNOWN() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_UNKNOWN_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_UNKNOWN_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_UNKNOWN Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_UNKNOWN()
 func _swig_getTDX_EXIT_IO() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_IO_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_IO_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_IO Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_IO()
 func _swig_getTDX_EXIT_MMIO() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MMIO_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MMIO_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_MMIO Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_MMIO()
 func _swig_getTDX_EXIT_HLT() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_HLT_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_HLT_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_HLT Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_HLT()
 func _swig_getTDX_EXIT_SHUTDOWN() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_SHUTDOWN_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_SHUTDOWN_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_SHUTDOWN Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_SHUTDOWN()
 func _swig_getTDX_EXIT_TDVMCALL() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_TDVMCALL_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_TDVMCALL_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_TDVMCALL Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_TDVMCALL()
 func _swig_getTDX_EXIT_MAP_GPA() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MAP_GPA_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MAP_GPA_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_MAP_GPA Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_MAP_GPA()
 func _swig_getTDX_EXIT_MEMORY_FAULT() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MEMORY_FAULT_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MEMORY_FAULT_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_MEMORY_FAULT Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_MEMORY_FAULT()
 func _swig_getTDX_EXIT_FATAL() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_FATAL_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_FATAL_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_FATAL Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_FATAL()
 func _swig_getTDX_EXIT_SYSTEM_EVENT() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_SYSTEM_EVENT_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_SYSTEM_EVENT_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_SYSTEM_EVENT Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_SYSTEM_EVENT()
 func _swig_getTDX_EXIT_INTERNAL_ERROR() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_INTERNAL_ERROR_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_INTERNAL_ERROR_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_EXIT_INTERNAL_ERROR Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_INTERNAL_ERROR()
 func _swig_getTDX_EXIT_FAIL_ENTRY() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_FAIL_ENTRY_tdx_196471a3306a416c())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_FAIL_ENTRY_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
@@ -4842,137 +4925,137 @@ func (p SwigcptrTdx_exit) SwigIsTdx_exit() {
 func (arg1 SwigcptrTdx_exit) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_328(_swig_i_1))
+	C._wrap_tdx_exit_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_328(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_exit_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_exit_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetReason(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_reason_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_reason_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetReason() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_exit_reason_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_exit_reason_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetKvm_exit_reason(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_kvm_exit_reason_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_kvm_exit_reason_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetKvm_exit_reason() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_exit_kvm_exit_reason_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_exit_kvm_exit_reason_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetIo_port(arg2 uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_io_port_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+	C._wrap_tdx_exit_io_port_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetIo_port() (_swig_ret uint16) {
 	var swig_r uint16
 	_swig_i_0 := arg1
-	swig_r = (uint16)(C._wrap_tdx_exit_io_port_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint16)(C._wrap_tdx_exit_io_port_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetIo_size(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_io_size_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_tdx_exit_io_size_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetIo_size() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_tdx_exit_io_size_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_tdx_exit_io_size_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetIo_out(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_io_out_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_tdx_exit_io_out_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetIo_out() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_tdx_exit_io_out_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_tdx_exit_io_out_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetIo_count(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_io_count_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_io_count_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetIo_count() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_exit_io_count_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_exit_io_count_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetMmio_gpa(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_mmio_gpa_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_330(_swig_i_1))
+	C._wrap_tdx_exit_mmio_gpa_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_330(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetMmio_gpa() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_mmio_gpa_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_mmio_gpa_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetMmio_len(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_mmio_len_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_mmio_len_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetMmio_len() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_exit_mmio_len_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_exit_mmio_len_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetMmio_write(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_mmio_write_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_tdx_exit_mmio_write_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetMmio_write() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_tdx_exit_mmio_write_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_tdx_exit_mmio_write_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetData(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_data_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_332)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_exit_data_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_332)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4981,7 +5064,7 @@ func (arg1 SwigcptrTdx_exit) SetData(arg2 []byte) {
 func (arg1 SwigcptrTdx_exit) GetData() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_exit_data_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_exit_data_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -4991,33 +5074,33 @@ func (arg1 SwigcptrTdx_exit) GetData() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_exit) SetTdvmcall_nr(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_tdvmcall_nr_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_334(_swig_i_1))
+	C._wrap_tdx_exit_tdvmcall_nr_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_334(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetTdvmcall_nr() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_tdvmcall_nr_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_tdvmcall_nr_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetTdvmcall_ret(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_tdvmcall_ret_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_336(_swig_i_1))
+	C._wrap_tdx_exit_tdvmcall_ret_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_336(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetTdvmcall_ret() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_tdvmcall_ret_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_tdvmcall_ret_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetTdvmcall_args(arg2 []uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_tdvmcall_args_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_338)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_exit_tdvmcall_args_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_338)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5026,7 +5109,7 @@ func (arg1 SwigcptrTdx_exit) SetTdvmcall_args(arg2 []uint64) {
 func (arg1 SwigcptrTdx_exit) GetTdvmcall_args() (_swig_ret []uint64) {
 	var swig_r []uint64
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_exit_tdvmcall_args_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_exit_tdvmcall_args_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]uint64)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []uint64
  swig_r_1 = append([]uint64(nil), swig_r...) 
@@ -5036,72 +5119,72 @@ func (arg1 SwigcptrTdx_exit) GetTdvmcall_args() (_swig_ret []uint64) {
 func (arg1 SwigcptrTdx_exit) SetGpa(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_gpa_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_340(_swig_i_1))
+	C._wrap_tdx_exit_gpa_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_340(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetGpa() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_gpa_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_gpa_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetSize(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_size_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_342(_swig_i_1))
+	C._wrap_tdx_exit_size_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_342(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetSize() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_size_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_size_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetTo_private(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_to_private_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_to_private_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetTo_private() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_exit_to_private_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_exit_to_private_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetError_code(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_error_code_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_344(_swig_i_1))
+	C._wrap_tdx_exit_error_code_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_344(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetError_code() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_error_code_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_error_code_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetFatal_gpa(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_fatal_gpa_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_346(_swig_i_1))
+	C._wrap_tdx_exit_fatal_gpa_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_346(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetFatal_gpa() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_fatal_gpa_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_fatal_gpa_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetMessage(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_message_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_348)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_exit_message_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_348)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5110,7 +5193,7 @@ func (arg1 SwigcptrTdx_exit) SetMessage(arg2 string) {
 func (arg1 SwigcptrTdx_exit) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_exit_message_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_exit_message_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -5120,38 +5203,38 @@ func (arg1 SwigcptrTdx_exit) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrTdx_exit) SetSubtype(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_subtype_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_subtype_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetSubtype() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_exit_subtype_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_exit_subtype_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetHw_reason(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_hw_reason_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_350(_swig_i_1))
+	C._wrap_tdx_exit_hw_reason_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_350(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetHw_reason() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_hw_reason_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_hw_reason_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_exit() (_swig_ret Tdx_exit) {
 	var swig_r Tdx_exit
-	swig_r = (Tdx_exit)(SwigcptrTdx_exit(C._wrap_new_tdx_exit_tdx_196471a3306a416c()))
+	swig_r = (Tdx_exit)(SwigcptrTdx_exit(C._wrap_new_tdx_exit_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_exit(arg1 Tdx_exit) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_exit_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_exit_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_exit interface {
@@ -5207,7 +5290,7 @@ func Tdx_exit_init(arg1 Tdx_exit, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_exit_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_353(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_exit_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_353(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -5217,7 +5300,7 @@ func Tdx_vcpu_run(arg1 Tdx_vcpu, arg2 Tdx_exit) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_vcpu_run_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vcpu_run_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -5231,7 +5314,7 @@ func Tdx_vm_guest(arg1 Tdx_vm, arg2 *Tdx_guest) (_swig_ret error) {
 	var swigOut2 uintptr
 	_swig_i_1 = &swigOut2
 
-	swig_r = (uint64)(C._wrap_tdx_vm_guest_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_guest_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1)))
 
 	if arg2 != nil && *_swig_i_1 != 0 {
 		*arg2 = SwigcptrTdx_guest(*_swig_i_1)
@@ -5245,91 +5328,91 @@ func Tdx_vm_guest(arg1 Tdx_vm, arg2 *Tdx_guest) (_swig_ret error) {
 func Tdx_vm_emu(arg1 Tdx_vm) (_swig_ret Tdx_emu) {
 	var swig_r Tdx_emu
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (Tdx_emu)(SwigcptrTdx_emu(C._wrap_tdx_vm_emu_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))))
+	swig_r = (Tdx_emu)(SwigcptrTdx_emu(C._wrap_tdx_vm_emu_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 const TDX_REPORT_SIZE int = 1024
 func _swig_getTDX_TD_ATTR_DEBUG() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_DEBUG_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_DEBUG_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_DEBUG uint64 = _swig_getTDX_TD_ATTR_DEBUG()
 func _swig_getTDX_TD_ATTR_HGS_PLUS_PROF() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_HGS_PLUS_PROF uint64 = _swig_getTDX_TD_ATTR_HGS_PLUS_PROF()
 func _swig_getTDX_TD_ATTR_PERF_PROF() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PERF_PROF_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PERF_PROF_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_PERF_PROF uint64 = _swig_getTDX_TD_ATTR_PERF_PROF()
 func _swig_getTDX_TD_ATTR_PMT_PROF() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PMT_PROF_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PMT_PROF_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_PMT_PROF uint64 = _swig_getTDX_TD_ATTR_PMT_PROF()
 func _swig_getTDX_TD_ATTR_ICSSD() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_ICSSD_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_ICSSD_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_ICSSD uint64 = _swig_getTDX_TD_ATTR_ICSSD()
 func _swig_getTDX_TD_ATTR_LASS() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_LASS_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_LASS_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_LASS uint64 = _swig_getTDX_TD_ATTR_LASS()
 func _swig_getTDX_TD_ATTR_SEPT_VE_DISABLE() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_SEPT_VE_DISABLE uint64 = _swig_getTDX_TD_ATTR_SEPT_VE_DISABLE()
 func _swig_getTDX_TD_ATTR_MIGRATABLE() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_MIGRATABLE_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_MIGRATABLE_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_MIGRATABLE uint64 = _swig_getTDX_TD_ATTR_MIGRATABLE()
 func _swig_getTDX_TD_ATTR_PKS() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PKS_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PKS_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_PKS uint64 = _swig_getTDX_TD_ATTR_PKS()
 func _swig_getTDX_TD_ATTR_KL() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_KL_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_KL_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_KL uint64 = _swig_getTDX_TD_ATTR_KL()
 func _swig_getTDX_TD_ATTR_TPA() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_TPA_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_TPA_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
 var TDX_TD_ATTR_TPA uint64 = _swig_getTDX_TD_ATTR_TPA()
 func _swig_getTDX_TD_ATTR_PERFMON() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PERFMON_tdx_196471a3306a416c())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PERFMON_tdx_96f31399a9bcf548())
 	return swig_r
 }
 
@@ -5342,7 +5425,7 @@ func Tdx_report_parse(arg1 *Tdx_report, arg2 []byte) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_report_parse_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), *(*C.swig_type_369)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_report_parse_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), *(*C.swig_type_369)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_report(*_swig_i_0)
@@ -5358,13 +5441,13 @@ func Tdx_report_parse(arg1 *Tdx_report, arg2 []byte) (_swig_ret error) {
 
 func Tdx_report_free(arg1 Tdx_report) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_report_free_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_report_free_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_report_raw(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_raw_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_raw_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5374,28 +5457,28 @@ func Tdx_report_raw(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_type(arg1 Tdx_report) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_report_type_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_report_type_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_subtype(arg1 Tdx_report) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_report_subtype_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_report_subtype_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_version(arg1 Tdx_report) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_report_version_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_report_version_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_cpusvn(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_cpusvn_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_cpusvn_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5405,7 +5488,7 @@ func Tdx_report_cpusvn(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_tee_tcb_info_hash(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_tee_tcb_info_hash_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_tee_tcb_info_hash_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5415,7 +5498,7 @@ func Tdx_report_tee_tcb_info_hash(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_tee_info_hash(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_tee_info_hash_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_tee_info_hash_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5425,7 +5508,7 @@ func Tdx_report_tee_info_hash(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_report_data(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_report_data_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_report_data_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5435,7 +5518,7 @@ func Tdx_report_report_data(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mac(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mac_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mac_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5445,7 +5528,7 @@ func Tdx_report_mac(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mac_struct(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mac_struct_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mac_struct_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5455,14 +5538,14 @@ func Tdx_report_mac_struct(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_tee_tcb_valid(arg1 Tdx_report) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_report_tee_tcb_valid_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_report_tee_tcb_valid_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_tee_tcb_svn(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_tee_tcb_svn_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_tee_tcb_svn_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5472,7 +5555,7 @@ func Tdx_report_tee_tcb_svn(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrseam(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrseam_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrseam_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5482,7 +5565,7 @@ func Tdx_report_mrseam(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrsignerseam(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrsignerseam_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrsignerseam_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5492,14 +5575,14 @@ func Tdx_report_mrsignerseam(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_seam_attributes(arg1 Tdx_report) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_report_seam_attributes_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_report_seam_attributes_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_tee_tcb_svn2(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_tee_tcb_svn2_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_tee_tcb_svn2_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5509,21 +5592,21 @@ func Tdx_report_tee_tcb_svn2(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_attributes(arg1 Tdx_report) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_report_attributes_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_report_attributes_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_xfam(arg1 Tdx_report) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_report_xfam_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_report_xfam_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_mrtd(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrtd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrtd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5533,7 +5616,7 @@ func Tdx_report_mrtd(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrconfigid(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrconfigid_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrconfigid_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5543,7 +5626,7 @@ func Tdx_report_mrconfigid(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrowner(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrowner_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrowner_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5553,7 +5636,7 @@ func Tdx_report_mrowner(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrownerconfig(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrownerconfig_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrownerconfig_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5564,7 +5647,7 @@ func Tdx_report_rtmr(arg1 Tdx_report, arg2 uint) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_tdx_report_rtmr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	swig_r_p := C._wrap_tdx_report_rtmr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5574,7 +5657,7 @@ func Tdx_report_rtmr(arg1 Tdx_report, arg2 uint) (_swig_ret []byte) {
 func Tdx_report_servtd_hash(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_servtd_hash_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_servtd_hash_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5584,7 +5667,7 @@ func Tdx_report_servtd_hash(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_td_attribute_name(arg1 uint) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_attribute_name_tdx_196471a3306a416c(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_attribute_name_tdx_96f31399a9bcf548(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -5599,7 +5682,7 @@ func Tdx_quote_parse(arg1 *Tdx_quote, arg2 []byte) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_quote_parse_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), *(*C.swig_type_393)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_quote_parse_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), *(*C.swig_type_393)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_quote(*_swig_i_0)
@@ -5615,34 +5698,34 @@ func Tdx_quote_parse(arg1 *Tdx_quote, arg2 []byte) (_swig_ret error) {
 
 func Tdx_quote_free(arg1 Tdx_quote) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_quote_free_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_quote_free_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_quote_version(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_version_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_version_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_att_key_type(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_att_key_type_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_att_key_type_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_tee_type(arg1 Tdx_quote) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_tdx_quote_tee_type_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_quote_tee_type_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_header_reserved(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_header_reserved_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_header_reserved_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5652,7 +5735,7 @@ func Tdx_quote_header_reserved(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_qe_vendor_id(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_qe_vendor_id_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_qe_vendor_id_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5662,7 +5745,7 @@ func Tdx_quote_qe_vendor_id(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_user_data(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_user_data_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_user_data_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5672,21 +5755,21 @@ func Tdx_quote_user_data(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_body_type(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_body_type_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_body_type_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_body_size(arg1 Tdx_quote) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_quote_body_size_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_quote_body_size_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_body(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_body_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_body_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5696,7 +5779,7 @@ func Tdx_quote_body(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_tee_tcb_svn(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_tee_tcb_svn_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_tee_tcb_svn_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5706,7 +5789,7 @@ func Tdx_quote_tee_tcb_svn(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrseam(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrseam_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrseam_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5716,7 +5799,7 @@ func Tdx_quote_mrseam(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrsignerseam(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrsignerseam_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrsignerseam_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5726,28 +5809,28 @@ func Tdx_quote_mrsignerseam(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_seam_attributes(arg1 Tdx_quote) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_quote_seam_attributes_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_quote_seam_attributes_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_td_attributes(arg1 Tdx_quote) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_quote_td_attributes_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_quote_td_attributes_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_xfam(arg1 Tdx_quote) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_quote_xfam_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_quote_xfam_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_mrtd(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrtd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrtd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5757,7 +5840,7 @@ func Tdx_quote_mrtd(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrconfigid(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrconfigid_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrconfigid_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5767,7 +5850,7 @@ func Tdx_quote_mrconfigid(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrowner(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrowner_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrowner_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5777,7 +5860,7 @@ func Tdx_quote_mrowner(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrownerconfig(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrownerconfig_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrownerconfig_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5788,7 +5871,7 @@ func Tdx_quote_rtmr(arg1 Tdx_quote, arg2 uint) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_tdx_quote_rtmr_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	swig_r_p := C._wrap_tdx_quote_rtmr_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5798,7 +5881,7 @@ func Tdx_quote_rtmr(arg1 Tdx_quote, arg2 uint) (_swig_ret []byte) {
 func Tdx_quote_report_data(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_report_data_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_report_data_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5808,7 +5891,7 @@ func Tdx_quote_report_data(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_tee_tcb_svn2(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_tee_tcb_svn2_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_tee_tcb_svn2_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5818,7 +5901,7 @@ func Tdx_quote_tee_tcb_svn2(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrservicetd(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrservicetd_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrservicetd_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5828,7 +5911,7 @@ func Tdx_quote_mrservicetd(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_signed_data(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_signed_data_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_signed_data_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5838,7 +5921,7 @@ func Tdx_quote_signed_data(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_signature(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_signature_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_signature_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5848,7 +5931,7 @@ func Tdx_quote_signature(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_attestation_key(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_attestation_key_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_attestation_key_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5858,14 +5941,14 @@ func Tdx_quote_attestation_key(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_cert_data_type(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_cert_data_type_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_cert_data_type_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_qe_report(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_qe_report_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_qe_report_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5875,7 +5958,7 @@ func Tdx_quote_qe_report(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_qe_report_signature(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_qe_report_signature_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_qe_report_signature_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5885,7 +5968,7 @@ func Tdx_quote_qe_report_signature(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_qe_auth_data(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_qe_auth_data_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_qe_auth_data_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5895,14 +5978,14 @@ func Tdx_quote_qe_auth_data(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_pck_cert_type(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_pck_cert_type_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_pck_cert_type_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_pck_chain(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_pck_chain_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_pck_chain_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5912,14 +5995,14 @@ func Tdx_quote_pck_chain(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_size(arg1 Tdx_quote) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_quote_size_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_quote_size_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_trailing_bytes(arg1 Tdx_quote) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_quote_trailing_bytes_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_quote_trailing_bytes_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -5933,7 +6016,7 @@ func Tdx_mrtd_new(arg1 *Tdx_mrtd) (_swig_ret error) {
 	var swigOut1 uintptr
 	_swig_i_0 = &swigOut1
 
-	swig_r = (uint64)(C._wrap_tdx_mrtd_new_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_new_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_mrtd(*_swig_i_0)
@@ -5946,14 +6029,14 @@ func Tdx_mrtd_new(arg1 *Tdx_mrtd) (_swig_ret error) {
 
 func Tdx_mrtd_free(arg1 Tdx_mrtd) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_mrtd_free_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_mrtd_free_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_mrtd_page_add(arg1 Tdx_mrtd, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_mrtd_page_add_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_424(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_page_add_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_424(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -5964,7 +6047,7 @@ func Tdx_mrtd_extend(arg1 Tdx_mrtd, arg2 uint64, arg3 []byte) (_swig_ret error) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_mrtd_extend_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_426(_swig_i_1), *(*C.swig_type_427)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_extend_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_426(_swig_i_1), *(*C.swig_type_427)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -5982,7 +6065,7 @@ func Tdx_mrtd_add_region(arg1 Tdx_mrtd, arg2 uint64, arg3 uint64, arg4 []byte, a
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_mrtd_add_region_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_429(_swig_i_1), C.swig_type_430(_swig_i_2), *(*C.swig_type_431)(unsafe.Pointer(&_swig_i_3)), C.swig_intgo(_swig_i_4)))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_add_region_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_429(_swig_i_1), C.swig_type_430(_swig_i_2), *(*C.swig_type_431)(unsafe.Pointer(&_swig_i_3)), C.swig_intgo(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -5995,7 +6078,7 @@ func Tdx_mrtd_finalize(arg1 Tdx_mrtd, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_mrtd_finalize_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_433)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_finalize_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_433)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6008,7 +6091,7 @@ func Tdx_measure_rtmr_extend(arg1 []byte, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_measure_rtmr_extend_tdx_196471a3306a416c(*(*C.swig_type_435)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_436)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_measure_rtmr_extend_tdx_96f31399a9bcf548(*(*C.swig_type_435)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_436)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -6032,46 +6115,46 @@ func (p SwigcptrTdx_td_info) SwigIsTdx_td_info() {
 func (arg1 SwigcptrTdx_td_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_437(_swig_i_1))
+	C._wrap_tdx_td_info_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_437(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_td_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_td_info_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_td_info_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_td_info) SetAttributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_attributes_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_439(_swig_i_1))
+	C._wrap_tdx_td_info_attributes_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_439(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_td_info) GetAttributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_td_info_attributes_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_td_info_attributes_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_td_info) SetXfam(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_xfam_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_441(_swig_i_1))
+	C._wrap_tdx_td_info_xfam_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_441(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_td_info) GetXfam() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_td_info_xfam_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_td_info_xfam_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_td_info) SetMrtd(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_mrtd_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_443)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_mrtd_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_443)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6080,7 +6163,7 @@ func (arg1 SwigcptrTdx_td_info) SetMrtd(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetMrtd() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_mrtd_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_mrtd_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6090,7 +6173,7 @@ func (arg1 SwigcptrTdx_td_info) GetMrtd() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetMrconfigid(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_mrconfigid_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_445)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_mrconfigid_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_445)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6099,7 +6182,7 @@ func (arg1 SwigcptrTdx_td_info) SetMrconfigid(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetMrconfigid() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_mrconfigid_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_mrconfigid_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6109,7 +6192,7 @@ func (arg1 SwigcptrTdx_td_info) GetMrconfigid() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetMrowner(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_mrowner_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_447)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_mrowner_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_447)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6118,7 +6201,7 @@ func (arg1 SwigcptrTdx_td_info) SetMrowner(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetMrowner() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_mrowner_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_mrowner_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6128,7 +6211,7 @@ func (arg1 SwigcptrTdx_td_info) GetMrowner() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetMrownerconfig(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_mrownerconfig_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_449)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_mrownerconfig_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_449)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6137,7 +6220,7 @@ func (arg1 SwigcptrTdx_td_info) SetMrownerconfig(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetMrownerconfig() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_mrownerconfig_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_mrownerconfig_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6147,7 +6230,7 @@ func (arg1 SwigcptrTdx_td_info) GetMrownerconfig() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetRtmr(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_rtmr_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_451)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_rtmr_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_451)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6156,7 +6239,7 @@ func (arg1 SwigcptrTdx_td_info) SetRtmr(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetRtmr() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_rtmr_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_rtmr_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6166,7 +6249,7 @@ func (arg1 SwigcptrTdx_td_info) GetRtmr() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetServtd_hash(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_servtd_hash_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_453)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_servtd_hash_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_453)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6175,7 +6258,7 @@ func (arg1 SwigcptrTdx_td_info) SetServtd_hash(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetServtd_hash() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_servtd_hash_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_servtd_hash_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6184,13 +6267,13 @@ func (arg1 SwigcptrTdx_td_info) GetServtd_hash() (_swig_ret []byte) {
 
 func NewTdx_td_info() (_swig_ret Tdx_td_info) {
 	var swig_r Tdx_td_info
-	swig_r = (Tdx_td_info)(SwigcptrTdx_td_info(C._wrap_new_tdx_td_info_tdx_196471a3306a416c()))
+	swig_r = (Tdx_td_info)(SwigcptrTdx_td_info(C._wrap_new_tdx_td_info_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_td_info(arg1 Tdx_td_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_td_info_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_td_info_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_td_info interface {
@@ -6220,7 +6303,7 @@ func Tdx_td_info_init(arg1 Tdx_td_info, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_td_info_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_456(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_td_info_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_456(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6230,7 +6313,7 @@ func Tdx_measure_tee_info_hash(arg1 Tdx_td_info, arg2 []byte) (_swig_ret error) 
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_measure_tee_info_hash_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_458)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_measure_tee_info_hash_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_458)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6262,103 +6345,103 @@ func (p SwigcptrTdx_tdvf_section) SwigIsTdx_tdvf_section() {
 func (arg1 SwigcptrTdx_tdvf_section) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_sz_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_459(_swig_i_1))
+	C._wrap_tdx_tdvf_section_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_459(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_tdvf_section_sz_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_tdvf_section_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetData_offset(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_data_offset_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_tdvf_section_data_offset_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetData_offset() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_tdvf_section_data_offset_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_tdvf_section_data_offset_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetRaw_data_size(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_raw_data_size_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_tdvf_section_raw_data_size_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetRaw_data_size() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_tdvf_section_raw_data_size_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_tdvf_section_raw_data_size_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetMemory_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_memory_address_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_461(_swig_i_1))
+	C._wrap_tdx_tdvf_section_memory_address_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_461(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetMemory_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_tdvf_section_memory_address_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_section_memory_address_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetMemory_data_size(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_memory_data_size_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_463(_swig_i_1))
+	C._wrap_tdx_tdvf_section_memory_data_size_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_463(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetMemory_data_size() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_tdvf_section_memory_data_size_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_section_memory_data_size_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetSection_type(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_section_type_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_tdvf_section_section_type_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetSection_type() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_tdvf_section_section_type_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_tdvf_section_section_type_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetAttributes(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_attributes_set_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_tdvf_section_attributes_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetAttributes() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_tdvf_section_attributes_get_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_tdvf_section_attributes_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_tdvf_section() (_swig_ret Tdx_tdvf_section) {
 	var swig_r Tdx_tdvf_section
-	swig_r = (Tdx_tdvf_section)(SwigcptrTdx_tdvf_section(C._wrap_new_tdx_tdvf_section_tdx_196471a3306a416c()))
+	swig_r = (Tdx_tdvf_section)(SwigcptrTdx_tdvf_section(C._wrap_new_tdx_tdvf_section_tdx_96f31399a9bcf548()))
 	return swig_r
 }
 
 func DeleteTdx_tdvf_section(arg1 Tdx_tdvf_section) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_tdvf_section_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_tdvf_section_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_tdvf_section interface {
@@ -6384,7 +6467,7 @@ func Tdx_tdvf_section_init(arg1 Tdx_tdvf_section, arg2 int64) (_swig_ret error) 
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvf_section_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_466(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_section_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_466(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6398,7 +6481,7 @@ func Tdx_tdvf_open(arg1 *Tdx_tdvf, arg2 string) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvf_open_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), *(*C.swig_type_468)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_open_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), *(*C.swig_type_468)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_tdvf(*_swig_i_0)
@@ -6420,7 +6503,7 @@ func Tdx_tdvf_parse(arg1 *Tdx_tdvf, arg2 []byte) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvf_parse_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), *(*C.swig_type_470)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_parse_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), *(*C.swig_type_470)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_tdvf(*_swig_i_0)
@@ -6436,13 +6519,13 @@ func Tdx_tdvf_parse(arg1 *Tdx_tdvf, arg2 []byte) (_swig_ret error) {
 
 func Tdx_tdvf_free(arg1 Tdx_tdvf) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_tdvf_free_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_tdvf_free_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_tdvf_section_count(arg1 Tdx_tdvf) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_tdvf_section_count_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_tdvf_section_count_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -6451,7 +6534,7 @@ func Tdx_tdvf_get_section(arg1 Tdx_tdvf, arg2 int64, arg3 Tdx_tdvf_section) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_tdvf_get_section_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_473(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_get_section_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_473(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6462,12 +6545,360 @@ func Tdx_measure_tdvf(arg1 string, arg2 uint, arg3 []byte) (_swig_ret error) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_measure_tdvf_tdx_196471a3306a416c(*(*C.swig_type_475)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1), *(*C.swig_type_476)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_measure_tdvf_tdx_96f31399a9bcf548(*(*C.swig_type_475)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1), *(*C.swig_type_476)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+const TDX_EVENTLOG_RTMR_COUNT int = 4
+const TDX_EVENTLOG_RTMR_SIZE int = 48
+const TDX_EV_NO_ACTION uint = 0x3
+const TDX_CCEL_TABLE_SIZE int = 56
+func Tdx_eventlog_parse(arg1 *Tdx_eventlog, arg2 []byte) (_swig_ret error) {
+	var swig_r uint64
+	var _swig_i_0 *uintptr
+
+	var swigOut1 uintptr
+	_swig_i_0 = &swigOut1
+
+	_swig_i_1 := arg2
+	swig_r = (uint64)(C._wrap_tdx_eventlog_parse_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), *(*C.swig_type_478)(unsafe.Pointer(&_swig_i_1))))
+
+	if arg1 != nil && *_swig_i_0 != 0 {
+		*arg1 = SwigcptrTdx_eventlog(*_swig_i_0)
+	}
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_eventlog_free(arg1 Tdx_eventlog) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_tdx_eventlog_free_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
+}
+
+func Tdx_eventlog_count(arg1 Tdx_eventlog) (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int64)(C._wrap_tdx_eventlog_count_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+type SwigcptrTdx_event uintptr
+
+func (p SwigcptrTdx_event) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrTdx_event) SwigIsTdx_event() {
+}
+
+func (arg1 SwigcptrTdx_event) SetSz(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_event_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_480(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_event) GetSz() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_tdx_event_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_event) SetMr_index(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_event_mr_index_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_event) GetMr_index() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_tdx_event_mr_index_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_event) SetEvent_type(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_event_event_type_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_event) GetEvent_type() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_tdx_event_event_type_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_event) SetHas_sha384(arg2 int) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_event_has_sha384_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_event) GetHas_sha384() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_tdx_event_has_sha384_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_event) SetSha384(arg2 []byte) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_event_sha384_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_482)(unsafe.Pointer(&_swig_i_1)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+}
+
+func (arg1 SwigcptrTdx_event) GetSha384() (_swig_ret []byte) {
+	var swig_r []byte
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_tdx_event_sha384_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
+	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 []byte
+ swig_r_1 = append([]byte(nil), swig_r...) 
+	return swig_r_1
+}
+
+func (arg1 SwigcptrTdx_event) SetData_offset(arg2 uint64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_event_data_offset_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_484(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_event) GetData_offset() (_swig_ret uint64) {
+	var swig_r uint64
+	_swig_i_0 := arg1
+	swig_r = (uint64)(C._wrap_tdx_event_data_offset_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_event) SetData_size(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_event_data_size_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_event) GetData_size() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_tdx_event_data_size_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func NewTdx_event() (_swig_ret Tdx_event) {
+	var swig_r Tdx_event
+	swig_r = (Tdx_event)(SwigcptrTdx_event(C._wrap_new_tdx_event_tdx_96f31399a9bcf548()))
+	return swig_r
+}
+
+func DeleteTdx_event(arg1 Tdx_event) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_tdx_event_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
+}
+
+type Tdx_event interface {
+	Swigcptr() uintptr
+	SwigIsTdx_event()
+	SetSz(arg2 int64)
+	GetSz() (_swig_ret int64)
+	SetMr_index(arg2 uint)
+	GetMr_index() (_swig_ret uint)
+	SetEvent_type(arg2 uint)
+	GetEvent_type() (_swig_ret uint)
+	SetHas_sha384(arg2 int)
+	GetHas_sha384() (_swig_ret int)
+	SetSha384(arg2 []byte)
+	GetSha384() (_swig_ret []byte)
+	SetData_offset(arg2 uint64)
+	GetData_offset() (_swig_ret uint64)
+	SetData_size(arg2 uint)
+	GetData_size() (_swig_ret uint)
+}
+
+func Tdx_event_init(arg1 Tdx_event, arg2 int64) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (uint64)(C._wrap_tdx_event_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_487(_swig_i_1)))
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_eventlog_event(arg1 Tdx_eventlog, arg2 int64, arg3 Tdx_event) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := getSwigcptr(arg3)
+	swig_r = (uint64)(C._wrap_tdx_eventlog_event_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_489(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_eventlog_replay(arg1 Tdx_eventlog, arg2 []byte) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (uint64)(C._wrap_tdx_eventlog_replay_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_491)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_eventlog_check(arg1 Tdx_eventlog, arg2 []byte, arg3 []uint32) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r = (uint64)(C._wrap_tdx_eventlog_check_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_493)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_494)(unsafe.Pointer(&_swig_i_2))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+type SwigcptrTdx_ccel_table uintptr
+
+func (p SwigcptrTdx_ccel_table) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrTdx_ccel_table) SwigIsTdx_ccel_table() {
+}
+
+func (arg1 SwigcptrTdx_ccel_table) SetSz(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_ccel_table_sz_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_495(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_ccel_table) GetSz() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_tdx_ccel_table_sz_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_ccel_table) SetCc_type(arg2 byte) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_ccel_table_cc_type_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_ccel_table) GetCc_type() (_swig_ret byte) {
+	var swig_r byte
+	_swig_i_0 := arg1
+	swig_r = (byte)(C._wrap_tdx_ccel_table_cc_type_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_ccel_table) SetCc_subtype(arg2 byte) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_ccel_table_cc_subtype_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_ccel_table) GetCc_subtype() (_swig_ret byte) {
+	var swig_r byte
+	_swig_i_0 := arg1
+	swig_r = (byte)(C._wrap_tdx_ccel_table_cc_subtype_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_ccel_table) SetLog_area_minimum_length(arg2 uint64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_497(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_ccel_table) GetLog_area_minimum_length() (_swig_ret uint64) {
+	var swig_r uint64
+	_swig_i_0 := arg1
+	swig_r = (uint64)(C._wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_ccel_table) SetLog_area_start_address(arg2 uint64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_ccel_table_log_area_start_address_set_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_499(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_ccel_table) GetLog_area_start_address() (_swig_ret uint64) {
+	var swig_r uint64
+	_swig_i_0 := arg1
+	swig_r = (uint64)(C._wrap_tdx_ccel_table_log_area_start_address_get_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func NewTdx_ccel_table() (_swig_ret Tdx_ccel_table) {
+	var swig_r Tdx_ccel_table
+	swig_r = (Tdx_ccel_table)(SwigcptrTdx_ccel_table(C._wrap_new_tdx_ccel_table_tdx_96f31399a9bcf548()))
+	return swig_r
+}
+
+func DeleteTdx_ccel_table(arg1 Tdx_ccel_table) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_tdx_ccel_table_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0))
+}
+
+type Tdx_ccel_table interface {
+	Swigcptr() uintptr
+	SwigIsTdx_ccel_table()
+	SetSz(arg2 int64)
+	GetSz() (_swig_ret int64)
+	SetCc_type(arg2 byte)
+	GetCc_type() (_swig_ret byte)
+	SetCc_subtype(arg2 byte)
+	GetCc_subtype() (_swig_ret byte)
+	SetLog_area_minimum_length(arg2 uint64)
+	GetLog_area_minimum_length() (_swig_ret uint64)
+	SetLog_area_start_address(arg2 uint64)
+	GetLog_area_start_address() (_swig_ret uint64)
+}
+
+func Tdx_ccel_table_init(arg1 Tdx_ccel_table, arg2 int64) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (uint64)(C._wrap_tdx_ccel_table_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_502(_swig_i_1)))
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_ccel_table_parse(arg1 Tdx_ccel_table, arg2 []byte) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (uint64)(C._wrap_tdx_ccel_table_parse_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_504)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
 	}
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
@@ -6480,7 +6911,7 @@ func Tdx_guest_get_report(arg1 Tdx_guest, arg2 []byte, arg3 []byte, arg4 []uint6
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_guest_get_report_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_478)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_479)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_480)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_guest_get_report_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_506)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_507)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_508)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6501,7 +6932,7 @@ func Tdx_guest_get_quote(arg1 Tdx_guest, arg2 []byte, arg3 []byte, arg4 []uint64
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_guest_get_quote_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_482)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_483)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_484)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_guest_get_quote_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_510)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_511)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_512)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6522,7 +6953,7 @@ func Tdx_emu_quote(arg1 Tdx_emu, arg2 []byte, arg3 []byte, arg4 []uint64) (_swig
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_emu_quote_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_486)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_487)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_488)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_emu_quote_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_514)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_515)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_516)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6542,7 +6973,7 @@ func Tdx_emu_console(arg1 Tdx_emu, arg2 []byte, arg3 []uint64) (_swig_ret error)
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_emu_console_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_490)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_491)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_emu_console_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_518)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_519)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6560,7 +6991,7 @@ func Tdx_emu_fatal_error(arg1 Tdx_emu, arg2 []uint64, arg3 []byte, arg4 []uint64
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_emu_fatal_error_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_493)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_494)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_495)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_emu_fatal_error_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_521)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_522)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_523)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6580,7 +7011,7 @@ func Tdx_report_to_json(arg1 Tdx_report, arg2 []byte, arg3 []uint64) (_swig_ret 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_report_to_json_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_497)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_498)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_report_to_json_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_525)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_526)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6597,7 +7028,24 @@ func Tdx_quote_to_json(arg1 Tdx_quote, arg2 []byte, arg3 []uint64) (_swig_ret er
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_quote_to_json_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_500)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_501)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_quote_to_json_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_528)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_529)(unsafe.Pointer(&_swig_i_2))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_eventlog_to_json(arg1 Tdx_eventlog, arg2 []byte, arg3 []uint64) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r = (uint64)(C._wrap_tdx_eventlog_to_json_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_531)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_532)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6614,7 +7062,7 @@ func Tdx_vcpu_get_cpuid(arg1 Tdx_vcpu, arg2 []uint32, arg3 []uint32) (_swig_ret 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vcpu_get_cpuid_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_503)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_504)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_vcpu_get_cpuid_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_534)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_535)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6632,7 +7080,7 @@ func Tdx_vm_init_mem_region(arg1 Tdx_vcpu, arg2 []byte, arg3 uint64, arg4 int) (
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_vm_init_mem_region_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_506)(unsafe.Pointer(&_swig_i_1)), C.swig_type_507(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_mem_region_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_537)(unsafe.Pointer(&_swig_i_1)), C.swig_type_538(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6645,7 +7093,7 @@ func Tdx_go_vp_info(arg1 Tdx_guest, arg2 []uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_go_vp_info_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), *(*C.swig_type_509)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_go_vp_info_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), *(*C.swig_type_540)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6664,7 +7112,7 @@ func Tdx_go_vm_create(arg1 *Tdx_vm, arg2 Tdx_host, arg3 int, arg4 uint) (_swig_r
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_go_vm_create_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_go_vm_create_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_vm(*_swig_i_0)
@@ -6684,7 +7132,7 @@ func Tdx_go_vm_init(arg1 Tdx_vm, arg2 uint64, arg3 uint64, arg4 []byte, arg5 []b
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
-	swig_r = (uint64)(C._wrap_tdx_go_vm_init_tdx_196471a3306a416c(C.uintptr_t(_swig_i_0), C.swig_type_512(_swig_i_1), C.swig_type_513(_swig_i_2), *(*C.swig_type_514)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_515)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_516)(unsafe.Pointer(&_swig_i_5)), C.swig_intgo(_swig_i_6)))
+	swig_r = (uint64)(C._wrap_tdx_go_vm_init_tdx_96f31399a9bcf548(C.uintptr_t(_swig_i_0), C.swig_type_543(_swig_i_1), C.swig_type_544(_swig_i_2), *(*C.swig_type_545)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_546)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_547)(unsafe.Pointer(&_swig_i_5)), C.swig_intgo(_swig_i_6)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -6707,7 +7155,7 @@ func Tdx_go_emu_open(arg1 *Tdx_emu, arg2 string) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_go_emu_open_tdx_196471a3306a416c(C.swig_voidp(_swig_i_0), *(*C.swig_type_518)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_go_emu_open_tdx_96f31399a9bcf548(C.swig_voidp(_swig_i_0), *(*C.swig_type_549)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_emu(*_swig_i_0)

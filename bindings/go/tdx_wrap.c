@@ -340,6 +340,18 @@ SWIGINTERN struct tdx_tdvf_section *new_tdx_tdvf_section(void){
 			tdx_tdvf_section_init(p, sizeof *p);
 		return p;
 	}
+SWIGINTERN struct tdx_event *new_tdx_event(void){
+		tdx_event *p = calloc(1, sizeof *p);
+		if (p)
+			tdx_event_init(p, sizeof *p);
+		return p;
+	}
+SWIGINTERN struct tdx_ccel_table *new_tdx_ccel_table(void){
+		tdx_ccel_table *p = calloc(1, sizeof *p);
+		if (p)
+			tdx_ccel_table_init(p, sizeof *p);
+		return p;
+	}
 
 /* tdx_guest_get_report with the buffer as a slice. */
 static tdx_status tdx_go_guest_get_report(tdx_guest *g, const uint8_t *report_data,
@@ -411,6 +423,16 @@ static tdx_status tdx_go_quote_to_json(const tdx_quote *q, uint8_t *out, size_t 
 {
 	size_t n = out_cap;
 	tdx_status rc = tdx_quote_to_json(q, out_cap ? (char *)out : NULL, &n);
+	if (out_len)
+		*out_len = n;
+	return rc;
+}
+
+static tdx_status tdx_go_eventlog_to_json(const tdx_eventlog *log, uint8_t *out,
+					  size_t out_cap, size_t *out_len)
+{
+	size_t n = out_cap;
+	tdx_status rc = tdx_eventlog_to_json(log, out_cap ? (char *)out : NULL, &n);
 	if (out_len)
 		*out_len = n;
 	return rc;
@@ -540,7 +562,7 @@ static tdx_status tdx_go_emu_open(tdx_emu **out, const char *spec)
 extern "C" {
 #endif
 
-void _wrap_Swig_free_tdx_196471a3306a416c(void *_swig_go_0) {
+void _wrap_Swig_free_tdx_96f31399a9bcf548(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -550,7 +572,7 @@ void _wrap_Swig_free_tdx_196471a3306a416c(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_tdx_196471a3306a416c(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_tdx_96f31399a9bcf548(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -563,7 +585,7 @@ void *_wrap_Swig_malloc_tdx_196471a3306a416c(intgo _swig_go_0) {
 }
 
 
-void _wrap_tdx_version_tdx_196471a3306a416c(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+void _wrap_tdx_version_tdx_96f31399a9bcf548(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   int *arg1 = (int *) 0 ;
   int *arg2 = (int *) 0 ;
   int *arg3 = (int *) 0 ;
@@ -577,7 +599,7 @@ void _wrap_tdx_version_tdx_196471a3306a416c(_goslice_ _swig_go_0, _goslice_ _swi
 }
 
 
-_gostring_ _wrap_tdx_version_string_tdx_196471a3306a416c() {
+_gostring_ _wrap_tdx_version_string_tdx_96f31399a9bcf548() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -588,7 +610,7 @@ _gostring_ _wrap_tdx_version_string_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_OK_tdx_196471a3306a416c() {
+intgo _wrap_TDX_OK_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -600,7 +622,7 @@ intgo _wrap_TDX_OK_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_INVALID_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_INVALID_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -612,7 +634,7 @@ intgo _wrap_TDX_E_INVALID_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -624,7 +646,7 @@ intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_NO_DEVICE_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_NO_DEVICE_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -636,7 +658,7 @@ intgo _wrap_TDX_E_NO_DEVICE_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_PERM_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_PERM_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -648,7 +670,7 @@ intgo _wrap_TDX_E_PERM_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -660,7 +682,7 @@ intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_RETRY_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_RETRY_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -672,7 +694,7 @@ intgo _wrap_TDX_E_RETRY_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_TDCALL_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_TDCALL_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -684,7 +706,7 @@ intgo _wrap_TDX_E_TDCALL_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_VMCALL_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_VMCALL_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -696,7 +718,7 @@ intgo _wrap_TDX_E_VMCALL_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_OS_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_OS_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -708,7 +730,7 @@ intgo _wrap_TDX_E_OS_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_STATE_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_STATE_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -720,7 +742,7 @@ intgo _wrap_TDX_E_STATE_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_ABI_MISMATCH_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_ABI_MISMATCH_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -732,7 +754,7 @@ intgo _wrap_TDX_E_ABI_MISMATCH_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_NOMEM_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_NOMEM_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -744,7 +766,7 @@ intgo _wrap_TDX_E_NOMEM_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_E_VERIFY_tdx_196471a3306a416c() {
+intgo _wrap_TDX_E_VERIFY_tdx_96f31399a9bcf548() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -756,7 +778,7 @@ intgo _wrap_TDX_E_VERIFY_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_LAYER_NONE_tdx_196471a3306a416c() {
+intgo _wrap_TDX_LAYER_NONE_tdx_96f31399a9bcf548() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -768,7 +790,7 @@ intgo _wrap_TDX_LAYER_NONE_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_LAYER_LIBRARY_tdx_196471a3306a416c() {
+intgo _wrap_TDX_LAYER_LIBRARY_tdx_96f31399a9bcf548() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -780,7 +802,7 @@ intgo _wrap_TDX_LAYER_LIBRARY_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_LAYER_OS_tdx_196471a3306a416c() {
+intgo _wrap_TDX_LAYER_OS_tdx_96f31399a9bcf548() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -792,7 +814,7 @@ intgo _wrap_TDX_LAYER_OS_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_LAYER_MODULE_tdx_196471a3306a416c() {
+intgo _wrap_TDX_LAYER_MODULE_tdx_96f31399a9bcf548() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -804,7 +826,7 @@ intgo _wrap_TDX_LAYER_MODULE_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_LAYER_VMCALL_tdx_196471a3306a416c() {
+intgo _wrap_TDX_LAYER_VMCALL_tdx_96f31399a9bcf548() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -816,7 +838,7 @@ intgo _wrap_TDX_LAYER_VMCALL_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_LAYER_KVM_tdx_196471a3306a416c() {
+intgo _wrap_TDX_LAYER_KVM_tdx_96f31399a9bcf548() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -828,7 +850,7 @@ intgo _wrap_TDX_LAYER_KVM_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_tdx_error_code_get_tdx_196471a3306a416c(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_code_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -841,7 +863,7 @@ intgo _wrap_tdx_error_code_get_tdx_196471a3306a416c(struct tdx_error *_swig_go_0
 }
 
 
-intgo _wrap_tdx_error_layer_get_tdx_196471a3306a416c(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_layer_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -854,7 +876,7 @@ intgo _wrap_tdx_error_layer_get_tdx_196471a3306a416c(struct tdx_error *_swig_go_
 }
 
 
-long long _wrap_tdx_error_hw_status_get_tdx_196471a3306a416c(struct tdx_error *_swig_go_0) {
+long long _wrap_tdx_error_hw_status_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -867,7 +889,7 @@ long long _wrap_tdx_error_hw_status_get_tdx_196471a3306a416c(struct tdx_error *_
 }
 
 
-intgo _wrap_tdx_error_os_errno_get_tdx_196471a3306a416c(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_os_errno_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -880,7 +902,7 @@ intgo _wrap_tdx_error_os_errno_get_tdx_196471a3306a416c(struct tdx_error *_swig_
 }
 
 
-_gostring_ _wrap_tdx_error_message_get_tdx_196471a3306a416c(struct tdx_error *_swig_go_0) {
+_gostring_ _wrap_tdx_error_message_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -893,7 +915,7 @@ _gostring_ _wrap_tdx_error_message_get_tdx_196471a3306a416c(struct tdx_error *_s
 }
 
 
-_gostring_ _wrap_tdx_strerror_tdx_196471a3306a416c(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_strerror_tdx_96f31399a9bcf548(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -906,7 +928,7 @@ _gostring_ _wrap_tdx_strerror_tdx_196471a3306a416c(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_layer_name_tdx_196471a3306a416c(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_layer_name_tdx_96f31399a9bcf548(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -919,7 +941,7 @@ _gostring_ _wrap_tdx_layer_name_tdx_196471a3306a416c(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_module_status_name_tdx_196471a3306a416c(long long _swig_go_0) {
+_gostring_ _wrap_tdx_module_status_name_tdx_96f31399a9bcf548(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -932,7 +954,7 @@ _gostring_ _wrap_tdx_module_status_name_tdx_196471a3306a416c(long long _swig_go_
 }
 
 
-_gostring_ _wrap_tdx_module_status_operand_tdx_196471a3306a416c(long long _swig_go_0) {
+_gostring_ _wrap_tdx_module_status_operand_tdx_96f31399a9bcf548(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -945,7 +967,7 @@ _gostring_ _wrap_tdx_module_status_operand_tdx_196471a3306a416c(long long _swig_
 }
 
 
-_gostring_ _wrap_tdx_vmcall_status_name_tdx_196471a3306a416c(long long _swig_go_0) {
+_gostring_ _wrap_tdx_vmcall_status_name_tdx_96f31399a9bcf548(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -958,7 +980,7 @@ _gostring_ _wrap_tdx_vmcall_status_name_tdx_196471a3306a416c(long long _swig_go_
 }
 
 
-void _wrap_tdx_machine_info_sz_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_machine_info_sz_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   size_t arg2 ;
   
@@ -970,7 +992,7 @@ void _wrap_tdx_machine_info_sz_set_tdx_196471a3306a416c(struct tdx_machine_info 
 }
 
 
-long long _wrap_tdx_machine_info_sz_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_info_sz_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -983,7 +1005,7 @@ long long _wrap_tdx_machine_info_sz_get_tdx_196471a3306a416c(struct tdx_machine_
 }
 
 
-void _wrap_tdx_machine_info_guest_device_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_guest_device_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -995,7 +1017,7 @@ void _wrap_tdx_machine_info_guest_device_set_tdx_196471a3306a416c(struct tdx_mac
 }
 
 
-intgo _wrap_tdx_machine_info_guest_device_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_guest_device_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1008,7 +1030,7 @@ intgo _wrap_tdx_machine_info_guest_device_get_tdx_196471a3306a416c(struct tdx_ma
 }
 
 
-void _wrap_tdx_machine_info_configfs_tsm_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_configfs_tsm_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1020,7 +1042,7 @@ void _wrap_tdx_machine_info_configfs_tsm_set_tdx_196471a3306a416c(struct tdx_mac
 }
 
 
-intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1033,7 +1055,7 @@ intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_196471a3306a416c(struct tdx_ma
 }
 
 
-void _wrap_tdx_machine_info_kvm_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1045,7 +1067,7 @@ void _wrap_tdx_machine_info_kvm_set_tdx_196471a3306a416c(struct tdx_machine_info
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1058,7 +1080,7 @@ intgo _wrap_tdx_machine_info_kvm_get_tdx_196471a3306a416c(struct tdx_machine_inf
 }
 
 
-void _wrap_tdx_machine_info_kvm_api_version_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_api_version_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1070,7 +1092,7 @@ void _wrap_tdx_machine_info_kvm_api_version_set_tdx_196471a3306a416c(struct tdx_
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1083,7 +1105,7 @@ intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_196471a3306a416c(struct tdx
 }
 
 
-void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   uint64_t arg2 ;
   
@@ -1095,7 +1117,7 @@ void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_196471a3306a416c(struct tdx_mac
 }
 
 
-long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1108,7 +1130,7 @@ long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_196471a3306a416c(struct td
 }
 
 
-void _wrap_tdx_machine_info_kvm_tdx_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_tdx_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1120,7 +1142,7 @@ void _wrap_tdx_machine_info_kvm_tdx_set_tdx_196471a3306a416c(struct tdx_machine_
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1133,7 +1155,7 @@ intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_196471a3306a416c(struct tdx_machine
 }
 
 
-void _wrap_tdx_machine_info_guest_device_detail_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_guest_device_detail_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1157,7 +1179,7 @@ void _wrap_tdx_machine_info_guest_device_detail_set_tdx_196471a3306a416c(struct 
 }
 
 
-_gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1170,7 +1192,7 @@ _gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_196471a3306a416c(s
 }
 
 
-void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1194,7 +1216,7 @@ void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_196471a3306a416c(struct 
 }
 
 
-_gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1207,7 +1229,7 @@ _gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_196471a3306a416c(s
 }
 
 
-void _wrap_tdx_machine_info_kvm_detail_set_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_detail_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1231,7 +1253,7 @@ void _wrap_tdx_machine_info_kvm_detail_set_tdx_196471a3306a416c(struct tdx_machi
 }
 
 
-_gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1244,7 +1266,7 @@ _gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_196471a3306a416c(struct tdx
 }
 
 
-struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_196471a3306a416c() {
+struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_96f31399a9bcf548() {
   struct tdx_machine_info *result = 0 ;
   struct tdx_machine_info *_swig_go_result;
   
@@ -1255,7 +1277,7 @@ struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_machine_info_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+void _wrap_delete_tdx_machine_info_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   
   arg1 = *(struct tdx_machine_info **)&_swig_go_0; 
@@ -1265,7 +1287,7 @@ void _wrap_delete_tdx_machine_info_tdx_196471a3306a416c(struct tdx_machine_info 
 }
 
 
-long long _wrap_tdx_machine_info_init_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_machine_info_init_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   tdx_machine_info *arg1 = (tdx_machine_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -1280,7 +1302,7 @@ long long _wrap_tdx_machine_info_init_tdx_196471a3306a416c(struct tdx_machine_in
 }
 
 
-long long _wrap_tdx_machine_probe_tdx_196471a3306a416c(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_probe_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
   tdx_machine_info *arg1 = (tdx_machine_info *) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -1293,7 +1315,7 @@ long long _wrap_tdx_machine_probe_tdx_196471a3306a416c(struct tdx_machine_info *
 }
 
 
-void _wrap_tdx_regs_rax_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rax_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1305,7 +1327,7 @@ void _wrap_tdx_regs_rax_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rax_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rax_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1318,7 +1340,7 @@ long long _wrap_tdx_regs_rax_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rcx_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rcx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1330,7 +1352,7 @@ void _wrap_tdx_regs_rcx_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rcx_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rcx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1343,7 +1365,7 @@ long long _wrap_tdx_regs_rcx_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rdx_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rdx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1355,7 +1377,7 @@ void _wrap_tdx_regs_rdx_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rdx_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rdx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1368,7 +1390,7 @@ long long _wrap_tdx_regs_rdx_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rbx_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rbx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1380,7 +1402,7 @@ void _wrap_tdx_regs_rbx_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rbx_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rbx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1393,7 +1415,7 @@ long long _wrap_tdx_regs_rbx_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rsi_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rsi_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1405,7 +1427,7 @@ void _wrap_tdx_regs_rsi_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rsi_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rsi_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1418,7 +1440,7 @@ long long _wrap_tdx_regs_rsi_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rdi_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rdi_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1430,7 +1452,7 @@ void _wrap_tdx_regs_rdi_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rdi_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rdi_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1443,7 +1465,7 @@ long long _wrap_tdx_regs_rdi_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r8_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r8_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1455,7 +1477,7 @@ void _wrap_tdx_regs_r8_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_regs_r8_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r8_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1468,7 +1490,7 @@ long long _wrap_tdx_regs_r8_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0
 }
 
 
-void _wrap_tdx_regs_r9_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r9_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1480,7 +1502,7 @@ void _wrap_tdx_regs_r9_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_regs_r9_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r9_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1493,7 +1515,7 @@ long long _wrap_tdx_regs_r9_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0
 }
 
 
-void _wrap_tdx_regs_r10_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r10_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1505,7 +1527,7 @@ void _wrap_tdx_regs_r10_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r10_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r10_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1518,7 +1540,7 @@ long long _wrap_tdx_regs_r10_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r11_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r11_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1530,7 +1552,7 @@ void _wrap_tdx_regs_r11_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r11_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r11_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1543,7 +1565,7 @@ long long _wrap_tdx_regs_r11_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r12_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r12_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1555,7 +1577,7 @@ void _wrap_tdx_regs_r12_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r12_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r12_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1568,7 +1590,7 @@ long long _wrap_tdx_regs_r12_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r13_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r13_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1580,7 +1602,7 @@ void _wrap_tdx_regs_r13_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r13_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r13_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1593,7 +1615,7 @@ long long _wrap_tdx_regs_r13_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r14_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r14_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1605,7 +1627,7 @@ void _wrap_tdx_regs_r14_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r14_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r14_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1618,7 +1640,7 @@ long long _wrap_tdx_regs_r14_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r15_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r15_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1630,7 +1652,7 @@ void _wrap_tdx_regs_r15_set_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r15_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r15_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1643,7 +1665,7 @@ long long _wrap_tdx_regs_r15_get_tdx_196471a3306a416c(struct tdx_regs *_swig_go_
 }
 
 
-struct tdx_regs *_wrap_new_tdx_regs_tdx_196471a3306a416c() {
+struct tdx_regs *_wrap_new_tdx_regs_tdx_96f31399a9bcf548() {
   struct tdx_regs *result = 0 ;
   struct tdx_regs *_swig_go_result;
   
@@ -1654,7 +1676,7 @@ struct tdx_regs *_wrap_new_tdx_regs_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_regs_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
+void _wrap_delete_tdx_regs_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   
   arg1 = *(struct tdx_regs **)&_swig_go_0; 
@@ -1664,7 +1686,7 @@ void _wrap_delete_tdx_regs_tdx_196471a3306a416c(struct tdx_regs *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_guest_open_tdx_196471a3306a416c(tdx_guest **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_guest_open_tdx_96f31399a9bcf548(tdx_guest **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_guest **arg1 = (tdx_guest **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -1689,7 +1711,7 @@ long long _wrap_tdx_guest_open_tdx_196471a3306a416c(tdx_guest **_swig_go_0, _gos
 }
 
 
-void _wrap_tdx_guest_close_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0) {
+void _wrap_tdx_guest_close_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   
   arg1 = *(tdx_guest **)&_swig_go_0; 
@@ -1699,7 +1721,7 @@ void _wrap_tdx_guest_close_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_guest_backend_name_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0) {
+_gostring_ _wrap_tdx_guest_backend_name_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1712,7 +1734,7 @@ _gostring_ _wrap_tdx_guest_backend_name_tdx_196471a3306a416c(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_guest_last_status_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0) {
+long long _wrap_tdx_guest_last_status_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1725,7 +1747,7 @@ long long _wrap_tdx_guest_last_status_tdx_196471a3306a416c(struct tdx_guest *_sw
 }
 
 
-void _wrap_tdx_vp_info_sz_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vp_info_sz_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   size_t arg2 ;
   
@@ -1737,7 +1759,7 @@ void _wrap_tdx_vp_info_sz_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_
 }
 
 
-long long _wrap_tdx_vp_info_sz_get_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0) {
+long long _wrap_tdx_vp_info_sz_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1750,7 +1772,7 @@ long long _wrap_tdx_vp_info_sz_get_tdx_196471a3306a416c(struct tdx_vp_info *_swi
 }
 
 
-void _wrap_tdx_vp_info_gpaw_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_gpaw_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   unsigned int arg2 ;
   
@@ -1762,7 +1784,7 @@ void _wrap_tdx_vp_info_gpaw_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_g
 }
 
 
-intgo _wrap_tdx_vp_info_gpaw_get_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_gpaw_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1775,7 +1797,7 @@ intgo _wrap_tdx_vp_info_gpaw_get_tdx_196471a3306a416c(struct tdx_vp_info *_swig_
 }
 
 
-void _wrap_tdx_vp_info_attributes_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vp_info_attributes_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint64_t arg2 ;
   
@@ -1787,7 +1809,7 @@ void _wrap_tdx_vp_info_attributes_set_tdx_196471a3306a416c(struct tdx_vp_info *_
 }
 
 
-long long _wrap_tdx_vp_info_attributes_get_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0) {
+long long _wrap_tdx_vp_info_attributes_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1800,7 +1822,7 @@ long long _wrap_tdx_vp_info_attributes_get_tdx_196471a3306a416c(struct tdx_vp_in
 }
 
 
-void _wrap_tdx_vp_info_num_vcpus_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_num_vcpus_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1812,7 +1834,7 @@ void _wrap_tdx_vp_info_num_vcpus_set_tdx_196471a3306a416c(struct tdx_vp_info *_s
 }
 
 
-intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1825,7 +1847,7 @@ intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_196471a3306a416c(struct tdx_vp_info *_
 }
 
 
-void _wrap_tdx_vp_info_max_vcpus_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_max_vcpus_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1837,7 +1859,7 @@ void _wrap_tdx_vp_info_max_vcpus_set_tdx_196471a3306a416c(struct tdx_vp_info *_s
 }
 
 
-intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1850,7 +1872,7 @@ intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_196471a3306a416c(struct tdx_vp_info *_
 }
 
 
-void _wrap_tdx_vp_info_vcpu_index_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_vcpu_index_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1862,7 +1884,7 @@ void _wrap_tdx_vp_info_vcpu_index_set_tdx_196471a3306a416c(struct tdx_vp_info *_
 }
 
 
-intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1875,7 +1897,7 @@ intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_196471a3306a416c(struct tdx_vp_info *
 }
 
 
-void _wrap_tdx_vp_info_sys_rd_available_set_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_sys_rd_available_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   int arg2 ;
   
@@ -1887,7 +1909,7 @@ void _wrap_tdx_vp_info_sys_rd_available_set_tdx_196471a3306a416c(struct tdx_vp_i
 }
 
 
-intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1900,7 +1922,7 @@ intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_196471a3306a416c(struct tdx_vp_
 }
 
 
-struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_196471a3306a416c() {
+struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_96f31399a9bcf548() {
   struct tdx_vp_info *result = 0 ;
   struct tdx_vp_info *_swig_go_result;
   
@@ -1911,7 +1933,7 @@ struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_vp_info_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0) {
+void _wrap_delete_tdx_vp_info_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   
   arg1 = *(struct tdx_vp_info **)&_swig_go_0; 
@@ -1921,7 +1943,7 @@ void _wrap_delete_tdx_vp_info_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_
 }
 
 
-long long _wrap_tdx_vp_info_init_tdx_196471a3306a416c(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vp_info_init_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   tdx_vp_info *arg1 = (tdx_vp_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -1936,7 +1958,7 @@ long long _wrap_tdx_vp_info_init_tdx_196471a3306a416c(struct tdx_vp_info *_swig_
 }
 
 
-void _wrap_tdx_ve_info_sz_set_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_sz_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   size_t arg2 ;
   
@@ -1948,7 +1970,7 @@ void _wrap_tdx_ve_info_sz_set_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_
 }
 
 
-long long _wrap_tdx_ve_info_sz_get_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_sz_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1961,7 +1983,7 @@ long long _wrap_tdx_ve_info_sz_get_tdx_196471a3306a416c(struct tdx_ve_info *_swi
 }
 
 
-void _wrap_tdx_ve_info_exit_reason_set_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1973,7 +1995,7 @@ void _wrap_tdx_ve_info_exit_reason_set_tdx_196471a3306a416c(struct tdx_ve_info *
 }
 
 
-intgo _wrap_tdx_ve_info_exit_reason_get_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1986,7 +2008,7 @@ intgo _wrap_tdx_ve_info_exit_reason_get_tdx_196471a3306a416c(struct tdx_ve_info 
 }
 
 
-void _wrap_tdx_ve_info_exit_qualification_set_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_exit_qualification_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -1998,7 +2020,7 @@ void _wrap_tdx_ve_info_exit_qualification_set_tdx_196471a3306a416c(struct tdx_ve
 }
 
 
-long long _wrap_tdx_ve_info_exit_qualification_get_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_exit_qualification_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2011,7 +2033,7 @@ long long _wrap_tdx_ve_info_exit_qualification_get_tdx_196471a3306a416c(struct t
 }
 
 
-void _wrap_tdx_ve_info_guest_linear_address_set_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_guest_linear_address_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -2023,7 +2045,7 @@ void _wrap_tdx_ve_info_guest_linear_address_set_tdx_196471a3306a416c(struct tdx_
 }
 
 
-long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2036,7 +2058,7 @@ long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_196471a3306a416c(struct
 }
 
 
-void _wrap_tdx_ve_info_guest_physical_address_set_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_guest_physical_address_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -2048,7 +2070,7 @@ void _wrap_tdx_ve_info_guest_physical_address_set_tdx_196471a3306a416c(struct td
 }
 
 
-long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2061,7 +2083,7 @@ long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_196471a3306a416c(stru
 }
 
 
-void _wrap_tdx_ve_info_instruction_length_set_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_instruction_length_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -2073,7 +2095,7 @@ void _wrap_tdx_ve_info_instruction_length_set_tdx_196471a3306a416c(struct tdx_ve
 }
 
 
-intgo _wrap_tdx_ve_info_instruction_length_get_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_instruction_length_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2086,7 +2108,7 @@ intgo _wrap_tdx_ve_info_instruction_length_get_tdx_196471a3306a416c(struct tdx_v
 }
 
 
-void _wrap_tdx_ve_info_instruction_information_set_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_instruction_information_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -2098,7 +2120,7 @@ void _wrap_tdx_ve_info_instruction_information_set_tdx_196471a3306a416c(struct t
 }
 
 
-intgo _wrap_tdx_ve_info_instruction_information_get_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_instruction_information_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2111,7 +2133,7 @@ intgo _wrap_tdx_ve_info_instruction_information_get_tdx_196471a3306a416c(struct 
 }
 
 
-struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_196471a3306a416c() {
+struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_96f31399a9bcf548() {
   struct tdx_ve_info *result = 0 ;
   struct tdx_ve_info *_swig_go_result;
   
@@ -2122,7 +2144,7 @@ struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_ve_info_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0) {
+void _wrap_delete_tdx_ve_info_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   
   arg1 = *(struct tdx_ve_info **)&_swig_go_0; 
@@ -2132,7 +2154,7 @@ void _wrap_delete_tdx_ve_info_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_
 }
 
 
-long long _wrap_tdx_ve_info_init_tdx_196471a3306a416c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_ve_info_init_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   tdx_ve_info *arg1 = (tdx_ve_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2147,7 +2169,7 @@ long long _wrap_tdx_ve_info_init_tdx_196471a3306a416c(struct tdx_ve_info *_swig_
 }
 
 
-void _wrap_tdx_page_attr_sz_set_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_page_attr_sz_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   size_t arg2 ;
   
@@ -2159,7 +2181,7 @@ void _wrap_tdx_page_attr_sz_set_tdx_196471a3306a416c(struct tdx_page_attr *_swig
 }
 
 
-long long _wrap_tdx_page_attr_sz_get_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0) {
+long long _wrap_tdx_page_attr_sz_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -2172,7 +2194,7 @@ long long _wrap_tdx_page_attr_sz_get_tdx_196471a3306a416c(struct tdx_page_attr *
 }
 
 
-void _wrap_tdx_page_attr_gpa_set_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_page_attr_gpa_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint64_t arg2 ;
   
@@ -2184,7 +2206,7 @@ void _wrap_tdx_page_attr_gpa_set_tdx_196471a3306a416c(struct tdx_page_attr *_swi
 }
 
 
-long long _wrap_tdx_page_attr_gpa_get_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0) {
+long long _wrap_tdx_page_attr_gpa_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2197,7 +2219,7 @@ long long _wrap_tdx_page_attr_gpa_get_tdx_196471a3306a416c(struct tdx_page_attr 
 }
 
 
-void _wrap_tdx_page_attr_level_set_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_page_attr_level_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   unsigned int arg2 ;
   
@@ -2209,7 +2231,7 @@ void _wrap_tdx_page_attr_level_set_tdx_196471a3306a416c(struct tdx_page_attr *_s
 }
 
 
-intgo _wrap_tdx_page_attr_level_get_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0) {
+intgo _wrap_tdx_page_attr_level_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2222,7 +2244,7 @@ intgo _wrap_tdx_page_attr_level_get_tdx_196471a3306a416c(struct tdx_page_attr *_
 }
 
 
-void _wrap_tdx_page_attr_pending_set_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_page_attr_pending_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   int arg2 ;
   
@@ -2234,7 +2256,7 @@ void _wrap_tdx_page_attr_pending_set_tdx_196471a3306a416c(struct tdx_page_attr *
 }
 
 
-intgo _wrap_tdx_page_attr_pending_get_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0) {
+intgo _wrap_tdx_page_attr_pending_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2247,7 +2269,7 @@ intgo _wrap_tdx_page_attr_pending_get_tdx_196471a3306a416c(struct tdx_page_attr 
 }
 
 
-void _wrap_tdx_page_attr_attr_set_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_page_attr_attr_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint16_t *arg2 ;
   
@@ -2266,7 +2288,7 @@ void _wrap_tdx_page_attr_attr_set_tdx_196471a3306a416c(struct tdx_page_attr *_sw
 }
 
 
-_goslice_ _wrap_tdx_page_attr_attr_get_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0) {
+_goslice_ _wrap_tdx_page_attr_attr_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint16_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -2282,7 +2304,7 @@ _goslice_ _wrap_tdx_page_attr_attr_get_tdx_196471a3306a416c(struct tdx_page_attr
 }
 
 
-struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_196471a3306a416c() {
+struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_96f31399a9bcf548() {
   struct tdx_page_attr *result = 0 ;
   struct tdx_page_attr *_swig_go_result;
   
@@ -2293,7 +2315,7 @@ struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_page_attr_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0) {
+void _wrap_delete_tdx_page_attr_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   
   arg1 = *(struct tdx_page_attr **)&_swig_go_0; 
@@ -2303,7 +2325,7 @@ void _wrap_delete_tdx_page_attr_tdx_196471a3306a416c(struct tdx_page_attr *_swig
 }
 
 
-long long _wrap_tdx_page_attr_init_tdx_196471a3306a416c(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_page_attr_init_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   tdx_page_attr *arg1 = (tdx_page_attr *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2318,7 +2340,7 @@ long long _wrap_tdx_page_attr_init_tdx_196471a3306a416c(struct tdx_page_attr *_s
 }
 
 
-void _wrap_tdx_l2_exit_sz_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_sz_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   size_t arg2 ;
   
@@ -2330,7 +2352,7 @@ void _wrap_tdx_l2_exit_sz_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_sz_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_sz_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -2343,7 +2365,7 @@ long long _wrap_tdx_l2_exit_sz_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swi
 }
 
 
-void _wrap_tdx_l2_exit_exit_class_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_class_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -2355,7 +2377,7 @@ void _wrap_tdx_l2_exit_exit_class_set_tdx_196471a3306a416c(struct tdx_l2_exit *_
 }
 
 
-intgo _wrap_tdx_l2_exit_exit_class_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+intgo _wrap_tdx_l2_exit_exit_class_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2368,7 +2390,7 @@ intgo _wrap_tdx_l2_exit_exit_class_get_tdx_196471a3306a416c(struct tdx_l2_exit *
 }
 
 
-void _wrap_tdx_l2_exit_exit_reason_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -2380,7 +2402,7 @@ void _wrap_tdx_l2_exit_exit_reason_set_tdx_196471a3306a416c(struct tdx_l2_exit *
 }
 
 
-intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2393,7 +2415,7 @@ intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_196471a3306a416c(struct tdx_l2_exit 
 }
 
 
-void _wrap_tdx_l2_exit_exit_qualification_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_qualification_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2405,7 +2427,7 @@ void _wrap_tdx_l2_exit_exit_qualification_set_tdx_196471a3306a416c(struct tdx_l2
 }
 
 
-long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2418,7 +2440,7 @@ long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_196471a3306a416c(struct t
 }
 
 
-void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2430,7 +2452,7 @@ void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_196471a3306a416c(struct tdx_
 }
 
 
-long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2443,7 +2465,7 @@ long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_196471a3306a416c(struct
 }
 
 
-void _wrap_tdx_l2_exit_cs_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_cs_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2455,7 +2477,7 @@ void _wrap_tdx_l2_exit_cs_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_cs_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_cs_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2468,7 +2490,7 @@ long long _wrap_tdx_l2_exit_cs_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swi
 }
 
 
-void _wrap_tdx_l2_exit_cs_base_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_cs_base_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2480,7 +2502,7 @@ void _wrap_tdx_l2_exit_cs_base_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swi
 }
 
 
-long long _wrap_tdx_l2_exit_cs_base_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_cs_base_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2493,7 +2515,7 @@ long long _wrap_tdx_l2_exit_cs_base_get_tdx_196471a3306a416c(struct tdx_l2_exit 
 }
 
 
-void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2505,7 +2527,7 @@ void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_196471a3306a416c(struct td
 }
 
 
-long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2518,7 +2540,7 @@ long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_196471a3306a416c(stru
 }
 
 
-void _wrap_tdx_l2_exit_interruption_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_interruption_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2530,7 +2552,7 @@ void _wrap_tdx_l2_exit_interruption_set_tdx_196471a3306a416c(struct tdx_l2_exit 
 }
 
 
-long long _wrap_tdx_l2_exit_interruption_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_interruption_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2543,7 +2565,7 @@ long long _wrap_tdx_l2_exit_interruption_get_tdx_196471a3306a416c(struct tdx_l2_
 }
 
 
-void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2555,7 +2577,7 @@ void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_196471a3306a416c(struct tdx_l2_exit
 }
 
 
-long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2568,7 +2590,7 @@ long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_196471a3306a416c(struct tdx_l2
 }
 
 
-void _wrap_tdx_l2_exit_instruction_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_instruction_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2580,7 +2602,7 @@ void _wrap_tdx_l2_exit_instruction_set_tdx_196471a3306a416c(struct tdx_l2_exit *
 }
 
 
-long long _wrap_tdx_l2_exit_instruction_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_instruction_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2593,7 +2615,7 @@ long long _wrap_tdx_l2_exit_instruction_get_tdx_196471a3306a416c(struct tdx_l2_e
 }
 
 
-void _wrap_tdx_l2_exit_additional_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_additional_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2605,7 +2627,7 @@ void _wrap_tdx_l2_exit_additional_set_tdx_196471a3306a416c(struct tdx_l2_exit *_
 }
 
 
-long long _wrap_tdx_l2_exit_additional_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_additional_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2618,7 +2640,7 @@ long long _wrap_tdx_l2_exit_additional_get_tdx_196471a3306a416c(struct tdx_l2_ex
 }
 
 
-void _wrap_tdx_l2_exit_extended_qualification_set_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_extended_qualification_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2630,7 +2652,7 @@ void _wrap_tdx_l2_exit_extended_qualification_set_tdx_196471a3306a416c(struct td
 }
 
 
-long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2643,7 +2665,7 @@ long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_196471a3306a416c(stru
 }
 
 
-struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_196471a3306a416c() {
+struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_96f31399a9bcf548() {
   struct tdx_l2_exit *result = 0 ;
   struct tdx_l2_exit *_swig_go_result;
   
@@ -2654,7 +2676,7 @@ struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_l2_exit_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0) {
+void _wrap_delete_tdx_l2_exit_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   
   arg1 = *(struct tdx_l2_exit **)&_swig_go_0; 
@@ -2664,7 +2686,7 @@ void _wrap_delete_tdx_l2_exit_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_init_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_l2_exit_init_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   tdx_l2_exit *arg1 = (tdx_l2_exit *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2679,7 +2701,7 @@ long long _wrap_tdx_l2_exit_init_tdx_196471a3306a416c(struct tdx_l2_exit *_swig_
 }
 
 
-long long _wrap_tdx_tdg_vp_vmcall_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, struct tdx_regs *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_vmcall_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, struct tdx_regs *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_regs *arg2 = (tdx_regs *) 0 ;
   tdx_status result;
@@ -2694,7 +2716,7 @@ long long _wrap_tdx_tdg_vp_vmcall_tdx_196471a3306a416c(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_info_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, struct tdx_vp_info *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_info_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, struct tdx_vp_info *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_vp_info *arg2 = (tdx_vp_info *) 0 ;
   tdx_status result;
@@ -2709,7 +2731,7 @@ long long _wrap_tdx_tdg_vp_info_tdx_196471a3306a416c(struct tdx_guest *_swig_go_
 }
 
 
-long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
+long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2726,7 +2748,7 @@ long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_196471a3306a416c(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdg_vp_veinfo_get_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_veinfo_get_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_ve_info *arg2 = (tdx_ve_info *) 0 ;
   tdx_status result;
@@ -2741,7 +2763,7 @@ long long _wrap_tdx_tdg_vp_veinfo_get_tdx_196471a3306a416c(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_tdg_mr_report_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_tdg_mr_report_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2760,7 +2782,7 @@ long long _wrap_tdx_tdg_mr_report_tdx_196471a3306a416c(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -2775,7 +2797,7 @@ long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_196471a3306a416c(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdg_mem_page_accept_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
+long long _wrap_tdx_tdg_mem_page_accept_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2792,7 +2814,7 @@ long long _wrap_tdx_tdg_mem_page_accept_tdx_196471a3306a416c(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdg_vm_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vm_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2813,7 +2835,7 @@ long long _wrap_tdx_tdg_vm_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vm_wr_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vm_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2834,7 +2856,7 @@ long long _wrap_tdx_tdg_vm_wr_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vp_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_vp_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -2853,7 +2875,7 @@ long long _wrap_tdx_tdg_vp_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vp_wr_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vp_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2874,7 +2896,7 @@ long long _wrap_tdx_tdg_vp_wr_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_sys_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_sys_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -2893,7 +2915,7 @@ long long _wrap_tdx_tdg_sys_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0
 }
 
 
-long long _wrap_tdx_tdg_sys_rdall_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_sys_rdall_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2912,7 +2934,7 @@ long long _wrap_tdx_tdg_sys_rdall_tdx_196471a3306a416c(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_servtd_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+long long _wrap_tdx_tdg_servtd_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2937,7 +2959,7 @@ long long _wrap_tdx_tdg_servtd_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_servtd_wr_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4, long long _swig_go_5, _goslice_ _swig_go_6) {
+long long _wrap_tdx_tdg_servtd_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4, long long _swig_go_5, _goslice_ _swig_go_6) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2964,7 +2986,7 @@ long long _wrap_tdx_tdg_servtd_wr_tdx_196471a3306a416c(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_mr_verifyreport_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_mr_verifyreport_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -2979,7 +3001,7 @@ long long _wrap_tdx_tdg_mr_verifyreport_tdx_196471a3306a416c(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, struct tdx_page_attr *_swig_go_2) {
+long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, struct tdx_page_attr *_swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_page_attr *arg3 = (tdx_page_attr *) 0 ;
@@ -2996,7 +3018,7 @@ long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_196471a3306a416c(struct tdx_guest *
 }
 
 
-long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct tdx_page_attr *_swig_go_5) {
+long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct tdx_page_attr *_swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3019,7 +3041,7 @@ long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_196471a3306a416c(struct tdx_guest *
 }
 
 
-long long _wrap_tdx_tdg_vp_enter_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tdx_l2_exit *_swig_go_4) {
+long long _wrap_tdx_tdg_vp_enter_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tdx_l2_exit *_swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   unsigned int arg3 ;
@@ -3040,7 +3062,7 @@ long long _wrap_tdx_tdg_vp_enter_tdx_196471a3306a416c(struct tdx_guest *_swig_go
 }
 
 
-long long _wrap_tdx_tdg_vp_invept_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_vp_invept_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -3055,7 +3077,7 @@ long long _wrap_tdx_tdg_vp_invept_tdx_196471a3306a416c(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_invgla_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdg_vp_invgla_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -3072,7 +3094,7 @@ long long _wrap_tdx_tdg_vp_invgla_tdx_196471a3306a416c(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 ;
@@ -3091,7 +3113,7 @@ long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_196471a3306a416c(struct tdx_g
 }
 
 
-long long _wrap_tdx_tdvmcall_map_gpa_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_map_gpa_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3110,7 +3132,7 @@ long long _wrap_tdx_tdvmcall_map_gpa_tdx_196471a3306a416c(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_get_quote_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_tdvmcall_get_quote_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3127,7 +3149,7 @@ long long _wrap_tdx_tdvmcall_get_quote_tdx_196471a3306a416c(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3) {
+long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   char *arg3 = (char *) 0 ;
@@ -3151,7 +3173,7 @@ long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_196471a3306a416c(struct tdx_
 }
 
 
-long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   tdx_status result;
@@ -3166,7 +3188,7 @@ long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_196471a3306a416c(s
 }
 
 
-long long _wrap_tdx_tdvmcall_service_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3, long long _swig_go_4) {
+long long _wrap_tdx_tdvmcall_service_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3, long long _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3187,7 +3209,7 @@ long long _wrap_tdx_tdvmcall_service_tdx_196471a3306a416c(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_cpuid_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_cpuid_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint32_t arg3 ;
@@ -3208,7 +3230,7 @@ long long _wrap_tdx_tdvmcall_cpuid_tdx_196471a3306a416c(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_hlt_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_hlt_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   int arg2 ;
   tdx_status result;
@@ -3223,7 +3245,7 @@ long long _wrap_tdx_tdvmcall_hlt_tdx_196471a3306a416c(struct tdx_guest *_swig_go
 }
 
 
-long long _wrap_tdx_tdvmcall_io_read_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_io_read_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint16_t arg2 ;
   unsigned int arg3 ;
@@ -3242,7 +3264,7 @@ long long _wrap_tdx_tdvmcall_io_read_tdx_196471a3306a416c(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_io_write_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_tdvmcall_io_write_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint16_t arg2 ;
   unsigned int arg3 ;
@@ -3261,7 +3283,7 @@ long long _wrap_tdx_tdvmcall_io_write_tdx_196471a3306a416c(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_tdvmcall_rdmsr_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdvmcall_rdmsr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -3278,7 +3300,7 @@ long long _wrap_tdx_tdvmcall_rdmsr_tdx_196471a3306a416c(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_wrmsr_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_tdvmcall_wrmsr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint64_t arg3 ;
@@ -3295,7 +3317,7 @@ long long _wrap_tdx_tdvmcall_wrmsr_tdx_196471a3306a416c(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_mmio_read_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_mmio_read_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3314,7 +3336,7 @@ long long _wrap_tdx_tdvmcall_mmio_read_tdx_196471a3306a416c(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdvmcall_mmio_write_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3) {
+long long _wrap_tdx_tdvmcall_mmio_write_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3333,7 +3355,7 @@ long long _wrap_tdx_tdvmcall_mmio_write_tdx_196471a3306a416c(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdvmcall_wbinvd_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_wbinvd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   int arg2 ;
   tdx_status result;
@@ -3348,7 +3370,7 @@ long long _wrap_tdx_tdvmcall_wbinvd_tdx_196471a3306a416c(struct tdx_guest *_swig
 }
 
 
-long long _wrap_tdx_tdvmcall_pconfig_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4, _goslice_ _swig_go_5) {
+long long _wrap_tdx_tdvmcall_pconfig_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4, _goslice_ _swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3373,7 +3395,7 @@ long long _wrap_tdx_tdvmcall_pconfig_tdx_196471a3306a416c(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_guest_rtmr_extend_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_guest_rtmr_extend_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3394,7 +3416,7 @@ long long _wrap_tdx_guest_rtmr_extend_tdx_196471a3306a416c(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_guest_verify_report_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_guest_verify_report_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3413,7 +3435,7 @@ long long _wrap_tdx_guest_verify_report_tdx_196471a3306a416c(struct tdx_guest *_
 }
 
 
-void _wrap_tdx_emu_config_sz_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_sz_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   size_t arg2 ;
   
@@ -3425,7 +3447,7 @@ void _wrap_tdx_emu_config_sz_set_tdx_196471a3306a416c(struct tdx_emu_config *_sw
 }
 
 
-long long _wrap_tdx_emu_config_sz_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_sz_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3438,7 +3460,7 @@ long long _wrap_tdx_emu_config_sz_get_tdx_196471a3306a416c(struct tdx_emu_config
 }
 
 
-void _wrap_tdx_emu_config_module_version_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_module_version_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3450,7 +3472,7 @@ void _wrap_tdx_emu_config_module_version_set_tdx_196471a3306a416c(struct tdx_emu
 }
 
 
-intgo _wrap_tdx_emu_config_module_version_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_module_version_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3463,7 +3485,7 @@ intgo _wrap_tdx_emu_config_module_version_get_tdx_196471a3306a416c(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_attributes_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_attributes_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3475,7 +3497,7 @@ void _wrap_tdx_emu_config_attributes_set_tdx_196471a3306a416c(struct tdx_emu_con
 }
 
 
-long long _wrap_tdx_emu_config_attributes_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_attributes_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3488,7 +3510,7 @@ long long _wrap_tdx_emu_config_attributes_get_tdx_196471a3306a416c(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_xfam_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_xfam_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3500,7 +3522,7 @@ void _wrap_tdx_emu_config_xfam_set_tdx_196471a3306a416c(struct tdx_emu_config *_
 }
 
 
-long long _wrap_tdx_emu_config_xfam_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_xfam_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3513,7 +3535,7 @@ long long _wrap_tdx_emu_config_xfam_get_tdx_196471a3306a416c(struct tdx_emu_conf
 }
 
 
-void _wrap_tdx_emu_config_mrtd_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrtd_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3532,7 +3554,7 @@ void _wrap_tdx_emu_config_mrtd_set_tdx_196471a3306a416c(struct tdx_emu_config *_
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3548,7 +3570,7 @@ _goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_196471a3306a416c(struct tdx_emu_conf
 }
 
 
-void _wrap_tdx_emu_config_mrconfigid_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3567,7 +3589,7 @@ void _wrap_tdx_emu_config_mrconfigid_set_tdx_196471a3306a416c(struct tdx_emu_con
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3583,7 +3605,7 @@ _goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_196471a3306a416c(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_mrowner_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrowner_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3602,7 +3624,7 @@ void _wrap_tdx_emu_config_mrowner_set_tdx_196471a3306a416c(struct tdx_emu_config
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3618,7 +3640,7 @@ _goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_196471a3306a416c(struct tdx_emu_c
 }
 
 
-void _wrap_tdx_emu_config_mrownerconfig_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3637,7 +3659,7 @@ void _wrap_tdx_emu_config_mrownerconfig_set_tdx_196471a3306a416c(struct tdx_emu_
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3653,7 +3675,7 @@ _goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_196471a3306a416c(struct tdx
 }
 
 
-void _wrap_tdx_emu_config_gpaw_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_gpaw_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3665,7 +3687,7 @@ void _wrap_tdx_emu_config_gpaw_set_tdx_196471a3306a416c(struct tdx_emu_config *_
 }
 
 
-intgo _wrap_tdx_emu_config_gpaw_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_gpaw_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3678,7 +3700,7 @@ intgo _wrap_tdx_emu_config_gpaw_get_tdx_196471a3306a416c(struct tdx_emu_config *
 }
 
 
-void _wrap_tdx_emu_config_num_vcpus_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_num_vcpus_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3690,7 +3712,7 @@ void _wrap_tdx_emu_config_num_vcpus_set_tdx_196471a3306a416c(struct tdx_emu_conf
 }
 
 
-intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3703,7 +3725,7 @@ intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_196471a3306a416c(struct tdx_emu_con
 }
 
 
-void _wrap_tdx_emu_config_vcpu_index_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_vcpu_index_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3715,7 +3737,7 @@ void _wrap_tdx_emu_config_vcpu_index_set_tdx_196471a3306a416c(struct tdx_emu_con
 }
 
 
-intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3728,7 +3750,7 @@ intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_196471a3306a416c(struct tdx_emu_co
 }
 
 
-void _wrap_tdx_emu_config_num_l2_vms_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_num_l2_vms_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3740,7 +3762,7 @@ void _wrap_tdx_emu_config_num_l2_vms_set_tdx_196471a3306a416c(struct tdx_emu_con
 }
 
 
-intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3753,7 +3775,7 @@ intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_196471a3306a416c(struct tdx_emu_co
 }
 
 
-void _wrap_tdx_emu_config_mem_size_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_mem_size_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3765,7 +3787,7 @@ void _wrap_tdx_emu_config_mem_size_set_tdx_196471a3306a416c(struct tdx_emu_confi
 }
 
 
-long long _wrap_tdx_emu_config_mem_size_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_mem_size_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3778,7 +3800,7 @@ long long _wrap_tdx_emu_config_mem_size_get_tdx_196471a3306a416c(struct tdx_emu_
 }
 
 
-void _wrap_tdx_emu_config_accepted_size_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_accepted_size_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3790,7 +3812,7 @@ void _wrap_tdx_emu_config_accepted_size_set_tdx_196471a3306a416c(struct tdx_emu_
 }
 
 
-long long _wrap_tdx_emu_config_accepted_size_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_accepted_size_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3803,7 +3825,7 @@ long long _wrap_tdx_emu_config_accepted_size_get_tdx_196471a3306a416c(struct tdx
 }
 
 
-void _wrap_tdx_emu_config_servtd_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_servtd_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   int arg2 ;
   
@@ -3815,7 +3837,7 @@ void _wrap_tdx_emu_config_servtd_set_tdx_196471a3306a416c(struct tdx_emu_config 
 }
 
 
-intgo _wrap_tdx_emu_config_servtd_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_servtd_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3828,7 +3850,7 @@ intgo _wrap_tdx_emu_config_servtd_get_tdx_196471a3306a416c(struct tdx_emu_config
 }
 
 
-void _wrap_tdx_emu_config_state_file_set_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_emu_config_state_file_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   char *arg2 ;
   
@@ -3852,7 +3874,7 @@ void _wrap_tdx_emu_config_state_file_set_tdx_196471a3306a416c(struct tdx_emu_con
 }
 
 
-_gostring_ _wrap_tdx_emu_config_state_file_get_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+_gostring_ _wrap_tdx_emu_config_state_file_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3865,7 +3887,7 @@ _gostring_ _wrap_tdx_emu_config_state_file_get_tdx_196471a3306a416c(struct tdx_e
 }
 
 
-struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_196471a3306a416c() {
+struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_96f31399a9bcf548() {
   struct tdx_emu_config *result = 0 ;
   struct tdx_emu_config *_swig_go_result;
   
@@ -3876,7 +3898,7 @@ struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_emu_config_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0) {
+void _wrap_delete_tdx_emu_config_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   
   arg1 = *(struct tdx_emu_config **)&_swig_go_0; 
@@ -3886,7 +3908,7 @@ void _wrap_delete_tdx_emu_config_tdx_196471a3306a416c(struct tdx_emu_config *_sw
 }
 
 
-long long _wrap_tdx_emu_config_init_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_emu_config_init_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   tdx_emu_config *arg1 = (tdx_emu_config *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -3901,7 +3923,7 @@ long long _wrap_tdx_emu_config_init_tdx_196471a3306a416c(struct tdx_emu_config *
 }
 
 
-long long _wrap_tdx_emu_config_parse_tdx_196471a3306a416c(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_emu_config_parse_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
   tdx_emu_config *arg1 = (tdx_emu_config *) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -3921,7 +3943,7 @@ long long _wrap_tdx_emu_config_parse_tdx_196471a3306a416c(struct tdx_emu_config 
 }
 
 
-long long _wrap_tdx_emu_open_tdx_196471a3306a416c(tdx_emu **_swig_go_0, struct tdx_emu_config *_swig_go_1) {
+long long _wrap_tdx_emu_open_tdx_96f31399a9bcf548(tdx_emu **_swig_go_0, struct tdx_emu_config *_swig_go_1) {
   tdx_emu **arg1 = (tdx_emu **) 0 ;
   tdx_emu_config *arg2 = (tdx_emu_config *) 0 ;
   tdx_status result;
@@ -3936,7 +3958,7 @@ long long _wrap_tdx_emu_open_tdx_196471a3306a416c(tdx_emu **_swig_go_0, struct t
 }
 
 
-void _wrap_tdx_emu_close_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0) {
+void _wrap_tdx_emu_close_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   
   arg1 = *(tdx_emu **)&_swig_go_0; 
@@ -3946,7 +3968,7 @@ void _wrap_tdx_emu_close_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_emu_guest_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, tdx_guest **_swig_go_1) {
+long long _wrap_tdx_emu_guest_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, tdx_guest **_swig_go_1) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   tdx_guest **arg2 = (tdx_guest **) 0 ;
   tdx_status result;
@@ -3961,7 +3983,7 @@ long long _wrap_tdx_emu_guest_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, t
 }
 
 
-long long _wrap_tdx_emu_mem_read_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_mem_read_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -3982,7 +4004,7 @@ long long _wrap_tdx_emu_mem_read_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0
 }
 
 
-long long _wrap_tdx_emu_mem_write_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_mem_write_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -4003,7 +4025,7 @@ long long _wrap_tdx_emu_mem_write_tdx_196471a3306a416c(struct tdx_emu *_swig_go_
 }
 
 
-long long _wrap_tdx_emu_inject_ve_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
+long long _wrap_tdx_emu_inject_ve_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   tdx_ve_info *arg2 = (tdx_ve_info *) 0 ;
   tdx_status result;
@@ -4018,7 +4040,7 @@ long long _wrap_tdx_emu_inject_ve_tdx_196471a3306a416c(struct tdx_emu *_swig_go_
 }
 
 
-long long _wrap_tdx_emu_event_notify_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_event_notify_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   unsigned int *arg2 = (unsigned int *) 0 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -4035,7 +4057,7 @@ long long _wrap_tdx_emu_event_notify_tdx_196471a3306a416c(struct tdx_emu *_swig_
 }
 
 
-_gostring_ _wrap_tdx_emu_root_ca_pem_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0) {
+_gostring_ _wrap_tdx_emu_root_ca_pem_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4048,7 +4070,7 @@ _gostring_ _wrap_tdx_emu_root_ca_pem_tdx_196471a3306a416c(struct tdx_emu *_swig_
 }
 
 
-long long _wrap_tdx_host_open_tdx_196471a3306a416c(tdx_host **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_host_open_tdx_96f31399a9bcf548(tdx_host **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_host **arg1 = (tdx_host **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -4073,7 +4095,7 @@ long long _wrap_tdx_host_open_tdx_196471a3306a416c(tdx_host **_swig_go_0, _gostr
 }
 
 
-void _wrap_tdx_host_close_tdx_196471a3306a416c(struct tdx_host *_swig_go_0) {
+void _wrap_tdx_host_close_tdx_96f31399a9bcf548(struct tdx_host *_swig_go_0) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   
   arg1 = *(tdx_host **)&_swig_go_0; 
@@ -4083,7 +4105,7 @@ void _wrap_tdx_host_close_tdx_196471a3306a416c(struct tdx_host *_swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_host_backend_name_tdx_196471a3306a416c(struct tdx_host *_swig_go_0) {
+_gostring_ _wrap_tdx_host_backend_name_tdx_96f31399a9bcf548(struct tdx_host *_swig_go_0) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4096,7 +4118,7 @@ _gostring_ _wrap_tdx_host_backend_name_tdx_196471a3306a416c(struct tdx_host *_sw
 }
 
 
-void _wrap_tdx_host_info_sz_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_sz_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   size_t arg2 ;
   
@@ -4108,7 +4130,7 @@ void _wrap_tdx_host_info_sz_set_tdx_196471a3306a416c(struct tdx_host_info *_swig
 }
 
 
-long long _wrap_tdx_host_info_sz_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_sz_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4121,7 +4143,7 @@ long long _wrap_tdx_host_info_sz_get_tdx_196471a3306a416c(struct tdx_host_info *
 }
 
 
-void _wrap_tdx_host_info_api_version_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_api_version_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4133,7 +4155,7 @@ void _wrap_tdx_host_info_api_version_set_tdx_196471a3306a416c(struct tdx_host_in
 }
 
 
-intgo _wrap_tdx_host_info_api_version_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_api_version_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4146,7 +4168,7 @@ intgo _wrap_tdx_host_info_api_version_get_tdx_196471a3306a416c(struct tdx_host_i
 }
 
 
-void _wrap_tdx_host_info_vm_types_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_vm_types_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4158,7 +4180,7 @@ void _wrap_tdx_host_info_vm_types_set_tdx_196471a3306a416c(struct tdx_host_info 
 }
 
 
-long long _wrap_tdx_host_info_vm_types_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_vm_types_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4171,7 +4193,7 @@ long long _wrap_tdx_host_info_vm_types_get_tdx_196471a3306a416c(struct tdx_host_
 }
 
 
-void _wrap_tdx_host_info_tdx_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_tdx_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4183,7 +4205,7 @@ void _wrap_tdx_host_info_tdx_set_tdx_196471a3306a416c(struct tdx_host_info *_swi
 }
 
 
-intgo _wrap_tdx_host_info_tdx_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_tdx_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4196,7 +4218,7 @@ intgo _wrap_tdx_host_info_tdx_get_tdx_196471a3306a416c(struct tdx_host_info *_sw
 }
 
 
-void _wrap_tdx_host_info_max_vcpus_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_max_vcpus_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint32_t arg2 ;
   
@@ -4208,7 +4230,7 @@ void _wrap_tdx_host_info_max_vcpus_set_tdx_196471a3306a416c(struct tdx_host_info
 }
 
 
-intgo _wrap_tdx_host_info_max_vcpus_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_max_vcpus_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4221,7 +4243,7 @@ intgo _wrap_tdx_host_info_max_vcpus_get_tdx_196471a3306a416c(struct tdx_host_inf
 }
 
 
-void _wrap_tdx_host_info_guest_memfd_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_guest_memfd_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4233,7 +4255,7 @@ void _wrap_tdx_host_info_guest_memfd_set_tdx_196471a3306a416c(struct tdx_host_in
 }
 
 
-intgo _wrap_tdx_host_info_guest_memfd_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_guest_memfd_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4246,7 +4268,7 @@ intgo _wrap_tdx_host_info_guest_memfd_get_tdx_196471a3306a416c(struct tdx_host_i
 }
 
 
-void _wrap_tdx_host_info_user_memory2_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_user_memory2_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4258,7 +4280,7 @@ void _wrap_tdx_host_info_user_memory2_set_tdx_196471a3306a416c(struct tdx_host_i
 }
 
 
-intgo _wrap_tdx_host_info_user_memory2_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_user_memory2_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4271,7 +4293,7 @@ intgo _wrap_tdx_host_info_user_memory2_get_tdx_196471a3306a416c(struct tdx_host_
 }
 
 
-void _wrap_tdx_host_info_memory_attributes_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_memory_attributes_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4283,7 +4305,7 @@ void _wrap_tdx_host_info_memory_attributes_set_tdx_196471a3306a416c(struct tdx_h
 }
 
 
-long long _wrap_tdx_host_info_memory_attributes_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_memory_attributes_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4296,7 +4318,7 @@ long long _wrap_tdx_host_info_memory_attributes_get_tdx_196471a3306a416c(struct 
 }
 
 
-void _wrap_tdx_host_info_exit_hypercall_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_exit_hypercall_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4308,7 +4330,7 @@ void _wrap_tdx_host_info_exit_hypercall_set_tdx_196471a3306a416c(struct tdx_host
 }
 
 
-long long _wrap_tdx_host_info_exit_hypercall_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_exit_hypercall_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4321,7 +4343,7 @@ long long _wrap_tdx_host_info_exit_hypercall_get_tdx_196471a3306a416c(struct tdx
 }
 
 
-void _wrap_tdx_host_info_tdx_detail_set_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_host_info_tdx_detail_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   char *arg2 ;
   
@@ -4345,7 +4367,7 @@ void _wrap_tdx_host_info_tdx_detail_set_tdx_196471a3306a416c(struct tdx_host_inf
 }
 
 
-_gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+_gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4358,7 +4380,7 @@ _gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_196471a3306a416c(struct tdx_ho
 }
 
 
-struct tdx_host_info *_wrap_new_tdx_host_info_tdx_196471a3306a416c() {
+struct tdx_host_info *_wrap_new_tdx_host_info_tdx_96f31399a9bcf548() {
   struct tdx_host_info *result = 0 ;
   struct tdx_host_info *_swig_go_result;
   
@@ -4369,7 +4391,7 @@ struct tdx_host_info *_wrap_new_tdx_host_info_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_host_info_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0) {
+void _wrap_delete_tdx_host_info_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   
   arg1 = *(struct tdx_host_info **)&_swig_go_0; 
@@ -4379,7 +4401,7 @@ void _wrap_delete_tdx_host_info_tdx_196471a3306a416c(struct tdx_host_info *_swig
 }
 
 
-long long _wrap_tdx_host_info_init_tdx_196471a3306a416c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_host_info_init_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   tdx_host_info *arg1 = (tdx_host_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -4394,7 +4416,7 @@ long long _wrap_tdx_host_info_init_tdx_196471a3306a416c(struct tdx_host_info *_s
 }
 
 
-long long _wrap_tdx_host_probe_tdx_196471a3306a416c(struct tdx_host *_swig_go_0, struct tdx_host_info *_swig_go_1) {
+long long _wrap_tdx_host_probe_tdx_96f31399a9bcf548(struct tdx_host *_swig_go_0, struct tdx_host_info *_swig_go_1) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   tdx_host_info *arg2 = (tdx_host_info *) 0 ;
   tdx_status result;
@@ -4409,7 +4431,7 @@ long long _wrap_tdx_host_probe_tdx_196471a3306a416c(struct tdx_host *_swig_go_0,
 }
 
 
-void _wrap_tdx_vm_opts_sz_set_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_opts_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   size_t arg2 ;
   
@@ -4421,7 +4443,7 @@ void _wrap_tdx_vm_opts_sz_set_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_opts_sz_get_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_0) {
+long long _wrap_tdx_vm_opts_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4434,7 +4456,7 @@ long long _wrap_tdx_vm_opts_sz_get_tdx_196471a3306a416c(struct tdx_vm_opts *_swi
 }
 
 
-void _wrap_tdx_vm_opts_plain_set_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_opts_plain_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   int arg2 ;
   
@@ -4446,7 +4468,7 @@ void _wrap_tdx_vm_opts_plain_set_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_
 }
 
 
-intgo _wrap_tdx_vm_opts_plain_get_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_opts_plain_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4459,7 +4481,7 @@ intgo _wrap_tdx_vm_opts_plain_get_tdx_196471a3306a416c(struct tdx_vm_opts *_swig
 }
 
 
-void _wrap_tdx_vm_opts_tsc_khz_set_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_opts_tsc_khz_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   uint32_t arg2 ;
   
@@ -4471,7 +4493,7 @@ void _wrap_tdx_vm_opts_tsc_khz_set_tdx_196471a3306a416c(struct tdx_vm_opts *_swi
 }
 
 
-intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4484,7 +4506,7 @@ intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_196471a3306a416c(struct tdx_vm_opts *_sw
 }
 
 
-struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_196471a3306a416c() {
+struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_96f31399a9bcf548() {
   struct tdx_vm_opts *result = 0 ;
   struct tdx_vm_opts *_swig_go_result;
   
@@ -4495,7 +4517,7 @@ struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_vm_opts_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_0) {
+void _wrap_delete_tdx_vm_opts_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   
   arg1 = *(struct tdx_vm_opts **)&_swig_go_0; 
@@ -4505,7 +4527,7 @@ void _wrap_delete_tdx_vm_opts_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_opts_init_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_opts_init_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
   tdx_vm_opts *arg1 = (tdx_vm_opts *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -4520,7 +4542,7 @@ long long _wrap_tdx_vm_opts_init_tdx_196471a3306a416c(struct tdx_vm_opts *_swig_
 }
 
 
-long long _wrap_tdx_vm_create_tdx_196471a3306a416c(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, struct tdx_vm_opts *_swig_go_2) {
+long long _wrap_tdx_vm_create_tdx_96f31399a9bcf548(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, struct tdx_vm_opts *_swig_go_2) {
   tdx_vm **arg1 = (tdx_vm **) 0 ;
   tdx_host *arg2 = (tdx_host *) 0 ;
   tdx_vm_opts *arg3 = (tdx_vm_opts *) 0 ;
@@ -4537,7 +4559,7 @@ long long _wrap_tdx_vm_create_tdx_196471a3306a416c(tdx_vm **_swig_go_0, struct t
 }
 
 
-void _wrap_tdx_vm_close_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0) {
+void _wrap_tdx_vm_close_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   
   arg1 = *(tdx_vm **)&_swig_go_0; 
@@ -4547,7 +4569,7 @@ void _wrap_tdx_vm_close_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0) {
 }
 
 
-void _wrap_tdx_cpuid_entry_function_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_function_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4559,7 +4581,7 @@ void _wrap_tdx_cpuid_entry_function_set_tdx_196471a3306a416c(struct tdx_cpuid_en
 }
 
 
-intgo _wrap_tdx_cpuid_entry_function_get_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_function_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4572,7 +4594,7 @@ intgo _wrap_tdx_cpuid_entry_function_get_tdx_196471a3306a416c(struct tdx_cpuid_e
 }
 
 
-void _wrap_tdx_cpuid_entry_index_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_index_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4584,7 +4606,7 @@ void _wrap_tdx_cpuid_entry_index_set_tdx_196471a3306a416c(struct tdx_cpuid_entry
 }
 
 
-intgo _wrap_tdx_cpuid_entry_index_get_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_index_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4597,7 +4619,7 @@ intgo _wrap_tdx_cpuid_entry_index_get_tdx_196471a3306a416c(struct tdx_cpuid_entr
 }
 
 
-void _wrap_tdx_cpuid_entry_flags_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_flags_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4609,7 +4631,7 @@ void _wrap_tdx_cpuid_entry_flags_set_tdx_196471a3306a416c(struct tdx_cpuid_entry
 }
 
 
-intgo _wrap_tdx_cpuid_entry_flags_get_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_flags_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4622,7 +4644,7 @@ intgo _wrap_tdx_cpuid_entry_flags_get_tdx_196471a3306a416c(struct tdx_cpuid_entr
 }
 
 
-void _wrap_tdx_cpuid_entry_eax_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_eax_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4634,7 +4656,7 @@ void _wrap_tdx_cpuid_entry_eax_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_eax_get_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_eax_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4647,7 +4669,7 @@ intgo _wrap_tdx_cpuid_entry_eax_get_tdx_196471a3306a416c(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_ebx_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_ebx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4659,7 +4681,7 @@ void _wrap_tdx_cpuid_entry_ebx_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4672,7 +4694,7 @@ intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_196471a3306a416c(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_ecx_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_ecx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4684,7 +4706,7 @@ void _wrap_tdx_cpuid_entry_ecx_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4697,7 +4719,7 @@ intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_196471a3306a416c(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_edx_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_edx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4709,7 +4731,7 @@ void _wrap_tdx_cpuid_entry_edx_set_tdx_196471a3306a416c(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_edx_get_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_edx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4722,7 +4744,7 @@ intgo _wrap_tdx_cpuid_entry_edx_get_tdx_196471a3306a416c(struct tdx_cpuid_entry 
 }
 
 
-struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_196471a3306a416c() {
+struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_96f31399a9bcf548() {
   struct tdx_cpuid_entry *result = 0 ;
   struct tdx_cpuid_entry *_swig_go_result;
   
@@ -4733,7 +4755,7 @@ struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_cpuid_entry_tdx_196471a3306a416c(struct tdx_cpuid_entry *_swig_go_0) {
+void _wrap_delete_tdx_cpuid_entry_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   
   arg1 = *(struct tdx_cpuid_entry **)&_swig_go_0; 
@@ -4743,7 +4765,7 @@ void _wrap_delete_tdx_cpuid_entry_tdx_196471a3306a416c(struct tdx_cpuid_entry *_
 }
 
 
-void _wrap_tdx_vm_caps_sz_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   size_t arg2 ;
   
@@ -4755,7 +4777,7 @@ void _wrap_tdx_vm_caps_sz_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_caps_sz_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4768,7 +4790,7 @@ long long _wrap_tdx_vm_caps_sz_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swi
 }
 
 
-void _wrap_tdx_vm_caps_supported_attrs_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_supported_attrs_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4780,7 +4802,7 @@ void _wrap_tdx_vm_caps_supported_attrs_set_tdx_196471a3306a416c(struct tdx_vm_ca
 }
 
 
-long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4793,7 +4815,7 @@ long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_196471a3306a416c(struct tdx_
 }
 
 
-void _wrap_tdx_vm_caps_supported_xfam_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_supported_xfam_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4805,7 +4827,7 @@ void _wrap_tdx_vm_caps_supported_xfam_set_tdx_196471a3306a416c(struct tdx_vm_cap
 }
 
 
-long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4818,7 +4840,7 @@ long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_196471a3306a416c(struct tdx_v
 }
 
 
-void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4830,7 +4852,7 @@ void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_196471a3306a416c(struct
 }
 
 
-long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4843,7 +4865,7 @@ long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_196471a3306a416c(s
 }
 
 
-void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4855,7 +4877,7 @@ void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_196471a3306a416c(struct t
 }
 
 
-long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4868,7 +4890,7 @@ long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_196471a3306a416c(str
 }
 
 
-void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4880,7 +4902,7 @@ void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_196471a3306a416c(struct
 }
 
 
-long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4893,7 +4915,7 @@ long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_196471a3306a416c(s
 }
 
 
-void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4905,7 +4927,7 @@ void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_196471a3306a416c(struct t
 }
 
 
-long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4918,7 +4940,7 @@ long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_196471a3306a416c(str
 }
 
 
-void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint32_t arg2 ;
   
@@ -4930,7 +4952,7 @@ void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_196471a3306a416c(struct tdx_vm_
 }
 
 
-intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4943,7 +4965,7 @@ intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_196471a3306a416c(struct tdx_vm
 }
 
 
-struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_196471a3306a416c() {
+struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_96f31399a9bcf548() {
   struct tdx_vm_caps *result = 0 ;
   struct tdx_vm_caps *_swig_go_result;
   
@@ -4954,7 +4976,7 @@ struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_vm_caps_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0) {
+void _wrap_delete_tdx_vm_caps_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   
   arg1 = *(struct tdx_vm_caps **)&_swig_go_0; 
@@ -4964,7 +4986,7 @@ void _wrap_delete_tdx_vm_caps_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_caps_init_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_caps_init_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   tdx_vm_caps *arg1 = (tdx_vm_caps *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -4979,7 +5001,7 @@ long long _wrap_tdx_vm_caps_init_tdx_196471a3306a416c(struct tdx_vm_caps *_swig_
 }
 
 
-long long _wrap_tdx_vm_get_capabilities_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, struct tdx_vm_caps *_swig_go_1) {
+long long _wrap_tdx_vm_get_capabilities_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, struct tdx_vm_caps *_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_vm_caps *arg2 = (tdx_vm_caps *) 0 ;
   tdx_status result;
@@ -4994,7 +5016,7 @@ long long _wrap_tdx_vm_get_capabilities_tdx_196471a3306a416c(struct tdx_vm *_swi
 }
 
 
-long long _wrap_tdx_vm_cpuid_config_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, intgo _swig_go_1, struct tdx_cpuid_entry *_swig_go_2) {
+long long _wrap_tdx_vm_cpuid_config_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, intgo _swig_go_1, struct tdx_cpuid_entry *_swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint32_t arg2 ;
   tdx_cpuid_entry *arg3 = (tdx_cpuid_entry *) 0 ;
@@ -5011,7 +5033,7 @@ long long _wrap_tdx_vm_cpuid_config_tdx_196471a3306a416c(struct tdx_vm *_swig_go
 }
 
 
-void _wrap_tdx_vm_init_opts_sz_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   size_t arg2 ;
   
@@ -5023,7 +5045,7 @@ void _wrap_tdx_vm_init_opts_sz_set_tdx_196471a3306a416c(struct tdx_vm_init_opts 
 }
 
 
-long long _wrap_tdx_vm_init_opts_sz_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5036,7 +5058,7 @@ long long _wrap_tdx_vm_init_opts_sz_get_tdx_196471a3306a416c(struct tdx_vm_init_
 }
 
 
-void _wrap_tdx_vm_init_opts_attributes_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_attributes_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t arg2 ;
   
@@ -5048,7 +5070,7 @@ void _wrap_tdx_vm_init_opts_attributes_set_tdx_196471a3306a416c(struct tdx_vm_in
 }
 
 
-long long _wrap_tdx_vm_init_opts_attributes_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_attributes_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5061,7 +5083,7 @@ long long _wrap_tdx_vm_init_opts_attributes_get_tdx_196471a3306a416c(struct tdx_
 }
 
 
-void _wrap_tdx_vm_init_opts_xfam_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_xfam_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t arg2 ;
   
@@ -5073,7 +5095,7 @@ void _wrap_tdx_vm_init_opts_xfam_set_tdx_196471a3306a416c(struct tdx_vm_init_opt
 }
 
 
-long long _wrap_tdx_vm_init_opts_xfam_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_xfam_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5086,7 +5108,7 @@ long long _wrap_tdx_vm_init_opts_xfam_get_tdx_196471a3306a416c(struct tdx_vm_ini
 }
 
 
-void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5105,7 +5127,7 @@ void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_196471a3306a416c(struct tdx_vm_in
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5121,7 +5143,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_196471a3306a416c(struct tdx_
 }
 
 
-void _wrap_tdx_vm_init_opts_mrowner_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrowner_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5140,7 +5162,7 @@ void _wrap_tdx_vm_init_opts_mrowner_set_tdx_196471a3306a416c(struct tdx_vm_init_
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5156,7 +5178,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_196471a3306a416c(struct tdx_vm_
 }
 
 
-void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5175,7 +5197,7 @@ void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_196471a3306a416c(struct tdx_vm
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5191,7 +5213,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_196471a3306a416c(struct t
 }
 
 
-void _wrap_tdx_vm_init_opts_gpaw_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_init_opts_gpaw_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   unsigned int arg2 ;
   
@@ -5203,7 +5225,7 @@ void _wrap_tdx_vm_init_opts_gpaw_set_tdx_196471a3306a416c(struct tdx_vm_init_opt
 }
 
 
-intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -5216,7 +5238,7 @@ intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_196471a3306a416c(struct tdx_vm_init_op
 }
 
 
-void _wrap_tdx_vm_init_opts_cpuid_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, struct tdx_cpuid_entry *_swig_go_1) {
+void _wrap_tdx_vm_init_opts_cpuid_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, struct tdx_cpuid_entry *_swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   tdx_cpuid_entry *arg2 = (tdx_cpuid_entry *) 0 ;
   
@@ -5228,7 +5250,7 @@ void _wrap_tdx_vm_init_opts_cpuid_set_tdx_196471a3306a416c(struct tdx_vm_init_op
 }
 
 
-struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   tdx_cpuid_entry *result = 0 ;
   struct tdx_cpuid_entry *_swig_go_result;
@@ -5241,7 +5263,7 @@ struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_196471a3306a416c(st
 }
 
 
-void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint32_t arg2 ;
   
@@ -5253,7 +5275,7 @@ void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_196471a3306a416c(struct tdx_vm_init_o
 }
 
 
-intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5266,7 +5288,7 @@ intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_196471a3306a416c(struct tdx_vm_init_
 }
 
 
-struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_196471a3306a416c() {
+struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_96f31399a9bcf548() {
   struct tdx_vm_init_opts *result = 0 ;
   struct tdx_vm_init_opts *_swig_go_result;
   
@@ -5277,7 +5299,7 @@ struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_vm_init_opts_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0) {
+void _wrap_delete_tdx_vm_init_opts_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   
   arg1 = *(struct tdx_vm_init_opts **)&_swig_go_0; 
@@ -5287,7 +5309,7 @@ void _wrap_delete_tdx_vm_init_opts_tdx_196471a3306a416c(struct tdx_vm_init_opts 
 }
 
 
-long long _wrap_tdx_vm_init_opts_init_tdx_196471a3306a416c(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_init_opts_init_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   tdx_vm_init_opts *arg1 = (tdx_vm_init_opts *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -5302,7 +5324,7 @@ long long _wrap_tdx_vm_init_opts_init_tdx_196471a3306a416c(struct tdx_vm_init_op
 }
 
 
-long long _wrap_tdx_vm_init_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, struct tdx_vm_init_opts *_swig_go_1) {
+long long _wrap_tdx_vm_init_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, struct tdx_vm_init_opts *_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_vm_init_opts *arg2 = (tdx_vm_init_opts *) 0 ;
   tdx_status result;
@@ -5317,7 +5339,7 @@ long long _wrap_tdx_vm_init_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, stru
 }
 
 
-long long _wrap_tdx_vm_add_private_memory_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_vm_add_private_memory_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -5334,7 +5356,7 @@ long long _wrap_tdx_vm_add_private_memory_tdx_196471a3306a416c(struct tdx_vm *_s
 }
 
 
-long long _wrap_tdx_vm_add_shared_memory_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_vm_add_shared_memory_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -5351,7 +5373,7 @@ long long _wrap_tdx_vm_add_shared_memory_tdx_196471a3306a416c(struct tdx_vm *_sw
 }
 
 
-long long _wrap_tdx_vm_read_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_vm_read_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -5372,7 +5394,7 @@ long long _wrap_tdx_vm_read_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, long
 }
 
 
-long long _wrap_tdx_vm_write_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_vm_write_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -5393,7 +5415,7 @@ long long _wrap_tdx_vm_write_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_vcpu_create_tdx_196471a3306a416c(tdx_vcpu **_swig_go_0, struct tdx_vm *_swig_go_1) {
+long long _wrap_tdx_vcpu_create_tdx_96f31399a9bcf548(tdx_vcpu **_swig_go_0, struct tdx_vm *_swig_go_1) {
   tdx_vcpu **arg1 = (tdx_vcpu **) 0 ;
   tdx_vm *arg2 = (tdx_vm *) 0 ;
   tdx_status result;
@@ -5408,7 +5430,7 @@ long long _wrap_tdx_vcpu_create_tdx_196471a3306a416c(tdx_vcpu **_swig_go_0, stru
 }
 
 
-void _wrap_tdx_vcpu_close_tdx_196471a3306a416c(struct tdx_vcpu *_swig_go_0) {
+void _wrap_tdx_vcpu_close_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   
   arg1 = *(tdx_vcpu **)&_swig_go_0; 
@@ -5418,7 +5440,7 @@ void _wrap_tdx_vcpu_close_tdx_196471a3306a416c(struct tdx_vcpu *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_vcpu_init_tdx_196471a3306a416c(struct tdx_vcpu *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vcpu_init_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, long long _swig_go_1) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -5433,7 +5455,7 @@ long long _wrap_tdx_vcpu_init_tdx_196471a3306a416c(struct tdx_vcpu *_swig_go_0, 
 }
 
 
-long long _wrap_tdx_vm_finalize_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0) {
+long long _wrap_tdx_vm_finalize_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -5446,7 +5468,7 @@ long long _wrap_tdx_vm_finalize_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0) 
 }
 
 
-long long _wrap_tdx_vm_mrtd_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_vm_mrtd_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -5463,7 +5485,7 @@ long long _wrap_tdx_vm_mrtd_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, _gos
 }
 
 
-intgo _wrap_TDX_EXIT_UNKNOWN_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_UNKNOWN_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5475,7 +5497,7 @@ intgo _wrap_TDX_EXIT_UNKNOWN_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_IO_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_IO_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5487,7 +5509,7 @@ intgo _wrap_TDX_EXIT_IO_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_MMIO_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_MMIO_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5499,7 +5521,7 @@ intgo _wrap_TDX_EXIT_MMIO_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_HLT_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_HLT_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5511,7 +5533,7 @@ intgo _wrap_TDX_EXIT_HLT_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5523,7 +5545,7 @@ intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_TDVMCALL_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_TDVMCALL_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5535,7 +5557,7 @@ intgo _wrap_TDX_EXIT_TDVMCALL_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_MAP_GPA_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_MAP_GPA_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5547,7 +5569,7 @@ intgo _wrap_TDX_EXIT_MAP_GPA_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5559,7 +5581,7 @@ intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_FATAL_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_FATAL_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5571,7 +5593,7 @@ intgo _wrap_TDX_EXIT_FATAL_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5583,7 +5605,7 @@ intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5595,7 +5617,7 @@ intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_196471a3306a416c() {
 }
 
 
-intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_196471a3306a416c() {
+intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_96f31399a9bcf548() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5607,7 +5629,7 @@ intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_tdx_exit_sz_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_sz_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   size_t arg2 ;
   
@@ -5619,7 +5641,7 @@ void _wrap_tdx_exit_sz_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_exit_sz_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_sz_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5632,7 +5654,7 @@ long long _wrap_tdx_exit_sz_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_reason_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int arg2 ;
   
@@ -5644,7 +5666,7 @@ void _wrap_tdx_exit_reason_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0,
 }
 
 
-intgo _wrap_tdx_exit_reason_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5657,7 +5679,7 @@ intgo _wrap_tdx_exit_reason_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_kvm_exit_reason_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_kvm_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -5669,7 +5691,7 @@ void _wrap_tdx_exit_kvm_exit_reason_set_tdx_196471a3306a416c(struct tdx_exit *_s
 }
 
 
-intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5682,7 +5704,7 @@ intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_196471a3306a416c(struct tdx_exit *_
 }
 
 
-void _wrap_tdx_exit_io_port_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, short _swig_go_1) {
+void _wrap_tdx_exit_io_port_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, short _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint16_t arg2 ;
   
@@ -5694,7 +5716,7 @@ void _wrap_tdx_exit_io_port_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0
 }
 
 
-short _wrap_tdx_exit_io_port_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+short _wrap_tdx_exit_io_port_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -5707,7 +5729,7 @@ short _wrap_tdx_exit_io_port_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_io_size_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_io_size_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -5719,7 +5741,7 @@ void _wrap_tdx_exit_io_size_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0
 }
 
 
-char _wrap_tdx_exit_io_size_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_io_size_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -5732,7 +5754,7 @@ char _wrap_tdx_exit_io_size_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_io_out_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_io_out_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -5744,7 +5766,7 @@ void _wrap_tdx_exit_io_out_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0,
 }
 
 
-char _wrap_tdx_exit_io_out_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_io_out_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -5757,7 +5779,7 @@ char _wrap_tdx_exit_io_out_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0)
 }
 
 
-void _wrap_tdx_exit_io_count_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_io_count_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -5769,7 +5791,7 @@ void _wrap_tdx_exit_io_count_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_
 }
 
 
-intgo _wrap_tdx_exit_io_count_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_io_count_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5782,7 +5804,7 @@ intgo _wrap_tdx_exit_io_count_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_mmio_gpa_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_mmio_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -5794,7 +5816,7 @@ void _wrap_tdx_exit_mmio_gpa_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_exit_mmio_gpa_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_mmio_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5807,7 +5829,7 @@ long long _wrap_tdx_exit_mmio_gpa_get_tdx_196471a3306a416c(struct tdx_exit *_swi
 }
 
 
-void _wrap_tdx_exit_mmio_len_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_mmio_len_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -5819,7 +5841,7 @@ void _wrap_tdx_exit_mmio_len_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_
 }
 
 
-intgo _wrap_tdx_exit_mmio_len_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_mmio_len_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5832,7 +5854,7 @@ intgo _wrap_tdx_exit_mmio_len_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_mmio_write_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_mmio_write_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -5844,7 +5866,7 @@ void _wrap_tdx_exit_mmio_write_set_tdx_196471a3306a416c(struct tdx_exit *_swig_g
 }
 
 
-char _wrap_tdx_exit_mmio_write_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_mmio_write_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -5857,7 +5879,7 @@ char _wrap_tdx_exit_mmio_write_get_tdx_196471a3306a416c(struct tdx_exit *_swig_g
 }
 
 
-void _wrap_tdx_exit_data_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_exit_data_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t *arg2 ;
   
@@ -5876,7 +5898,7 @@ void _wrap_tdx_exit_data_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, _
 }
 
 
-_goslice_ _wrap_tdx_exit_data_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+_goslice_ _wrap_tdx_exit_data_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5892,7 +5914,7 @@ _goslice_ _wrap_tdx_exit_data_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_tdvmcall_nr_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_nr_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -5904,7 +5926,7 @@ void _wrap_tdx_exit_tdvmcall_nr_set_tdx_196471a3306a416c(struct tdx_exit *_swig_
 }
 
 
-long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5917,7 +5939,7 @@ long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_196471a3306a416c(struct tdx_exit *_
 }
 
 
-void _wrap_tdx_exit_tdvmcall_ret_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_ret_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -5929,7 +5951,7 @@ void _wrap_tdx_exit_tdvmcall_ret_set_tdx_196471a3306a416c(struct tdx_exit *_swig
 }
 
 
-long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5942,7 +5964,7 @@ long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_196471a3306a416c(struct tdx_exit *
 }
 
 
-void _wrap_tdx_exit_tdvmcall_args_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_args_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t *arg2 ;
   
@@ -5961,7 +5983,7 @@ void _wrap_tdx_exit_tdvmcall_args_set_tdx_196471a3306a416c(struct tdx_exit *_swi
 }
 
 
-_goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+_goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5977,7 +5999,7 @@ _goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_196471a3306a416c(struct tdx_exit 
 }
 
 
-void _wrap_tdx_exit_gpa_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -5989,7 +6011,7 @@ void _wrap_tdx_exit_gpa_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_exit_gpa_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6002,7 +6024,7 @@ long long _wrap_tdx_exit_gpa_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_size_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_size_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6014,7 +6036,7 @@ void _wrap_tdx_exit_size_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, l
 }
 
 
-long long _wrap_tdx_exit_size_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_size_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6027,7 +6049,7 @@ long long _wrap_tdx_exit_size_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_to_private_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_to_private_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int arg2 ;
   
@@ -6039,7 +6061,7 @@ void _wrap_tdx_exit_to_private_set_tdx_196471a3306a416c(struct tdx_exit *_swig_g
 }
 
 
-intgo _wrap_tdx_exit_to_private_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_to_private_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6052,7 +6074,7 @@ intgo _wrap_tdx_exit_to_private_get_tdx_196471a3306a416c(struct tdx_exit *_swig_
 }
 
 
-void _wrap_tdx_exit_error_code_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_error_code_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6064,7 +6086,7 @@ void _wrap_tdx_exit_error_code_set_tdx_196471a3306a416c(struct tdx_exit *_swig_g
 }
 
 
-long long _wrap_tdx_exit_error_code_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_error_code_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6077,7 +6099,7 @@ long long _wrap_tdx_exit_error_code_get_tdx_196471a3306a416c(struct tdx_exit *_s
 }
 
 
-void _wrap_tdx_exit_fatal_gpa_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_fatal_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6089,7 +6111,7 @@ void _wrap_tdx_exit_fatal_gpa_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go
 }
 
 
-long long _wrap_tdx_exit_fatal_gpa_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_fatal_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6102,7 +6124,7 @@ long long _wrap_tdx_exit_fatal_gpa_get_tdx_196471a3306a416c(struct tdx_exit *_sw
 }
 
 
-void _wrap_tdx_exit_message_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_exit_message_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   char *arg2 ;
   
@@ -6126,7 +6148,7 @@ void _wrap_tdx_exit_message_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0
 }
 
 
-_gostring_ _wrap_tdx_exit_message_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+_gostring_ _wrap_tdx_exit_message_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6139,7 +6161,7 @@ _gostring_ _wrap_tdx_exit_message_get_tdx_196471a3306a416c(struct tdx_exit *_swi
 }
 
 
-void _wrap_tdx_exit_subtype_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_subtype_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -6151,7 +6173,7 @@ void _wrap_tdx_exit_subtype_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0
 }
 
 
-intgo _wrap_tdx_exit_subtype_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_subtype_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -6164,7 +6186,7 @@ intgo _wrap_tdx_exit_subtype_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_hw_reason_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_hw_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6176,7 +6198,7 @@ void _wrap_tdx_exit_hw_reason_set_tdx_196471a3306a416c(struct tdx_exit *_swig_go
 }
 
 
-long long _wrap_tdx_exit_hw_reason_get_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_hw_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6189,7 +6211,7 @@ long long _wrap_tdx_exit_hw_reason_get_tdx_196471a3306a416c(struct tdx_exit *_sw
 }
 
 
-struct tdx_exit *_wrap_new_tdx_exit_tdx_196471a3306a416c() {
+struct tdx_exit *_wrap_new_tdx_exit_tdx_96f31399a9bcf548() {
   struct tdx_exit *result = 0 ;
   struct tdx_exit *_swig_go_result;
   
@@ -6200,7 +6222,7 @@ struct tdx_exit *_wrap_new_tdx_exit_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_exit_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
+void _wrap_delete_tdx_exit_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   
   arg1 = *(struct tdx_exit **)&_swig_go_0; 
@@ -6210,7 +6232,7 @@ void _wrap_delete_tdx_exit_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_exit_init_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_exit_init_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   tdx_exit *arg1 = (tdx_exit *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -6225,7 +6247,7 @@ long long _wrap_tdx_exit_init_tdx_196471a3306a416c(struct tdx_exit *_swig_go_0, 
 }
 
 
-long long _wrap_tdx_vcpu_run_tdx_196471a3306a416c(struct tdx_vcpu *_swig_go_0, struct tdx_exit *_swig_go_1) {
+long long _wrap_tdx_vcpu_run_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, struct tdx_exit *_swig_go_1) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   tdx_exit *arg2 = (tdx_exit *) 0 ;
   tdx_status result;
@@ -6240,7 +6262,7 @@ long long _wrap_tdx_vcpu_run_tdx_196471a3306a416c(struct tdx_vcpu *_swig_go_0, s
 }
 
 
-long long _wrap_tdx_vm_guest_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, tdx_guest **_swig_go_1) {
+long long _wrap_tdx_vm_guest_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, tdx_guest **_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_guest **arg2 = (tdx_guest **) 0 ;
   tdx_status result;
@@ -6255,7 +6277,7 @@ long long _wrap_tdx_vm_guest_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, tdx
 }
 
 
-struct tdx_emu *_wrap_tdx_vm_emu_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0) {
+struct tdx_emu *_wrap_tdx_vm_emu_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_emu *result = 0 ;
   struct tdx_emu *_swig_go_result;
@@ -6268,7 +6290,7 @@ struct tdx_emu *_wrap_tdx_vm_emu_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0)
 }
 
 
-long long _wrap_TDX_TD_ATTR_DEBUG_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_DEBUG_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6279,7 +6301,7 @@ long long _wrap_TDX_TD_ATTR_DEBUG_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6290,7 +6312,7 @@ long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6301,7 +6323,7 @@ long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6312,7 +6334,7 @@ long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_ICSSD_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_ICSSD_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6323,7 +6345,7 @@ long long _wrap_TDX_TD_ATTR_ICSSD_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_LASS_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_LASS_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6334,7 +6356,7 @@ long long _wrap_TDX_TD_ATTR_LASS_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6345,7 +6367,7 @@ long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6356,7 +6378,7 @@ long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PKS_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_PKS_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6367,7 +6389,7 @@ long long _wrap_TDX_TD_ATTR_PKS_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_KL_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_KL_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6378,7 +6400,7 @@ long long _wrap_TDX_TD_ATTR_KL_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_TPA_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_TPA_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6389,7 +6411,7 @@ long long _wrap_TDX_TD_ATTR_TPA_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PERFMON_tdx_196471a3306a416c() {
+long long _wrap_TDX_TD_ATTR_PERFMON_tdx_96f31399a9bcf548() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6400,7 +6422,7 @@ long long _wrap_TDX_TD_ATTR_PERFMON_tdx_196471a3306a416c() {
 }
 
 
-long long _wrap_tdx_report_parse_tdx_196471a3306a416c(tdx_report **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_report_parse_tdx_96f31399a9bcf548(tdx_report **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_report **arg1 = (tdx_report **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -6419,7 +6441,7 @@ long long _wrap_tdx_report_parse_tdx_196471a3306a416c(tdx_report **_swig_go_0, _
 }
 
 
-void _wrap_tdx_report_free_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+void _wrap_tdx_report_free_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   
   arg1 = *(tdx_report **)&_swig_go_0; 
@@ -6429,7 +6451,7 @@ void _wrap_tdx_report_free_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
 }
 
 
-_goslice_ _wrap_tdx_report_raw_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_raw_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6445,7 +6467,7 @@ _goslice_ _wrap_tdx_report_raw_tdx_196471a3306a416c(struct tdx_report *_swig_go_
 }
 
 
-intgo _wrap_tdx_report_type_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_type_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6458,7 +6480,7 @@ intgo _wrap_tdx_report_type_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) 
 }
 
 
-intgo _wrap_tdx_report_subtype_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_subtype_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6471,7 +6493,7 @@ intgo _wrap_tdx_report_subtype_tdx_196471a3306a416c(struct tdx_report *_swig_go_
 }
 
 
-intgo _wrap_tdx_report_version_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_version_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6484,7 +6506,7 @@ intgo _wrap_tdx_report_version_tdx_196471a3306a416c(struct tdx_report *_swig_go_
 }
 
 
-_goslice_ _wrap_tdx_report_cpusvn_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_cpusvn_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6500,7 +6522,7 @@ _goslice_ _wrap_tdx_report_cpusvn_tdx_196471a3306a416c(struct tdx_report *_swig_
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6516,7 +6538,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_196471a3306a416c(struct tdx_rep
 }
 
 
-_goslice_ _wrap_tdx_report_tee_info_hash_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_info_hash_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6532,7 +6554,7 @@ _goslice_ _wrap_tdx_report_tee_info_hash_tdx_196471a3306a416c(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_report_data_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_report_data_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6548,7 +6570,7 @@ _goslice_ _wrap_tdx_report_report_data_tdx_196471a3306a416c(struct tdx_report *_
 }
 
 
-_goslice_ _wrap_tdx_report_mac_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mac_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6564,7 +6586,7 @@ _goslice_ _wrap_tdx_report_mac_tdx_196471a3306a416c(struct tdx_report *_swig_go_
 }
 
 
-_goslice_ _wrap_tdx_report_mac_struct_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mac_struct_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6580,7 +6602,7 @@ _goslice_ _wrap_tdx_report_mac_struct_tdx_196471a3306a416c(struct tdx_report *_s
 }
 
 
-long long _wrap_tdx_report_tee_tcb_valid_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_tee_tcb_valid_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6593,7 +6615,7 @@ long long _wrap_tdx_report_tee_tcb_valid_tdx_196471a3306a416c(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6609,7 +6631,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_196471a3306a416c(struct tdx_report *_
 }
 
 
-_goslice_ _wrap_tdx_report_mrseam_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrseam_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6625,7 +6647,7 @@ _goslice_ _wrap_tdx_report_mrseam_tdx_196471a3306a416c(struct tdx_report *_swig_
 }
 
 
-_goslice_ _wrap_tdx_report_mrsignerseam_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrsignerseam_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6641,7 +6663,7 @@ _goslice_ _wrap_tdx_report_mrsignerseam_tdx_196471a3306a416c(struct tdx_report *
 }
 
 
-long long _wrap_tdx_report_seam_attributes_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_seam_attributes_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6654,7 +6676,7 @@ long long _wrap_tdx_report_seam_attributes_tdx_196471a3306a416c(struct tdx_repor
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6670,7 +6692,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_196471a3306a416c(struct tdx_report *
 }
 
 
-long long _wrap_tdx_report_attributes_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_attributes_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6683,7 +6705,7 @@ long long _wrap_tdx_report_attributes_tdx_196471a3306a416c(struct tdx_report *_s
 }
 
 
-long long _wrap_tdx_report_xfam_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_xfam_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6696,7 +6718,7 @@ long long _wrap_tdx_report_xfam_tdx_196471a3306a416c(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_mrtd_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrtd_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6712,7 +6734,7 @@ _goslice_ _wrap_tdx_report_mrtd_tdx_196471a3306a416c(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_mrconfigid_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrconfigid_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6728,7 +6750,7 @@ _goslice_ _wrap_tdx_report_mrconfigid_tdx_196471a3306a416c(struct tdx_report *_s
 }
 
 
-_goslice_ _wrap_tdx_report_mrowner_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrowner_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6744,7 +6766,7 @@ _goslice_ _wrap_tdx_report_mrowner_tdx_196471a3306a416c(struct tdx_report *_swig
 }
 
 
-_goslice_ _wrap_tdx_report_mrownerconfig_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrownerconfig_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6760,7 +6782,7 @@ _goslice_ _wrap_tdx_report_mrownerconfig_tdx_196471a3306a416c(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_rtmr_tdx_196471a3306a416c(struct tdx_report *_swig_go_0, intgo _swig_go_1) {
+_goslice_ _wrap_tdx_report_rtmr_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0, intgo _swig_go_1) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   unsigned int arg2 ;
   uint8_t *result = 0 ;
@@ -6778,7 +6800,7 @@ _goslice_ _wrap_tdx_report_rtmr_tdx_196471a3306a416c(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_servtd_hash_tdx_196471a3306a416c(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_servtd_hash_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6794,7 +6816,7 @@ _goslice_ _wrap_tdx_report_servtd_hash_tdx_196471a3306a416c(struct tdx_report *_
 }
 
 
-_gostring_ _wrap_tdx_td_attribute_name_tdx_196471a3306a416c(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_td_attribute_name_tdx_96f31399a9bcf548(intgo _swig_go_0) {
   unsigned int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6807,7 +6829,7 @@ _gostring_ _wrap_tdx_td_attribute_name_tdx_196471a3306a416c(intgo _swig_go_0) {
 }
 
 
-long long _wrap_tdx_quote_parse_tdx_196471a3306a416c(tdx_quote **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_quote_parse_tdx_96f31399a9bcf548(tdx_quote **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_quote **arg1 = (tdx_quote **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -6826,7 +6848,7 @@ long long _wrap_tdx_quote_parse_tdx_196471a3306a416c(tdx_quote **_swig_go_0, _go
 }
 
 
-void _wrap_tdx_quote_free_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+void _wrap_tdx_quote_free_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   
   arg1 = *(tdx_quote **)&_swig_go_0; 
@@ -6836,7 +6858,7 @@ void _wrap_tdx_quote_free_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
 }
 
 
-intgo _wrap_tdx_quote_version_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_version_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6849,7 +6871,7 @@ intgo _wrap_tdx_quote_version_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0)
 }
 
 
-intgo _wrap_tdx_quote_att_key_type_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_att_key_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6862,7 +6884,7 @@ intgo _wrap_tdx_quote_att_key_type_tdx_196471a3306a416c(struct tdx_quote *_swig_
 }
 
 
-intgo _wrap_tdx_quote_tee_type_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_tee_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -6875,7 +6897,7 @@ intgo _wrap_tdx_quote_tee_type_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_header_reserved_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_header_reserved_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6891,7 +6913,7 @@ _goslice_ _wrap_tdx_quote_header_reserved_tdx_196471a3306a416c(struct tdx_quote 
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6907,7 +6929,7 @@ _goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_196471a3306a416c(struct tdx_quote *_s
 }
 
 
-_goslice_ _wrap_tdx_quote_user_data_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_user_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6923,7 +6945,7 @@ _goslice_ _wrap_tdx_quote_user_data_tdx_196471a3306a416c(struct tdx_quote *_swig
 }
 
 
-intgo _wrap_tdx_quote_body_type_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_body_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6936,7 +6958,7 @@ intgo _wrap_tdx_quote_body_type_tdx_196471a3306a416c(struct tdx_quote *_swig_go_
 }
 
 
-long long _wrap_tdx_quote_body_size_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_body_size_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -6949,7 +6971,7 @@ long long _wrap_tdx_quote_body_size_tdx_196471a3306a416c(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_body_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_body_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6965,7 +6987,7 @@ _goslice_ _wrap_tdx_quote_body_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6981,7 +7003,7 @@ _goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_196471a3306a416c(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_mrseam_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrseam_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6997,7 +7019,7 @@ _goslice_ _wrap_tdx_quote_mrseam_tdx_196471a3306a416c(struct tdx_quote *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_quote_mrsignerseam_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrsignerseam_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7013,7 +7035,7 @@ _goslice_ _wrap_tdx_quote_mrsignerseam_tdx_196471a3306a416c(struct tdx_quote *_s
 }
 
 
-long long _wrap_tdx_quote_seam_attributes_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_seam_attributes_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7026,7 +7048,7 @@ long long _wrap_tdx_quote_seam_attributes_tdx_196471a3306a416c(struct tdx_quote 
 }
 
 
-long long _wrap_tdx_quote_td_attributes_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_td_attributes_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7039,7 +7061,7 @@ long long _wrap_tdx_quote_td_attributes_tdx_196471a3306a416c(struct tdx_quote *_
 }
 
 
-long long _wrap_tdx_quote_xfam_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_xfam_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7052,7 +7074,7 @@ long long _wrap_tdx_quote_xfam_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_mrtd_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrtd_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7068,7 +7090,7 @@ _goslice_ _wrap_tdx_quote_mrtd_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_mrconfigid_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrconfigid_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7084,7 +7106,7 @@ _goslice_ _wrap_tdx_quote_mrconfigid_tdx_196471a3306a416c(struct tdx_quote *_swi
 }
 
 
-_goslice_ _wrap_tdx_quote_mrowner_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrowner_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7100,7 +7122,7 @@ _goslice_ _wrap_tdx_quote_mrowner_tdx_196471a3306a416c(struct tdx_quote *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_quote_mrownerconfig_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrownerconfig_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7116,7 +7138,7 @@ _goslice_ _wrap_tdx_quote_mrownerconfig_tdx_196471a3306a416c(struct tdx_quote *_
 }
 
 
-_goslice_ _wrap_tdx_quote_rtmr_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0, intgo _swig_go_1) {
+_goslice_ _wrap_tdx_quote_rtmr_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0, intgo _swig_go_1) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   unsigned int arg2 ;
   uint8_t *result = 0 ;
@@ -7134,7 +7156,7 @@ _goslice_ _wrap_tdx_quote_rtmr_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_report_data_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_report_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7150,7 +7172,7 @@ _goslice_ _wrap_tdx_quote_report_data_tdx_196471a3306a416c(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7166,7 +7188,7 @@ _goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_196471a3306a416c(struct tdx_quote *_s
 }
 
 
-_goslice_ _wrap_tdx_quote_mrservicetd_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrservicetd_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7182,7 +7204,7 @@ _goslice_ _wrap_tdx_quote_mrservicetd_tdx_196471a3306a416c(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_signed_data_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_signed_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7204,7 +7226,7 @@ _goslice_ _wrap_tdx_quote_signed_data_tdx_196471a3306a416c(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_signature_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_signature_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7220,7 +7242,7 @@ _goslice_ _wrap_tdx_quote_signature_tdx_196471a3306a416c(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_attestation_key_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_attestation_key_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7236,7 +7258,7 @@ _goslice_ _wrap_tdx_quote_attestation_key_tdx_196471a3306a416c(struct tdx_quote 
 }
 
 
-intgo _wrap_tdx_quote_cert_data_type_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_cert_data_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7249,7 +7271,7 @@ intgo _wrap_tdx_quote_cert_data_type_tdx_196471a3306a416c(struct tdx_quote *_swi
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_report_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_report_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7265,7 +7287,7 @@ _goslice_ _wrap_tdx_quote_qe_report_tdx_196471a3306a416c(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_report_signature_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_report_signature_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7281,7 +7303,7 @@ _goslice_ _wrap_tdx_quote_qe_report_signature_tdx_196471a3306a416c(struct tdx_qu
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_auth_data_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_auth_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7303,7 +7325,7 @@ _goslice_ _wrap_tdx_quote_qe_auth_data_tdx_196471a3306a416c(struct tdx_quote *_s
 }
 
 
-intgo _wrap_tdx_quote_pck_cert_type_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_pck_cert_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7316,7 +7338,7 @@ intgo _wrap_tdx_quote_pck_cert_type_tdx_196471a3306a416c(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_pck_chain_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_pck_chain_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7338,7 +7360,7 @@ _goslice_ _wrap_tdx_quote_pck_chain_tdx_196471a3306a416c(struct tdx_quote *_swig
 }
 
 
-long long _wrap_tdx_quote_size_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_size_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7351,7 +7373,7 @@ long long _wrap_tdx_quote_size_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0
 }
 
 
-long long _wrap_tdx_quote_trailing_bytes_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_trailing_bytes_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7364,7 +7386,7 @@ long long _wrap_tdx_quote_trailing_bytes_tdx_196471a3306a416c(struct tdx_quote *
 }
 
 
-long long _wrap_tdx_mrtd_new_tdx_196471a3306a416c(tdx_mrtd **_swig_go_0) {
+long long _wrap_tdx_mrtd_new_tdx_96f31399a9bcf548(tdx_mrtd **_swig_go_0) {
   tdx_mrtd **arg1 = (tdx_mrtd **) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -7377,7 +7399,7 @@ long long _wrap_tdx_mrtd_new_tdx_196471a3306a416c(tdx_mrtd **_swig_go_0) {
 }
 
 
-void _wrap_tdx_mrtd_free_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go_0) {
+void _wrap_tdx_mrtd_free_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   
   arg1 = *(tdx_mrtd **)&_swig_go_0; 
@@ -7387,7 +7409,7 @@ void _wrap_tdx_mrtd_free_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_mrtd_page_add_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_mrtd_page_add_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0, long long _swig_go_1) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -7402,7 +7424,7 @@ long long _wrap_tdx_mrtd_page_add_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go
 }
 
 
-long long _wrap_tdx_mrtd_extend_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_mrtd_extend_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -7423,7 +7445,7 @@ long long _wrap_tdx_mrtd_extend_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go_0
 }
 
 
-long long _wrap_tdx_mrtd_add_region_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, intgo _swig_go_4) {
+long long _wrap_tdx_mrtd_add_region_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, intgo _swig_go_4) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -7448,7 +7470,7 @@ long long _wrap_tdx_mrtd_add_region_tdx_196471a3306a416c(struct tdx_mrtd *_swig_
 }
 
 
-long long _wrap_tdx_mrtd_finalize_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_mrtd_finalize_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -7465,7 +7487,7 @@ long long _wrap_tdx_mrtd_finalize_tdx_196471a3306a416c(struct tdx_mrtd *_swig_go
 }
 
 
-long long _wrap_tdx_measure_rtmr_extend_tdx_196471a3306a416c(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_measure_rtmr_extend_tdx_96f31399a9bcf548(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7486,7 +7508,7 @@ long long _wrap_tdx_measure_rtmr_extend_tdx_196471a3306a416c(_goslice_ _swig_go_
 }
 
 
-void _wrap_tdx_td_info_sz_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_sz_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   size_t arg2 ;
   
@@ -7498,7 +7520,7 @@ void _wrap_tdx_td_info_sz_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_
 }
 
 
-long long _wrap_tdx_td_info_sz_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_sz_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7511,7 +7533,7 @@ long long _wrap_tdx_td_info_sz_get_tdx_196471a3306a416c(struct tdx_td_info *_swi
 }
 
 
-void _wrap_tdx_td_info_attributes_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_attributes_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t arg2 ;
   
@@ -7523,7 +7545,7 @@ void _wrap_tdx_td_info_attributes_set_tdx_196471a3306a416c(struct tdx_td_info *_
 }
 
 
-long long _wrap_tdx_td_info_attributes_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_attributes_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7536,7 +7558,7 @@ long long _wrap_tdx_td_info_attributes_get_tdx_196471a3306a416c(struct tdx_td_in
 }
 
 
-void _wrap_tdx_td_info_xfam_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_xfam_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t arg2 ;
   
@@ -7548,7 +7570,7 @@ void _wrap_tdx_td_info_xfam_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_g
 }
 
 
-long long _wrap_tdx_td_info_xfam_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_xfam_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7561,7 +7583,7 @@ long long _wrap_tdx_td_info_xfam_get_tdx_196471a3306a416c(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_mrtd_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrtd_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7580,7 +7602,7 @@ void _wrap_tdx_td_info_mrtd_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrtd_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrtd_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7596,7 +7618,7 @@ _goslice_ _wrap_tdx_td_info_mrtd_get_tdx_196471a3306a416c(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_mrconfigid_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7615,7 +7637,7 @@ void _wrap_tdx_td_info_mrconfigid_set_tdx_196471a3306a416c(struct tdx_td_info *_
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7631,7 +7653,7 @@ _goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_196471a3306a416c(struct tdx_td_in
 }
 
 
-void _wrap_tdx_td_info_mrowner_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrowner_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7650,7 +7672,7 @@ void _wrap_tdx_td_info_mrowner_set_tdx_196471a3306a416c(struct tdx_td_info *_swi
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrowner_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrowner_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7666,7 +7688,7 @@ _goslice_ _wrap_tdx_td_info_mrowner_get_tdx_196471a3306a416c(struct tdx_td_info 
 }
 
 
-void _wrap_tdx_td_info_mrownerconfig_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7685,7 +7707,7 @@ void _wrap_tdx_td_info_mrownerconfig_set_tdx_196471a3306a416c(struct tdx_td_info
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7701,7 +7723,7 @@ _goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_196471a3306a416c(struct tdx_td
 }
 
 
-void _wrap_tdx_td_info_rtmr_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_rtmr_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t (*arg2)[48] ;
   
@@ -7720,7 +7742,7 @@ void _wrap_tdx_td_info_rtmr_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_td_info_rtmr_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_rtmr_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t (*result)[48] = 0 ;
   _goslice_ _swig_go_result;
@@ -7736,7 +7758,7 @@ _goslice_ _wrap_tdx_td_info_rtmr_get_tdx_196471a3306a416c(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_servtd_hash_set_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_servtd_hash_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7755,7 +7777,7 @@ void _wrap_tdx_td_info_servtd_hash_set_tdx_196471a3306a416c(struct tdx_td_info *
 }
 
 
-_goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7771,7 +7793,7 @@ _goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_196471a3306a416c(struct tdx_td_i
 }
 
 
-struct tdx_td_info *_wrap_new_tdx_td_info_tdx_196471a3306a416c() {
+struct tdx_td_info *_wrap_new_tdx_td_info_tdx_96f31399a9bcf548() {
   struct tdx_td_info *result = 0 ;
   struct tdx_td_info *_swig_go_result;
   
@@ -7782,7 +7804,7 @@ struct tdx_td_info *_wrap_new_tdx_td_info_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_td_info_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0) {
+void _wrap_delete_tdx_td_info_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   
   arg1 = *(struct tdx_td_info **)&_swig_go_0; 
@@ -7792,7 +7814,7 @@ void _wrap_delete_tdx_td_info_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_
 }
 
 
-long long _wrap_tdx_td_info_init_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_td_info_init_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   tdx_td_info *arg1 = (tdx_td_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -7807,7 +7829,7 @@ long long _wrap_tdx_td_info_init_tdx_196471a3306a416c(struct tdx_td_info *_swig_
 }
 
 
-long long _wrap_tdx_measure_tee_info_hash_tdx_196471a3306a416c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_measure_tee_info_hash_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_td_info *arg1 = (tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -7824,7 +7846,7 @@ long long _wrap_tdx_measure_tee_info_hash_tdx_196471a3306a416c(struct tdx_td_inf
 }
 
 
-void _wrap_tdx_tdvf_section_sz_set_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_sz_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   size_t arg2 ;
   
@@ -7836,7 +7858,7 @@ void _wrap_tdx_tdvf_section_sz_set_tdx_196471a3306a416c(struct tdx_tdvf_section 
 }
 
 
-long long _wrap_tdx_tdvf_section_sz_get_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_sz_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7849,7 +7871,7 @@ long long _wrap_tdx_tdvf_section_sz_get_tdx_196471a3306a416c(struct tdx_tdvf_sec
 }
 
 
-void _wrap_tdx_tdvf_section_data_offset_set_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_data_offset_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -7861,7 +7883,7 @@ void _wrap_tdx_tdvf_section_data_offset_set_tdx_196471a3306a416c(struct tdx_tdvf
 }
 
 
-intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -7874,7 +7896,7 @@ intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_196471a3306a416c(struct tdx_tdv
 }
 
 
-void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -7886,7 +7908,7 @@ void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_196471a3306a416c(struct tdx_td
 }
 
 
-intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -7899,7 +7921,7 @@ intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_196471a3306a416c(struct tdx_t
 }
 
 
-void _wrap_tdx_tdvf_section_memory_address_set_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_memory_address_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t arg2 ;
   
@@ -7911,7 +7933,7 @@ void _wrap_tdx_tdvf_section_memory_address_set_tdx_196471a3306a416c(struct tdx_t
 }
 
 
-long long _wrap_tdx_tdvf_section_memory_address_get_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_memory_address_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7924,7 +7946,7 @@ long long _wrap_tdx_tdvf_section_memory_address_get_tdx_196471a3306a416c(struct 
 }
 
 
-void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t arg2 ;
   
@@ -7936,7 +7958,7 @@ void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_196471a3306a416c(struct tdx
 }
 
 
-long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7949,7 +7971,7 @@ long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_196471a3306a416c(struc
 }
 
 
-void _wrap_tdx_tdvf_section_section_type_set_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_section_type_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -7961,7 +7983,7 @@ void _wrap_tdx_tdvf_section_section_type_set_tdx_196471a3306a416c(struct tdx_tdv
 }
 
 
-intgo _wrap_tdx_tdvf_section_section_type_get_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_section_type_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -7974,7 +7996,7 @@ intgo _wrap_tdx_tdvf_section_section_type_get_tdx_196471a3306a416c(struct tdx_td
 }
 
 
-void _wrap_tdx_tdvf_section_attributes_set_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_attributes_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -7986,7 +8008,7 @@ void _wrap_tdx_tdvf_section_attributes_set_tdx_196471a3306a416c(struct tdx_tdvf_
 }
 
 
-intgo _wrap_tdx_tdvf_section_attributes_get_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_attributes_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -7999,7 +8021,7 @@ intgo _wrap_tdx_tdvf_section_attributes_get_tdx_196471a3306a416c(struct tdx_tdvf
 }
 
 
-struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_196471a3306a416c() {
+struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_96f31399a9bcf548() {
   struct tdx_tdvf_section *result = 0 ;
   struct tdx_tdvf_section *_swig_go_result;
   
@@ -8010,7 +8032,7 @@ struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_196471a3306a416c() {
 }
 
 
-void _wrap_delete_tdx_tdvf_section_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0) {
+void _wrap_delete_tdx_tdvf_section_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   
   arg1 = *(struct tdx_tdvf_section **)&_swig_go_0; 
@@ -8020,7 +8042,7 @@ void _wrap_delete_tdx_tdvf_section_tdx_196471a3306a416c(struct tdx_tdvf_section 
 }
 
 
-long long _wrap_tdx_tdvf_section_init_tdx_196471a3306a416c(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdvf_section_init_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   tdx_tdvf_section *arg1 = (tdx_tdvf_section *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -8035,7 +8057,7 @@ long long _wrap_tdx_tdvf_section_init_tdx_196471a3306a416c(struct tdx_tdvf_secti
 }
 
 
-long long _wrap_tdx_tdvf_open_tdx_196471a3306a416c(tdx_tdvf **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_tdvf_open_tdx_96f31399a9bcf548(tdx_tdvf **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_tdvf **arg1 = (tdx_tdvf **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -8055,7 +8077,7 @@ long long _wrap_tdx_tdvf_open_tdx_196471a3306a416c(tdx_tdvf **_swig_go_0, _gostr
 }
 
 
-long long _wrap_tdx_tdvf_parse_tdx_196471a3306a416c(tdx_tdvf **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_tdvf_parse_tdx_96f31399a9bcf548(tdx_tdvf **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_tdvf **arg1 = (tdx_tdvf **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8074,7 +8096,7 @@ long long _wrap_tdx_tdvf_parse_tdx_196471a3306a416c(tdx_tdvf **_swig_go_0, _gosl
 }
 
 
-void _wrap_tdx_tdvf_free_tdx_196471a3306a416c(struct tdx_tdvf *_swig_go_0) {
+void _wrap_tdx_tdvf_free_tdx_96f31399a9bcf548(struct tdx_tdvf *_swig_go_0) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   
   arg1 = *(tdx_tdvf **)&_swig_go_0; 
@@ -8084,7 +8106,7 @@ void _wrap_tdx_tdvf_free_tdx_196471a3306a416c(struct tdx_tdvf *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_tdvf_section_count_tdx_196471a3306a416c(struct tdx_tdvf *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_count_tdx_96f31399a9bcf548(struct tdx_tdvf *_swig_go_0) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8097,7 +8119,7 @@ long long _wrap_tdx_tdvf_section_count_tdx_196471a3306a416c(struct tdx_tdvf *_sw
 }
 
 
-long long _wrap_tdx_tdvf_get_section_tdx_196471a3306a416c(struct tdx_tdvf *_swig_go_0, long long _swig_go_1, struct tdx_tdvf_section *_swig_go_2) {
+long long _wrap_tdx_tdvf_get_section_tdx_96f31399a9bcf548(struct tdx_tdvf *_swig_go_0, long long _swig_go_1, struct tdx_tdvf_section *_swig_go_2) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   size_t arg2 ;
   tdx_tdvf_section *arg3 = (tdx_tdvf_section *) 0 ;
@@ -8114,7 +8136,7 @@ long long _wrap_tdx_tdvf_get_section_tdx_196471a3306a416c(struct tdx_tdvf *_swig
 }
 
 
-long long _wrap_tdx_measure_tdvf_tdx_196471a3306a416c(_gostring_ _swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_measure_tdvf_tdx_96f31399a9bcf548(_gostring_ _swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   char *arg1 = (char *) 0 ;
   unsigned int arg2 ;
   uint8_t *arg3 ;
@@ -8138,7 +8160,507 @@ long long _wrap_tdx_measure_tdvf_tdx_196471a3306a416c(_gostring_ _swig_go_0, int
 }
 
 
-long long _wrap_tdx_guest_get_report_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_eventlog_parse_tdx_96f31399a9bcf548(tdx_eventlog **_swig_go_0, _goslice_ _swig_go_1) {
+  tdx_eventlog **arg1 = (tdx_eventlog **) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = (tdx_eventlog **)_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (tdx_status)tdx_eventlog_parse(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_eventlog_free_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0) {
+  tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
+  
+  arg1 = *(tdx_eventlog **)&_swig_go_0; 
+  
+  tdx_eventlog_free(arg1);
+  
+}
+
+
+long long _wrap_tdx_eventlog_count_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0) {
+  tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_eventlog **)&_swig_go_0; 
+  
+  result = tdx_eventlog_count((struct tdx_eventlog const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_event_sz_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->sz = arg2;
+  
+}
+
+
+long long _wrap_tdx_event_sz_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  result =  ((arg1)->sz);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_event_mr_index_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->mr_index = arg2;
+  
+}
+
+
+intgo _wrap_tdx_event_mr_index_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->mr_index);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_event_event_type_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->event_type = arg2;
+  
+}
+
+
+intgo _wrap_tdx_event_event_type_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->event_type);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_event_has_sha384_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->has_sha384 = arg2;
+  
+}
+
+
+intgo _wrap_tdx_event_has_sha384_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->has_sha384);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_event_sha384_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, _goslice_ _swig_go_1) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint8_t *arg2 ;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  arg2 = _swig_go_1.len >= 48 ? (uint8_t *)_swig_go_1.array : NULL;
+  
+  
+  
+  if (arg2)
+  memcpy(arg1->sha384, arg2, sizeof(uint8_t) * 48);
+  else
+  memset(arg1->sha384, 0, sizeof(uint8_t) * 48);
+  
+  
+}
+
+
+_goslice_ _wrap_tdx_event_sha384_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint8_t *result = 0 ;
+  _goslice_ _swig_go_result;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  result = (uint8_t *)(uint8_t *) ((arg1)->sha384);
+  
+  _swig_go_result.array = (void *)result;
+  _swig_go_result.len = _swig_go_result.cap = 48;
+  
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_event_data_offset_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint64_t arg2 ;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  arg2 = (uint64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->data_offset = arg2;
+  
+}
+
+
+long long _wrap_tdx_event_data_offset_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  result = (uint64_t) ((arg1)->data_offset);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_event_data_size_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->data_size = arg2;
+  
+}
+
+
+intgo _wrap_tdx_event_data_size_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->data_size);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct tdx_event *_wrap_new_tdx_event_tdx_96f31399a9bcf548() {
+  struct tdx_event *result = 0 ;
+  struct tdx_event *_swig_go_result;
+  
+  
+  result = (struct tdx_event *)new_tdx_event();
+  *(struct tdx_event **)&_swig_go_result = (struct tdx_event *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_tdx_event_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+  struct tdx_event *arg1 = (struct tdx_event *) 0 ;
+  
+  arg1 = *(struct tdx_event **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+long long _wrap_tdx_event_init_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+  tdx_event *arg1 = (tdx_event *) 0 ;
+  size_t arg2 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_event **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (tdx_status)tdx_event_init(arg1,arg2);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_eventlog_event_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0, long long _swig_go_1, struct tdx_event *_swig_go_2) {
+  tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
+  size_t arg2 ;
+  tdx_event *arg3 = (tdx_event *) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_eventlog **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  arg3 = *(tdx_event **)&_swig_go_2; 
+  
+  result = (tdx_status)tdx_eventlog_event((struct tdx_eventlog const *)arg1,arg2,arg3);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_eventlog_replay_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1) {
+  tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_eventlog **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (tdx_status)tdx_eventlog_replay((struct tdx_eventlog const *)arg1,arg2,arg3);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_eventlog_check_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+  tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  unsigned int *arg4 = (unsigned int *) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_eventlog **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  arg4 = _swig_go_2.len ? (unsigned int *)_swig_go_2.array : NULL; 
+  
+  result = (tdx_status)tdx_eventlog_check((struct tdx_eventlog const *)arg1,(unsigned char const *)arg2,arg3,arg4);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_ccel_table_sz_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->sz = arg2;
+  
+}
+
+
+long long _wrap_tdx_ccel_table_sz_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  
+  result =  ((arg1)->sz);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_ccel_table_cc_type_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  uint8_t arg2 ;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  arg2 = (uint8_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->cc_type = arg2;
+  
+}
+
+
+char _wrap_tdx_ccel_table_cc_type_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  uint8_t result;
+  char _swig_go_result;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  
+  result = (uint8_t) ((arg1)->cc_type);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_ccel_table_cc_subtype_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  uint8_t arg2 ;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  arg2 = (uint8_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->cc_subtype = arg2;
+  
+}
+
+
+char _wrap_tdx_ccel_table_cc_subtype_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  uint8_t result;
+  char _swig_go_result;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  
+  result = (uint8_t) ((arg1)->cc_subtype);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  uint64_t arg2 ;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  arg2 = (uint64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->log_area_minimum_length = arg2;
+  
+}
+
+
+long long _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  uint64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  
+  result = (uint64_t) ((arg1)->log_area_minimum_length);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  uint64_t arg2 ;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  arg2 = (uint64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->log_area_start_address = arg2;
+  
+}
+
+
+long long _wrap_tdx_ccel_table_log_area_start_address_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  uint64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  
+  result = (uint64_t) ((arg1)->log_area_start_address);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct tdx_ccel_table *_wrap_new_tdx_ccel_table_tdx_96f31399a9bcf548() {
+  struct tdx_ccel_table *result = 0 ;
+  struct tdx_ccel_table *_swig_go_result;
+  
+  
+  result = (struct tdx_ccel_table *)new_tdx_ccel_table();
+  *(struct tdx_ccel_table **)&_swig_go_result = (struct tdx_ccel_table *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_tdx_ccel_table_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+  struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
+  
+  arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+long long _wrap_tdx_ccel_table_init_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+  tdx_ccel_table *arg1 = (tdx_ccel_table *) 0 ;
+  size_t arg2 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_ccel_table **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (tdx_status)tdx_ccel_table_init(arg1,arg2);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_ccel_table_parse_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, _goslice_ _swig_go_1) {
+  tdx_ccel_table *arg1 = (tdx_ccel_table *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_ccel_table **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (tdx_status)tdx_ccel_table_parse(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_guest_get_report_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8165,7 +8687,7 @@ long long _wrap_tdx_guest_get_report_tdx_196471a3306a416c(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_guest_get_quote_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_guest_get_quote_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8192,7 +8714,7 @@ long long _wrap_tdx_guest_get_quote_tdx_196471a3306a416c(struct tdx_guest *_swig
 }
 
 
-long long _wrap_tdx_emu_quote_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_emu_quote_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8219,7 +8741,7 @@ long long _wrap_tdx_emu_quote_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, _
 }
 
 
-long long _wrap_tdx_emu_console_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_console_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8240,7 +8762,7 @@ long long _wrap_tdx_emu_console_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0,
 }
 
 
-long long _wrap_tdx_emu_fatal_error_tdx_196471a3306a416c(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_emu_fatal_error_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t *arg2 = (uint64_t *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -8263,7 +8785,7 @@ long long _wrap_tdx_emu_fatal_error_tdx_196471a3306a416c(struct tdx_emu *_swig_g
 }
 
 
-long long _wrap_tdx_report_to_json_tdx_196471a3306a416c(struct tdx_report *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_report_to_json_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8284,7 +8806,7 @@ long long _wrap_tdx_report_to_json_tdx_196471a3306a416c(struct tdx_report *_swig
 }
 
 
-long long _wrap_tdx_quote_to_json_tdx_196471a3306a416c(struct tdx_quote *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_quote_to_json_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8305,7 +8827,28 @@ long long _wrap_tdx_quote_to_json_tdx_196471a3306a416c(struct tdx_quote *_swig_g
 }
 
 
-long long _wrap_tdx_vcpu_get_cpuid_tdx_196471a3306a416c(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_eventlog_to_json_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+  tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  size_t *arg4 = (size_t *) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_eventlog **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  arg4 = _swig_go_2.len ? (size_t *)_swig_go_2.array : NULL; 
+  
+  result = (tdx_status)tdx_go_eventlog_to_json((struct tdx_eventlog const *)arg1,arg2,arg3,arg4);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_vcpu_get_cpuid_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint32_t *arg2 = (uint32_t *) 0 ;
   size_t arg3 ;
@@ -8326,7 +8869,7 @@ long long _wrap_tdx_vcpu_get_cpuid_tdx_196471a3306a416c(struct tdx_vcpu *_swig_g
 }
 
 
-long long _wrap_tdx_vm_init_mem_region_tdx_196471a3306a416c(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_vm_init_mem_region_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8349,7 +8892,7 @@ long long _wrap_tdx_vm_init_mem_region_tdx_196471a3306a416c(struct tdx_vcpu *_sw
 }
 
 
-long long _wrap_tdx_go_vp_info_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_go_vp_info_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t *arg2 = (uint64_t *) 0 ;
   size_t arg3 ;
@@ -8368,7 +8911,7 @@ long long _wrap_tdx_go_vp_info_tdx_196471a3306a416c(struct tdx_guest *_swig_go_0
 }
 
 
-long long _wrap_tdx_go_vm_create_tdx_196471a3306a416c(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_go_vm_create_tdx_96f31399a9bcf548(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   tdx_vm **arg1 = (tdx_vm **) 0 ;
   tdx_host *arg2 = (tdx_host *) 0 ;
   int arg3 ;
@@ -8387,7 +8930,7 @@ long long _wrap_tdx_go_vm_create_tdx_196471a3306a416c(tdx_vm **_swig_go_0, struc
 }
 
 
-long long _wrap_tdx_go_vm_init_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5, intgo _swig_go_6) {
+long long _wrap_tdx_go_vm_init_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5, intgo _swig_go_6) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -8424,7 +8967,7 @@ long long _wrap_tdx_go_vm_init_tdx_196471a3306a416c(struct tdx_vm *_swig_go_0, l
 }
 
 
-long long _wrap_tdx_go_emu_open_tdx_196471a3306a416c(tdx_emu **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_go_emu_open_tdx_96f31399a9bcf548(tdx_emu **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_emu **arg1 = (tdx_emu **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;

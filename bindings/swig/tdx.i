@@ -67,6 +67,7 @@ TDX_OPAQUE(tdx_report)
 TDX_OPAQUE(tdx_quote)
 TDX_OPAQUE(tdx_mrtd)
 TDX_OPAQUE(tdx_tdvf)
+TDX_OPAQUE(tdx_eventlog)
 
 /*
  * The error record is read-only to callers (the library owns it and its
@@ -96,3 +97,4 @@ TDX_OPAQUE(tdx_tdvf)
 %include <tdx/report.h>
 %include <tdx/quote.h>
 %include <tdx/measure.h>
+%include <tdx/eventlog.h>

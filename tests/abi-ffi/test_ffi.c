@@ -171,6 +171,7 @@ static void check_machine_probe(const manifest_entry *e, void *fn)
 #include "manifest_parse.inc"
 #include "manifest_guest.inc"
 #include "manifest_measure.inc"
+#include "manifest_eventlog.inc"
 #include "manifest_host.inc"
 
 /* int returns are widened to ffi_sarg by libffi: read them as ffi_sarg. */
@@ -194,6 +195,7 @@ static const manifest_entry manifest[] = {
 	TDX_PARSE_MANIFEST_ENTRIES,
 	TDX_GUEST_MANIFEST_ENTRIES,
 	TDX_MEASURE_MANIFEST_ENTRIES,
+	TDX_EVENTLOG_MANIFEST_ENTRIES,
 	TDX_HOST_MANIFEST_ENTRIES,
 };
 
@@ -405,6 +407,7 @@ static void test_struct_layout(void)
 	CU_ASSERT_EQUAL(offsetof(tdx_exit, subtype), 212);
 	CU_ASSERT_EQUAL(offsetof(tdx_exit, hw_reason), 216);
 	TDX_MEASURE_STRUCT_LAYOUT;
+	TDX_EVENTLOG_STRUCT_LAYOUT;
 }
 
 int main(int argc, char **argv)

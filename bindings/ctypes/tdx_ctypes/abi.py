@@ -111,6 +111,13 @@ TDX_TDVF_SECTION_TD_PARAMS = 8
 TDX_TDVF_ATTR_MR_EXTEND = 0x1
 TDX_TDVF_ATTR_PAGE_AUG = 0x2
 
+# ---- <tdx/eventlog.h> -----------------------------------------------------
+
+TDX_EVENTLOG_RTMR_COUNT = 4
+TDX_EVENTLOG_RTMR_SIZE = 48
+TDX_EV_NO_ACTION = 0x3
+TDX_CCEL_TABLE_SIZE = 56
+
 #: Every constant above, by name (tests compare it with the headers).
 CONSTANTS = {k: v for k, v in dict(globals()).items() if k.startswith("TDX_")}
 
@@ -348,11 +355,33 @@ class tdx_tdvf_section(SizedStruct):
     ]
 
 
+class tdx_event(SizedStruct):
+    _fields_ = [
+        ("sz", c_size_t),
+        ("mr_index", c_uint32),
+        ("event_type", c_uint32),
+        ("has_sha384", c_int),
+        ("sha384", c_uint8 * 48),
+        ("data_offset", c_uint64),
+        ("data_size", c_uint32),
+    ]
+
+
+class tdx_ccel_table(SizedStruct):
+    _fields_ = [
+        ("sz", c_size_t),
+        ("cc_type", c_uint8),
+        ("cc_subtype", c_uint8),
+        ("log_area_minimum_length", c_uint64),
+        ("log_area_start_address", c_uint64),
+    ]
+
+
 #: Every public struct, by its C name.
 STRUCTS = {c.__name__: c for c in (
     tdx_error, tdx_machine_info, tdx_regs, tdx_vp_info, tdx_ve_info, tdx_page_attr,
     tdx_l2_exit, tdx_emu_config, tdx_host_info, tdx_vm_opts, tdx_cpuid_entry, tdx_vm_caps,
-    tdx_vm_init_opts, tdx_exit, tdx_td_info, tdx_tdvf_section)}
+    tdx_vm_init_opts, tdx_exit, tdx_td_info, tdx_tdvf_section, tdx_event, tdx_ccel_table)}
 
 
 # ---- opaque handles -------------------------------------------------------
@@ -393,8 +422,12 @@ class tdx_tdvf(Structure):
     """Opaque."""
 
 
+class tdx_eventlog(Structure):
+    """Opaque."""
+
+
 HANDLES = {c.__name__: c for c in (tdx_guest, tdx_emu, tdx_host, tdx_vm, tdx_vcpu, tdx_report,
-                                   tdx_quote, tdx_mrtd, tdx_tdvf)}
+                                   tdx_quote, tdx_mrtd, tdx_tdvf, tdx_eventlog)}
 
 # ---- callback types -------------------------------------------------------
 
@@ -418,6 +451,7 @@ R = P(tdx_report)
 Q = P(tdx_quote)
 M = P(tdx_mrtd)
 T = P(tdx_tdvf)
+EL = P(tdx_eventlog)
 
 #: name -> (restype, [argtypes]) for every exported function, in header order.
 FUNCTIONS = {
@@ -615,6 +649,17 @@ FUNCTIONS = {
     "tdx_tdvf_section_count": (c_size_t, [T]),
     "tdx_tdvf_get_section": (status, [T, c_size_t, P(tdx_tdvf_section)]),
     "tdx_measure_tdvf": (status, [c_char_p, c_uint, u8p]),
+    # <tdx/eventlog.h>
+    "tdx_eventlog_parse": (status, [P(EL), u8p, c_size_t]),
+    "tdx_eventlog_free": (None, [EL]),
+    "tdx_eventlog_count": (c_size_t, [EL]),
+    "tdx_event_init": (status, [P(tdx_event), c_size_t]),
+    "tdx_eventlog_event": (status, [EL, c_size_t, P(tdx_event)]),
+    "tdx_eventlog_replay": (status, [EL, u8p, c_size_t]),
+    "tdx_eventlog_check": (status, [EL, u8p, c_size_t, P(c_uint)]),
+    "tdx_eventlog_to_json": (status, [EL, P(c_char), P(c_size_t)]),
+    "tdx_ccel_table_init": (status, [P(tdx_ccel_table), c_size_t]),
+    "tdx_ccel_table_parse": (status, [P(tdx_ccel_table), u8p, c_size_t]),
 }
 
 del P

@@ -19,6 +19,7 @@ from .guest import Guest, VpInfo
 from .emu import Emu
 from .host import Host, Vm, Vcpu, Exit, HostInfo, VmCaps, CpuidEntry
 from .parse import Report, Quote
+from .eventlog import EventLog
 from . import measure
 
 
@@ -54,4 +55,5 @@ __all__ = [
     "PermissionDenied", "BufferTooSmall", "Retry", "TdcallError", "VmcallError", "OsError",
     "StateError", "AbiMismatch", "OutOfMemory", "VerificationError", "Guest", "VpInfo", "Emu",
     "Host", "Vm", "Vcpu", "Exit", "HostInfo", "VmCaps", "CpuidEntry", "Report", "Quote",
+    "EventLog",
 ]

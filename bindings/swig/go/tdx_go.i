@@ -325,6 +325,7 @@ TDX_GO_HANDLE_OUT(tdx_report, Tdx_report)
 TDX_GO_HANDLE_OUT(tdx_quote, Tdx_quote)
 TDX_GO_HANDLE_OUT(tdx_mrtd, Tdx_mrtd)
 TDX_GO_HANDLE_OUT(tdx_tdvf, Tdx_tdvf)
+TDX_GO_HANDLE_OUT(tdx_eventlog, Tdx_eventlog)
 
 /* Go's "" means "not given": NULL, so $LIBTDX_BACKEND / the default apply. */
 %typemap(in) const char *backend %{
@@ -363,6 +364,10 @@ TDX_GO_BYTES(const uint8_t *buf, size_t len)
 TDX_GO_BYTES(const uint8_t *chunk, size_t len)
 TDX_GO_BYTES(const uint8_t *data, size_t len)
 TDX_GO_BYTES(const uint8_t *image, size_t len)
+TDX_GO_BYTES(const uint8_t *log, size_t len)
+TDX_GO_BYTES(const uint8_t *table, size_t len)
+TDX_GO_BYTES(const uint8_t *rtmr, size_t rtmr_len)
+TDX_GO_BYTES(uint8_t *rtmr, size_t rtmr_len)
 TDX_GO_BYTES(const void *buf, size_t len)
 TDX_GO_BYTES(void *buf, size_t len)
 /* The shims' buffers. */
@@ -412,6 +417,7 @@ TDX_GO_ARRAY(uint8_t, mrconfigid, 48, byte)
 TDX_GO_ARRAY(uint8_t, mrowner, 48, byte)
 TDX_GO_ARRAY(uint8_t, mrownerconfig, 48, byte)
 TDX_GO_ARRAY(uint8_t, servtd_hash, 48, byte)
+TDX_GO_ARRAY(uint8_t, sha384, 48, byte)
 TDX_GO_ARRAY(uint8_t, data, 8, byte)
 TDX_GO_ARRAY(uint64_t, tdvmcall_args, 5, uint64)
 TDX_GO_ARRAY(uint16_t, attr, 4, uint16)
@@ -452,6 +458,7 @@ TDX_GO_OUT(uint32_t, value, uint32)
 TDX_GO_OUT(uint32_t, count, uint32)
 TDX_GO_OUT(uint32_t, words, uint32)
 TDX_GO_OUT(unsigned, vector, uint32)
+TDX_GO_OUT(unsigned, mismatch, uint32)
 TDX_GO_OUT(size_t, out_len, uint64)
 TDX_GO_OUT(int, major, int32)
 TDX_GO_OUT(int, minor, int32)
@@ -558,6 +565,8 @@ TDX_GO_SZ_STRUCT(tdx_vm_init_opts)
 TDX_GO_SZ_STRUCT(tdx_exit)
 TDX_GO_SZ_STRUCT(tdx_td_info)
 TDX_GO_SZ_STRUCT(tdx_tdvf_section)
+TDX_GO_SZ_STRUCT(tdx_event)
+TDX_GO_SZ_STRUCT(tdx_ccel_table)
 
 /* ---- functions replaced by shims, or not wrapped ---- */
 
@@ -570,6 +579,7 @@ TDX_GO_SZ_STRUCT(tdx_tdvf_section)
 %ignore tdx_emu_fatal_error;
 %ignore tdx_report_to_json;
 %ignore tdx_quote_to_json;
+%ignore tdx_eventlog_to_json;
 %ignore tdx_vcpu_get_cpuid;
 %rename(tdx_guest_get_report) tdx_go_guest_get_report;
 %rename(tdx_guest_get_quote) tdx_go_guest_get_quote;
@@ -578,6 +588,7 @@ TDX_GO_SZ_STRUCT(tdx_tdvf_section)
 %rename(tdx_emu_fatal_error) tdx_go_emu_fatal_error;
 %rename(tdx_report_to_json) tdx_go_report_to_json;
 %rename(tdx_quote_to_json) tdx_go_quote_to_json;
+%rename(tdx_eventlog_to_json) tdx_go_eventlog_to_json;
 %rename(tdx_vcpu_get_cpuid) tdx_go_vcpu_get_cpuid;
 /* The source has no length in C (npages * 4096 bytes are read). */
 %ignore tdx_vm_init_mem_region;
@@ -665,6 +676,16 @@ static tdx_status tdx_go_quote_to_json(const tdx_quote *q, uint8_t *out, size_t 
 {
 	size_t n = out_cap;
 	tdx_status rc = tdx_quote_to_json(q, out_cap ? (char *)out : NULL, &n);
+	if (out_len)
+		*out_len = n;
+	return rc;
+}
+
+static tdx_status tdx_go_eventlog_to_json(const tdx_eventlog *log, uint8_t *out,
+					  size_t out_cap, size_t *out_len)
+{
+	size_t n = out_cap;
+	tdx_status rc = tdx_eventlog_to_json(log, out_cap ? (char *)out : NULL, &n);
 	if (out_len)
 		*out_len = n;
 	return rc;

@@ -184,7 +184,10 @@ static PyObject *tdx_py_field(const uint8_t *p, size_t n)
 	(const uint8_t *chunk, size_t len),
 	(const uint8_t *data, size_t len),
 	(const uint8_t *image, size_t len),
-	(const uint8_t *src, size_t src_len)
+	(const uint8_t *src, size_t src_len),
+	(const uint8_t *log, size_t len),
+	(const uint8_t *table, size_t len),
+	(const uint8_t *rtmr, size_t rtmr_len)
 };
 %apply (const void *BYTES, size_t LEN) { (const void *buf, size_t len) };
 
@@ -336,6 +339,8 @@ TDX_PY_OUT_STRUCT(tdx_machine_info, info, tdx_machine_info_init(&tmp, sizeof(tmp
 TDX_PY_OUT_STRUCT(tdx_host_info, info, tdx_host_info_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_vm_caps, caps, tdx_vm_caps_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_tdvf_section, out, tdx_tdvf_section_init(&tmp, sizeof(tmp)))
+TDX_PY_OUT_STRUCT(tdx_event, out, tdx_event_init(&tmp, sizeof(tmp)))
+TDX_PY_OUT_STRUCT(tdx_ccel_table, out, tdx_ccel_table_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_cpuid_entry, entry, (void)0)
 /* tdx_vcpu_run's tdx_exit is in/out (IO and MMIO reads are answered in
  * it before the next run): the caller passes one, made with tdx_exit(). */
@@ -529,6 +534,9 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 %ignore tdx_vm_mrtd;
 %ignore tdx_mrtd_finalize;
 %ignore tdx_measure_tdvf;
+%ignore tdx_eventlog_replay;
+%ignore tdx_eventlog_check;
+%ignore tdx_eventlog_to_json;
 
 %rename(tdx_guest_get_report) tdx_py_guest_get_report;
 %rename(tdx_guest_get_quote) tdx_py_guest_get_quote;
@@ -546,6 +554,9 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 %rename(tdx_vm_mrtd) tdx_py_vm_mrtd;
 %rename(tdx_mrtd_finalize) tdx_py_mrtd_finalize;
 %rename(tdx_measure_tdvf) tdx_py_measure_tdvf;
+%rename(tdx_eventlog_replay) tdx_py_eventlog_replay;
+%rename(tdx_eventlog_check) tdx_py_eventlog_check;
+%rename(tdx_eventlog_to_json) tdx_py_eventlog_to_json;
 /* Not a C function: tdx.Guest.vp_info's fast path. */
 %rename(_vp_info_fields) tdx_py_vp_info_fields;
 
@@ -557,6 +568,8 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 	PyObject *tdx_py_quote_pck_chain, PyObject *tdx_py_vcpu_get_cpuid,
 	PyObject *tdx_py_vm_init_mem_region,
 	PyObject *tdx_py_vm_mrtd, PyObject *tdx_py_mrtd_finalize, PyObject *tdx_py_measure_tdvf,
+	PyObject *tdx_py_eventlog_replay, PyObject *tdx_py_eventlog_check,
+	PyObject *tdx_py_eventlog_to_json,
 	PyObject *tdx_py_vp_info_fields {
 	if (!$1)
 		SWIG_fail;
@@ -574,6 +587,7 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 %delobject tdx_quote_free;
 %delobject tdx_mrtd_free;
 %delobject tdx_tdvf_free;
+%delobject tdx_eventlog_free;
 
 /* ---- the shared interface ---- */
 
@@ -597,6 +611,7 @@ TDX_PY_HANDLE(tdx_report, tdx_report_free)
 TDX_PY_HANDLE(tdx_quote, tdx_quote_free)
 TDX_PY_HANDLE(tdx_mrtd, tdx_mrtd_free)
 TDX_PY_HANDLE(tdx_tdvf, tdx_tdvf_free)
+TDX_PY_HANDLE(tdx_eventlog, tdx_eventlog_free)
 
 /* Growable structs made from Python start life _init'ed (sz set). */
 %define TDX_PY_SZ_STRUCT(T)
@@ -624,6 +639,8 @@ TDX_PY_SZ_STRUCT(tdx_vm_init_opts)
 TDX_PY_SZ_STRUCT(tdx_exit)
 TDX_PY_SZ_STRUCT(tdx_td_info)
 TDX_PY_SZ_STRUCT(tdx_tdvf_section)
+TDX_PY_SZ_STRUCT(tdx_event)
+TDX_PY_SZ_STRUCT(tdx_ccel_table)
 
 /* ---- helpers exported under the C names (declared after the headers,
  * so SWIG knows the handle types they take) ---- */
@@ -681,6 +698,11 @@ static tdx_status tdx_py_fill_report_json(const void *c, void *buf, size_t *len)
 static tdx_status tdx_py_fill_quote_json(const void *c, void *buf, size_t *len)
 {
 	return tdx_quote_to_json(c, buf, len);
+}
+
+static tdx_status tdx_py_fill_eventlog_json(const void *c, void *buf, size_t *len)
+{
+	return tdx_eventlog_to_json(c, buf, len);
 }
 
 struct tdx_py_fatal_call {
@@ -919,6 +941,39 @@ PyObject *tdx_py_measure_tdvf(const char *path, unsigned flags)
 	uint8_t d[48];
 
 	return tdx_py_digest(tdx_measure_tdvf(path, flags, d), d);
+}
+
+/* The replay: RTMR0..3 back to back (192 bytes). */
+PyObject *tdx_py_eventlog_replay(const tdx_eventlog *log)
+{
+	uint8_t r[4 * 48];
+	tdx_status st = tdx_eventlog_replay(log, r, sizeof(r));
+
+	if (st != TDX_OK) {
+		tdx_py_raise_status(st);
+		return NULL;
+	}
+	return PyBytes_FromStringAndSize((const char *)r, sizeof(r));
+}
+
+/* Compare with 192 bytes of RTMRs: the mismatch mask (0: all match; bit
+ * i: RTMR i differs); other failures raise. */
+PyObject *tdx_py_eventlog_check(const tdx_eventlog *log, const uint8_t *rtmr, size_t rtmr_len)
+{
+	unsigned mismatch = 0;
+	tdx_status st = tdx_eventlog_check(log, rtmr, rtmr_len, &mismatch);
+
+	if (st != TDX_OK && st != TDX_E_VERIFY) {
+		tdx_py_raise_status(st);
+		return NULL;
+	}
+	return PyLong_FromUnsignedLong(mismatch);
+}
+
+/* The event log as a JSON string. */
+PyObject *tdx_py_eventlog_to_json(const tdx_eventlog *log)
+{
+	return tdx_py_grow(tdx_py_fill_eventlog_json, log, 65536, 1);
 }
 %}
 

@@ -33,5 +33,6 @@
 #include <tdx/report.h>
 #include <tdx/quote.h>
 #include <tdx/measure.h>
+#include <tdx/eventlog.h>
 
 #endif /* TDX_TDX_H */

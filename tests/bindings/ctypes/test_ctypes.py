@@ -235,6 +235,10 @@ LAYOUT = {
     "tdx_tdvf_section": (40, {"sz": 0, "data_offset": 8, "raw_data_size": 12,
                               "memory_address": 16, "memory_data_size": 24, "type": 32,
                               "attributes": 36}),
+    "tdx_event": (88, {"sz": 0, "mr_index": 8, "event_type": 12, "has_sha384": 16, "sha384": 20,
+                       "data_offset": 72, "data_size": 80}),
+    "tdx_ccel_table": (32, {"sz": 0, "cc_type": 8, "cc_subtype": 9,
+                            "log_area_minimum_length": 16, "log_area_start_address": 24}),
 }
 
 

@@ -167,6 +167,31 @@ def tdvf_image():
     return bytes(img)
 
 
+def eventlog_bytes():
+    """A CC event log: SHA-384-only spec-ID event, two events (MR index 1
+    and 3), 0xFF padding (as tests/abi-ffi/manifest_eventlog.inc)."""
+    le = int.to_bytes
+    data = (b"Spec ID Event03\0" + bytes(4) + b"\0\2\0\2" + le(1, 4, "little") +
+            b"\x0c\x00\x30\x00" + b"\0")
+    log = le(0, 4, "little") + le(3, 4, "little") + bytes(20) + le(len(data), 4, "little") + data
+    for mr, typ, fill, d in ((1, 0x80000008, 0x11, b"fw"), (3, 0x0D, 0x22, b"ipl")):
+        log += (le(mr, 4, "little") + le(typ, 4, "little") + le(1, 4, "little") +
+                b"\x0c\x00" + bytes([fill]) * 48 + le(len(d), 4, "little") + d)
+    return log + b"\xff" * 64
+
+
+def ccel_table_bytes():
+    t = bytearray(56)
+    t[0:4] = b"CCEL"
+    t[4] = 56
+    t[8] = 1
+    t[36] = 2
+    t[40:48] = (0x40000).to_bytes(8, "little")
+    t[48:56] = (0xBEDBF000).to_bytes(8, "little")
+    t[9] = (-sum(t)) & 0xFF
+    return bytes(t)
+
+
 class Ctx:
     """Valid handles for the arguments not under test, built once per
     module; objects a case's builder makes fresh (td(), mrtd(), ...) are
@@ -199,6 +224,11 @@ class Ctx:
         Path(self.zeros_path).write_bytes(bytes(0x4000))
         self.empty_path = str(tmp / "empty.bin")
         Path(self.empty_path).write_bytes(b"")
+        self.eventlog_data = eventlog_bytes()
+        self.eventlog = POINTER(abi.tdx_eventlog)()
+        ev = tdx.u8_array(self.eventlog_data)
+        tdx.check(tdx.tdx_eventlog_parse(byref(self.eventlog), ev, len(ev)))
+        self.ccel_table = ccel_table_bytes()
         self.host = HostTD().advance(Stage.GUEST)  # a launched TD, its guest side
         self.h = self.host.h
 
@@ -261,6 +291,7 @@ class Ctx:
         tdx.tdx_quote_free(self.q)
         tdx.tdx_report_free(self.r)
         tdx.tdx_tdvf_free(self.tdvf)
+        tdx.tdx_eventlog_free(self.eventlog)
         tdx.tdx_guest_close(self.g)
         tdx.tdx_emu_close(self.emu)
         self.host.close()
@@ -1238,6 +1269,72 @@ sweep("tdx_measure_tdvf",
       Case("a directory", lambda c: (str(c.tmp).encode(), 0, u8(48)), neg),
       *[Case(f"flags 0x{f:x}", lambda c, f=f: (c.tdvf_path.encode(), f, u8(48)))
         for f in (0x1, 0x4, 0xFFFFFFFF)])
+
+
+# ---- event log ------------------------------------------------------------
+
+EV_DIGEST_COUNT = 0x41 + 8  # the first event's digest count
+EV_FIRST_ALG = 0x41 + 12    # its first algorithm id
+
+
+def _ev(c, n=None):
+    return (out(T.tdx_eventlog), u8(c.eventlog_data), len(c.eventlog_data) if n is None else n)
+
+
+def _ev_bad(c, off, value):
+    log = patched(c.eventlog_data, off, value)
+    return (out(T.tdx_eventlog), log, len(c.eventlog_data))
+
+
+sweep("tdx_eventlog_parse",
+      null_each("tdx_eventlog_parse", lambda c: _ev(c), [0, 1]),
+      *[Case(f"len {n}", lambda c, n=n: _ev(c, n)) for n in (0, 1, 31, 0x44, 0x50, 0x9A)],
+      Case("all zeros", lambda c: (out(T.tdx_eventlog), u8(256), 256)),
+      Case("all 0xFF", lambda c: (out(T.tdx_eventlog), u8(b"\xff" * 256), 256)),
+      Case("spec-ID signature", lambda c: _ev_bad(c, 32, b"X")),
+      Case("spec-ID event size huge", lambda c: _ev_bad(c, 28, b"\xff\xff\xff\xff")),
+      Case("spec-ID 0 algorithms", lambda c: _ev_bad(c, 56, b"\x00\x00\x00\x00")),
+      Case("digest count huge", lambda c: _ev_bad(c, EV_DIGEST_COUNT, b"\xff\xff\xff\xff")),
+      Case("unknown algorithm", lambda c: _ev_bad(c, EV_FIRST_ALG, b"\x0d\x00")),
+      Case("event size huge", lambda c: _ev_bad(c, EV_FIRST_ALG + 50, b"\xff\xff\xff\x7f")))
+sweep("tdx_eventlog_free", Case("NULL", lambda c: (None,), None))
+sweep("tdx_eventlog_count", Case("NULL log", lambda c: (None,)))
+sweep("tdx_event_init", init_cases(T.tdx_event))
+sweep("tdx_eventlog_event",
+      null_each("tdx_eventlog_event", lambda c: (c.eventlog, 0, sized(T.tdx_event)), [0, 2]),
+      struct_cases(lambda c: (c.eventlog, 0, None), 2, T.tdx_event, "out"),
+      *[Case(f"index {i}", lambda c, i=i: (c.eventlog, i, sized(T.tdx_event)))
+        for i in (2, U64_MAX)])
+sweep("tdx_eventlog_replay",
+      null_each("tdx_eventlog_replay", lambda c: (c.eventlog, u8(192), 192), [0, 1]),
+      *[Case(f"rtmr_len {n}", lambda c, n=n: (c.eventlog, u8(256), n))
+        for n in (0, 48, 191, 193, U64_MAX)])
+sweep("tdx_eventlog_check",
+      null_each("tdx_eventlog_check", lambda c: (c.eventlog, u8(192), 192, ref(c_uint)), [0, 1]),
+      *[Case(f"rtmr_len {n}", lambda c, n=n: (c.eventlog, u8(256), n, ref(c_uint)))
+        for n in (0, 191, U64_MAX)],
+      Case("all-zero RTMRs (mismatch)", lambda c: (c.eventlog, u8(192), 192, ref(c_uint)),
+           E.TDX_E_VERIFY, post=lambda c, a: a[3]._obj.value == 0x5))
+sweep("tdx_eventlog_to_json",
+      Case("NULL log", lambda c: (None, chars(8192), size_p(8192))),
+      Case("NULL len", lambda c: (c.eventlog, chars(8192), None)),
+      Case("NULL buf (size query)", lambda c: (c.eventlog, None, size_p(8192)),
+           E.TDX_E_BUFFER_TOO_SMALL, post=len_is(2, lambda c, n: n > 200, "*len = the size needed")),
+      *[Case(f"*len {n}", lambda c, n=n: (c.eventlog, chars(64), size_p(n)),
+             E.TDX_E_BUFFER_TOO_SMALL) for n in (0, 1, 64)])
+sweep("tdx_ccel_table_init", init_cases(T.tdx_ccel_table))
+sweep("tdx_ccel_table_parse",
+      null_each("tdx_ccel_table_parse",
+                lambda c: (sized(T.tdx_ccel_table), u8(c.ccel_table), 56), [0, 1]),
+      struct_cases(lambda c: (None, u8(c.ccel_table), 56), 0, T.tdx_ccel_table, "out"),
+      *[Case(f"len {n}", lambda c, n=n: (sized(T.tdx_ccel_table), u8(c.ccel_table), n))
+        for n in (0, 36, 55)],
+      Case("bad signature", lambda c: (sized(T.tdx_ccel_table),
+                                       patched(c.ccel_table, 0, b"XCEL"), 56)),
+      Case("bad checksum", lambda c: (sized(T.tdx_ccel_table),
+                                      patched(c.ccel_table, 9, b"\x00"), 56)),
+      Case("length 57 > buffer", lambda c: (sized(T.tdx_ccel_table),
+                                            patched(c.ccel_table, 4, b"\x39"), 56)))
 
 
 # ---------------------------------------------------------------------------
