@@ -212,7 +212,7 @@ tdx_status tdx_eventlog_parse(tdx_eventlog **out, const uint8_t *log, size_t len
 {
 	tdx_eventlog *l;
 	size_t cap = 0;
-	uint64_t off;
+	uint64_t off = 0;
 	int rc;
 
 	if (!out)
@@ -226,7 +226,7 @@ tdx_status tdx_eventlog_parse(tdx_eventlog **out, const uint8_t *log, size_t len
 		goto fail;
 	while (!at_end(log, len, off)) {
 		event e;
-		uint64_t next;
+		uint64_t next = 0;
 
 		if ((rc = parse_event(l, log, len, off, &e, &next)))
 			goto fail;
