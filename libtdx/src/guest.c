@@ -179,13 +179,8 @@ static int open_default(tdx_guest **out)
 	int dev = access("/dev/tdx_guest", F_OK) == 0;
 	int td = cpu_is_td();
 
-	(void)out;
 	if (dev || td)
-		return tdx__fail(TDX_E_NOT_SUPPORTED,
-				 "this is a TD (%s%s%s) but the linux backend is not available in "
-				 "this libtdx yet; in ring 0 use backend \"tdcall\"",
-				 dev ? "/dev/tdx_guest present" : "", dev && td ? ", " : "",
-				 td ? "CPUID 0x21 reports IntelTDX" : "");
+		return tdx__linux_open(out, ""); /* user space in a TD: the kernel's interfaces */
 	return tdx__fail(TDX_E_NO_DEVICE,
 			 "no TD found (probed: /dev/tdx_guest: not present; CPUID leaf 0x21: not "
 			 "IntelTDX; $LIBTDX_BACKEND: not set); to use the emulator, pass backend "
@@ -238,9 +233,7 @@ tdx_status tdx_guest_open(tdx_guest **out, const char *backend)
 	if (!strcmp(name, "tdcall"))
 		return tdx__tdcall_open(out, conf);
 	if (!strcmp(name, "linux"))
-		return tdx__fail(TDX_E_NOT_SUPPORTED,
-				 "the linux backend (/dev/tdx_guest, configfs-tsm) is not available in "
-				 "this libtdx yet; use \"emu\" for the emulator");
+		return tdx__linux_open(out, conf);
 	return tdx__fail(TDX_E_INVALID, "backend \"%s\" is not known; use \"emu[:key=value,...]\", "
 			 "\"linux\" or \"tdcall\"", name);
 }

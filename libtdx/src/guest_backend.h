@@ -19,6 +19,11 @@ typedef struct tdx__guest_ops {
 	int (*mem_read)(void *ctx, uint64_t gpa, void *buf, size_t len);
 	int (*mem_write)(void *ctx, uint64_t gpa, const void *buf, size_t len);
 	void (*close)(void *ctx);
+	/* Backends that reach the TD through an OS instead of TDCALL (linux)
+	 * provide the high-level calls themselves (NULL: built from leaves). */
+	int (*get_report)(void *ctx, const uint8_t *report_data, uint8_t *report);
+	int (*get_quote)(void *ctx, const uint8_t *report_data, uint8_t *quote, size_t *len);
+	int (*rtmr_extend)(void *ctx, unsigned index, const uint8_t *digest);
 } tdx__guest_ops;
 
 #define TDX_SCRATCH_SIZE (64 * 1024)
@@ -35,5 +40,6 @@ int tdx__guest_new(tdx_guest **out, const tdx__guest_ops *ops, void *ctx);
 
 /* Backends. */
 int tdx__tdcall_open(tdx_guest **out, const char *conf);
+int tdx__linux_open(tdx_guest **out, const char *conf);
 
 #endif

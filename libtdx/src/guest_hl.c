@@ -69,6 +69,12 @@ tdx_status tdx_guest_get_report(tdx_guest *g, const uint8_t *report_data, size_t
 		*len = TDREPORT_SIZE;
 		return tdx__fail(TDX_E_BUFFER_TOO_SMALL, "a TDREPORT needs a 1024-byte buffer");
 	}
+	if (g->ops->get_report) {
+		rc = g->ops->get_report(g->ctx, report_data, report);
+		if (!rc)
+			*len = TDREPORT_SIZE;
+		return rc;
+	}
 	rc = scratch(g, __func__, &base);
 	if (rc)
 		return rc;
@@ -96,6 +102,8 @@ tdx_status tdx_guest_rtmr_extend(tdx_guest *g, unsigned index, const uint8_t *di
 	if (index >= RTMR_COUNT)
 		return tdx__fail(TDX_E_INVALID, "RTMR index %u is out of range; TDs have RTMR 0..3",
 				 index);
+	if (g->ops->rtmr_extend)
+		return g->ops->rtmr_extend(g->ctx, index, digest);
 	rc = scratch(g, __func__, &base);
 	if (rc)
 		return rc;
@@ -211,6 +219,8 @@ tdx_status tdx_guest_get_quote(tdx_guest *g, const uint8_t *report_data, size_t 
 		return rc;
 	if (!len)
 		return tdx__fail(TDX_E_INVALID, "len is NULL; pass the quote buffer's size");
+	if (g->ops->get_quote)
+		return g->ops->get_quote(g->ctx, report_data, quote, len);
 	rc = scratch(g, __func__, &base);
 	if (rc)
 		return rc;
