@@ -27,6 +27,10 @@
 #define TSM_REPORT CONFIGFS "/tsm/report"
 #define MEASUREMENTS "/sys/devices/virtual/misc/tdx_guest/measurements"
 #define QUOTE_RACE_RETRIES 3
+/* Path buffers: root (1023) + a fixed path; an entry; an entry's attribute. */
+#define PATH_MAX_ROOTED 1400
+#define PATH_MAX_ENTRY 1500
+#define PATH_MAX_ATTR 1600
 
 /* include/uapi/linux/tdx-guest.h: struct tdx_report_req and its ioctl. */
 struct tdx_report_req {
@@ -49,7 +53,7 @@ static void path(const linux_ctx *c, char *out, size_t n, const char *rel)
 
 static int exists(const linux_ctx *c, const char *rel)
 {
-	char p[1400];
+	char p[PATH_MAX_ROOTED];
 	struct stat st;
 
 	path(c, p, sizeof(p), rel);
@@ -76,7 +80,7 @@ static int linux_get_report(void *ctx, const uint8_t *report_data, uint8_t *repo
 {
 	linux_ctx *c = ctx;
 	struct tdx_report_req req;
-	char p[1400];
+	char p[PATH_MAX_ROOTED];
 	int fd, rc, err;
 
 	path(c, p, sizeof(p), DEV_TDX_GUEST);
@@ -130,7 +134,7 @@ static int read_attr(const char *p, char *buf, size_t n)
 
 static int read_generation(const char *entry, unsigned long *gen)
 {
-	char p[1500], buf[32], *end;
+	char p[PATH_MAX_ATTR], buf[32], *end;
 	int rc;
 
 	snprintf(p, sizeof(p), "%s/generation", entry);
@@ -144,7 +148,7 @@ static int read_generation(const char *entry, unsigned long *gen)
 /* Read the whole outblob (configfs regenerates it on the first read). */
 static int read_outblob(const char *entry, uint8_t **out, size_t *len)
 {
-	char p[1500];
+	char p[PATH_MAX_ATTR];
 	size_t cap = 16384, n = 0;
 	uint8_t *buf = malloc(cap);
 	int fd, err = 0;
@@ -195,7 +199,7 @@ static int quote_in_entry(const char *entry, const uint8_t *report_data, uint8_t
 			  size_t *len)
 {
 	static const char *fn = "tdx_guest_get_quote";
-	char p[1500], provider[64];
+	char p[PATH_MAX_ATTR], provider[64];
 	int rc;
 
 	snprintf(p, sizeof(p), "%s/provider", entry);
@@ -272,7 +276,7 @@ static int linux_get_quote(void *ctx, const uint8_t *report_data, uint8_t *quote
 {
 	static const char *fn = "tdx_guest_get_quote";
 	linux_ctx *c = ctx;
-	char base[1400], entry[1500];
+	char base[PATH_MAX_ROOTED], entry[PATH_MAX_ENTRY];
 	int rc;
 
 	if (!exists(c, CONFIGFS)) {
@@ -362,7 +366,7 @@ int tdx__linux_open(tdx_guest **out, const char *conf)
 	}
 	/* A TD's kernel offers at least one of them; say what is missing. */
 	if (!exists(c, DEV_TDX_GUEST) && !exists(c, TSM_REPORT)) {
-		char d[1400], t[1400];
+		char d[PATH_MAX_ROOTED], t[PATH_MAX_ROOTED];
 
 		path(c, d, sizeof(d), DEV_TDX_GUEST);
 		path(c, t, sizeof(t), TSM_REPORT);
