@@ -11,6 +11,7 @@ packages=(
 	clang libclang-rt-14-dev # libFuzzer targets (fuzz/)
 	abigail-tools     # the ABI gate (abidw, abidiff)
 	swig              # the Python and Go bindings
+	libfuse3-dev fuse3 # tdx-fakefs, the fake TDX guest kernel (tools/fakefs.c)
 )
 
 # Go: any go on PATH will do (the machine's own is preferred to Debian's).
