@@ -124,9 +124,18 @@ static int cmd_version(const cli *c)
 static int cmd_info(const cli *c)
 {
 	TDX_OPTS(tdx_machine_info, m);
+	TDX_OPTS(tdx_guest_caps, caps);
+	char linux_detail[1024];
+	tdx_guest *g = NULL;
+	int linux_ok;
 
 	if (tdx_machine_probe(&m))
 		return cli_fail("probing this machine");
+	/* What a process in this TD gets from the kernel (the linux backend). */
+	linux_ok = tdx_guest_open(&g, "linux") == TDX_OK && tdx_guest_capabilities(g, &caps) == 0;
+	snprintf(linux_detail, sizeof(linux_detail), "%s",
+		 linux_ok ? caps.detail : tdx_error_last()->message);
+	tdx_guest_close(g);
 	if (c->json) {
 		json j;
 
@@ -144,6 +153,15 @@ static int cmd_info(const cli *c)
 		json_bool(&j, "available", m.configfs_tsm);
 		json_string(&j, "detail", m.configfs_tsm_detail);
 		json_object_close(&j);
+		json_object_open(&j, "linux_backend");
+		json_bool(&j, "available", linux_ok);
+		json_bool(&j, "report", caps.report);
+		json_bool(&j, "quote", caps.quote);
+		json_bool(&j, "rtmr_read", caps.rtmr_read);
+		json_bool(&j, "rtmr_extend", caps.rtmr_extend);
+		json_bool(&j, "eventlog", caps.eventlog);
+		json_string(&j, "detail", linux_detail);
+		json_object_close(&j);
 		json_object_close(&j);
 		json_object_open(&j, "host");
 		json_object_open(&j, "kvm");
@@ -159,7 +177,9 @@ static int cmd_info(const cli *c)
 	} else {
 		printf("libtdx %s\n", tdx_version_string());
 		printf("backend: %s\n", c->backend ? c->backend : "(none chosen: real hardware only)");
-		printf("guest:\n  %s\n  %s\n", m.guest_device_detail, m.configfs_tsm_detail);
+		printf("guest:\n  %s\n  %s\n  linux backend: %s\n", m.guest_device_detail,
+		       m.configfs_tsm_detail, linux_ok ? "available" : "not available");
+		printf("    %s\n", linux_detail);
 		printf("host:\n  %s\n", m.kvm_detail);
 	}
 	return 0;

@@ -150,6 +150,85 @@ func (g *Guest) RtmrExtend(index int, digest []byte) error {
 	return Tdx_guest_rtmr_extend(g.h, uint(index), digest)
 }
 
+// RtmrRead returns RTMR[index] (0..3), 48 bytes: the kernel's register
+// on linux (from a fresh TDREPORT before Linux 6.16), a TDREPORT elsewhere.
+func (g *Guest) RtmrRead(index int) ([]byte, error) {
+	if index < 0 {
+		// uint(index) would reach C as a huge index; say it plainly.
+		return nil, &Error{Code: CodeInvalid, Layer: LayerLibrary,
+			Message: "RtmrRead: index is negative; RTMRs are 0..3"}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.h == nil {
+		return nil, errClosed("Guest")
+	}
+	rtmr := make([]byte, DigestSize)
+	if err := Tdx_guest_rtmr_read(g.h, uint(index), rtmr); err != nil {
+		return nil, err
+	}
+	return rtmr, nil
+}
+
+// eventLogGuess fits the CCEL logs of typical firmware (the size needed
+// comes back when it does not).
+const eventLogGuess = 65536
+
+// EventLog returns the TD's CC event log (the CCEL log area), for
+// ParseEventLog.  The emulator has none: CodeNotSupported.
+func (g *Guest) EventLog() ([]byte, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.h == nil {
+		return nil, errClosed("Guest")
+	}
+	log := make([]byte, eventLogGuess)
+	n := []uint64{0}
+	err := Tdx_guest_get_eventlog(g.h, log, n)
+	if e, ok := err.(*Error); ok && e.Code == CodeBufferTooSmall && n[0] > uint64(len(log)) {
+		log = make([]byte, n[0])
+		err = Tdx_guest_get_eventlog(g.h, log, n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return log[:n[0]], nil
+}
+
+// Capabilities says what a guest handle can do here.
+type Capabilities struct {
+	TDCALL     bool   // TDCALL leaves (Tdx_tdg_*, Tdx_tdvmcall_*)
+	Report     bool   // GetReport
+	Quote      bool   // GetQuote
+	RtmrRead   bool   // RtmrRead
+	RtmrExtend bool   // RtmrExtend
+	EventLog   bool   // EventLog
+	Detail     string // for each missing one, why, in words
+}
+
+// Capabilities reports what this handle's backend can do here.
+func (g *Guest) Capabilities() (Capabilities, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.h == nil {
+		return Capabilities{}, errClosed("Guest")
+	}
+	c := NewTdx_guest_caps()
+	defer DeleteTdx_guest_caps(c)
+	if err := Tdx_guest_capabilities(g.h, c); err != nil {
+		return Capabilities{}, err
+	}
+	return Capabilities{
+		TDCALL:     c.GetTdcall() != 0,
+		Report:     c.GetReport() != 0,
+		Quote:      c.GetQuote() != 0,
+		RtmrRead:   c.GetRtmr_read() != 0,
+		RtmrExtend: c.GetRtmr_extend() != 0,
+		EventLog:   c.GetEventlog() != 0,
+		Detail:     c.GetDetail(),
+	}, nil
+}
+
 // VerifyReport checks a TDREPORT made on this platform: its reserved
 // bytes, its TEE_TCB_INFO and TDINFO hashes, and its MAC (TDG.MR.VERIFYREPORT).
 // A report that fails is CodeVerify.

@@ -239,6 +239,80 @@ func TestRtmrExtend(t *testing.T) {
 	}
 }
 
+func TestRtmrRead(t *testing.T) {
+	g := openGuest(t, "emu")
+	digest := sha384([]byte("libtdx Go RtmrRead test event"))
+	if err := g.RtmrExtend(1, digest); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := g.GetReport(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseReport(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ {
+		got, err := g.RtmrRead(i)
+		if err != nil {
+			t.Fatalf("RtmrRead(%d): %v", i, err)
+		}
+		if len(got) != DigestSize || !bytes.Equal(got, r.RTMR(i)) {
+			t.Errorf("RtmrRead(%d) = %x, want the report's %x", i, got, r.RTMR(i))
+		}
+	}
+	got, _ := g.RtmrRead(1)
+	if want := sha384(append(make([]byte, DigestSize), digest...)); !bytes.Equal(got, want) {
+		t.Errorf("RTMR[1] = %x, want SHA-384(zeros || digest) = %x", got, want)
+	}
+	_, err = g.RtmrRead(4)
+	asError(t, err, CodeInvalid)
+	_, err = g.RtmrRead(-1)
+	asError(t, err, CodeInvalid)
+	// The generated call with a buffer that is not 48 bytes.
+	asError(t, Tdx_guest_rtmr_read(g.Handle(), 0, make([]byte, 47)), CodeInvalid)
+}
+
+func TestEventLogNotOnEmulator(t *testing.T) {
+	g := openGuest(t, "emu")
+	log, err := g.EventLog()
+	te := asError(t, err, CodeNotSupported)
+	if log != nil || !strings.Contains(te.Message, "event log") {
+		t.Errorf("EventLog = %d bytes, %q", len(log), te.Message)
+	}
+}
+
+func TestCapabilities(t *testing.T) {
+	g := openGuest(t, "emu")
+	c, err := g.Capabilities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Capabilities{TDCALL: true, Report: true, Quote: true, RtmrRead: true,
+		RtmrExtend: true, EventLog: false, Detail: c.Detail}
+	if c != want {
+		t.Errorf("Capabilities = %+v, want %+v", c, want)
+	}
+	if !strings.Contains(c.Detail, "event log") {
+		t.Errorf("Detail %q does not say why there is no event log", c.Detail)
+	}
+}
+
+func TestNewGuestCallsClosed(t *testing.T) {
+	g, err := OpenGuest("emu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Close()
+	_, err = g.RtmrRead(0)
+	asError(t, err, CodeInvalid)
+	_, err = g.EventLog()
+	asError(t, err, CodeInvalid)
+	_, err = g.Capabilities()
+	asError(t, err, CodeInvalid)
+}
+
 func TestVerifyReport(t *testing.T) {
 	g := openGuest(t, "emu")
 	raw, err := g.GetReport(reportData(1))

@@ -292,6 +292,12 @@ SWIGINTERN struct tdx_l2_exit *new_tdx_l2_exit(void){
 			tdx_l2_exit_init(p, sizeof *p);
 		return p;
 	}
+SWIGINTERN struct tdx_guest_caps *new_tdx_guest_caps(void){
+		tdx_guest_caps *p = calloc(1, sizeof *p);
+		if (p)
+			tdx_guest_caps_init(p, sizeof *p);
+		return p;
+	}
 SWIGINTERN struct tdx_emu_config *new_tdx_emu_config(void){
 		tdx_emu_config *p = calloc(1, sizeof *p);
 		if (p)
@@ -372,6 +378,17 @@ static tdx_status tdx_go_guest_get_quote(tdx_guest *g, const uint8_t *report_dat
 {
 	size_t n = out_cap;
 	tdx_status rc = tdx_guest_get_quote(g, report_data, report_data_len, out, &n);
+	if (out_len)
+		*out_len = n;
+	return rc;
+}
+
+/* tdx_guest_get_eventlog: CodeBufferTooSmall leaves the size needed in out_len[0]. */
+static tdx_status tdx_go_guest_get_eventlog(tdx_guest *g, uint8_t *out, size_t out_cap,
+					    size_t *out_len)
+{
+	size_t n = out_cap;
+	tdx_status rc = tdx_guest_get_eventlog(g, out_cap ? out : NULL, &n);
 	if (out_len)
 		*out_len = n;
 	return rc;
@@ -562,7 +579,7 @@ static tdx_status tdx_go_emu_open(tdx_emu **out, const char *spec)
 extern "C" {
 #endif
 
-void _wrap_Swig_free_tdx_96f31399a9bcf548(void *_swig_go_0) {
+void _wrap_Swig_free_tdx_2ffbf394ef69bf87(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -572,7 +589,7 @@ void _wrap_Swig_free_tdx_96f31399a9bcf548(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_tdx_96f31399a9bcf548(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -585,7 +602,7 @@ void *_wrap_Swig_malloc_tdx_96f31399a9bcf548(intgo _swig_go_0) {
 }
 
 
-void _wrap_tdx_version_tdx_96f31399a9bcf548(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+void _wrap_tdx_version_tdx_2ffbf394ef69bf87(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   int *arg1 = (int *) 0 ;
   int *arg2 = (int *) 0 ;
   int *arg3 = (int *) 0 ;
@@ -599,7 +616,7 @@ void _wrap_tdx_version_tdx_96f31399a9bcf548(_goslice_ _swig_go_0, _goslice_ _swi
 }
 
 
-_gostring_ _wrap_tdx_version_string_tdx_96f31399a9bcf548() {
+_gostring_ _wrap_tdx_version_string_tdx_2ffbf394ef69bf87() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -610,7 +627,7 @@ _gostring_ _wrap_tdx_version_string_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_OK_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_OK_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -622,7 +639,7 @@ intgo _wrap_TDX_OK_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_INVALID_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_INVALID_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -634,7 +651,7 @@ intgo _wrap_TDX_E_INVALID_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -646,7 +663,7 @@ intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_NO_DEVICE_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_NO_DEVICE_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -658,7 +675,7 @@ intgo _wrap_TDX_E_NO_DEVICE_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_PERM_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_PERM_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -670,7 +687,7 @@ intgo _wrap_TDX_E_PERM_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -682,7 +699,7 @@ intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_RETRY_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_RETRY_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -694,7 +711,7 @@ intgo _wrap_TDX_E_RETRY_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_TDCALL_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_TDCALL_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -706,7 +723,7 @@ intgo _wrap_TDX_E_TDCALL_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_VMCALL_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_VMCALL_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -718,7 +735,7 @@ intgo _wrap_TDX_E_VMCALL_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_OS_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_OS_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -730,7 +747,7 @@ intgo _wrap_TDX_E_OS_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_STATE_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_STATE_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -742,7 +759,7 @@ intgo _wrap_TDX_E_STATE_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_ABI_MISMATCH_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_ABI_MISMATCH_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -754,7 +771,7 @@ intgo _wrap_TDX_E_ABI_MISMATCH_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_NOMEM_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_NOMEM_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -766,7 +783,7 @@ intgo _wrap_TDX_E_NOMEM_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_E_VERIFY_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_E_VERIFY_tdx_2ffbf394ef69bf87() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -778,7 +795,7 @@ intgo _wrap_TDX_E_VERIFY_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_LAYER_NONE_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_LAYER_NONE_tdx_2ffbf394ef69bf87() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -790,7 +807,7 @@ intgo _wrap_TDX_LAYER_NONE_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_LAYER_LIBRARY_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_LAYER_LIBRARY_tdx_2ffbf394ef69bf87() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -802,7 +819,7 @@ intgo _wrap_TDX_LAYER_LIBRARY_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_LAYER_OS_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_LAYER_OS_tdx_2ffbf394ef69bf87() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -814,7 +831,7 @@ intgo _wrap_TDX_LAYER_OS_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_LAYER_MODULE_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_LAYER_MODULE_tdx_2ffbf394ef69bf87() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -826,7 +843,7 @@ intgo _wrap_TDX_LAYER_MODULE_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_LAYER_VMCALL_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_LAYER_VMCALL_tdx_2ffbf394ef69bf87() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -838,7 +855,7 @@ intgo _wrap_TDX_LAYER_VMCALL_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_LAYER_KVM_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_LAYER_KVM_tdx_2ffbf394ef69bf87() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -850,7 +867,7 @@ intgo _wrap_TDX_LAYER_KVM_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_tdx_error_code_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_code_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -863,7 +880,7 @@ intgo _wrap_tdx_error_code_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0
 }
 
 
-intgo _wrap_tdx_error_layer_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_layer_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -876,7 +893,7 @@ intgo _wrap_tdx_error_layer_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_
 }
 
 
-long long _wrap_tdx_error_hw_status_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
+long long _wrap_tdx_error_hw_status_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -889,7 +906,7 @@ long long _wrap_tdx_error_hw_status_get_tdx_96f31399a9bcf548(struct tdx_error *_
 }
 
 
-intgo _wrap_tdx_error_os_errno_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_os_errno_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -902,7 +919,7 @@ intgo _wrap_tdx_error_os_errno_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_
 }
 
 
-_gostring_ _wrap_tdx_error_message_get_tdx_96f31399a9bcf548(struct tdx_error *_swig_go_0) {
+_gostring_ _wrap_tdx_error_message_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -915,7 +932,7 @@ _gostring_ _wrap_tdx_error_message_get_tdx_96f31399a9bcf548(struct tdx_error *_s
 }
 
 
-_gostring_ _wrap_tdx_strerror_tdx_96f31399a9bcf548(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_strerror_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -928,7 +945,7 @@ _gostring_ _wrap_tdx_strerror_tdx_96f31399a9bcf548(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_layer_name_tdx_96f31399a9bcf548(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_layer_name_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -941,7 +958,7 @@ _gostring_ _wrap_tdx_layer_name_tdx_96f31399a9bcf548(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_module_status_name_tdx_96f31399a9bcf548(long long _swig_go_0) {
+_gostring_ _wrap_tdx_module_status_name_tdx_2ffbf394ef69bf87(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -954,7 +971,7 @@ _gostring_ _wrap_tdx_module_status_name_tdx_96f31399a9bcf548(long long _swig_go_
 }
 
 
-_gostring_ _wrap_tdx_module_status_operand_tdx_96f31399a9bcf548(long long _swig_go_0) {
+_gostring_ _wrap_tdx_module_status_operand_tdx_2ffbf394ef69bf87(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -967,7 +984,7 @@ _gostring_ _wrap_tdx_module_status_operand_tdx_96f31399a9bcf548(long long _swig_
 }
 
 
-_gostring_ _wrap_tdx_vmcall_status_name_tdx_96f31399a9bcf548(long long _swig_go_0) {
+_gostring_ _wrap_tdx_vmcall_status_name_tdx_2ffbf394ef69bf87(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -980,7 +997,7 @@ _gostring_ _wrap_tdx_vmcall_status_name_tdx_96f31399a9bcf548(long long _swig_go_
 }
 
 
-void _wrap_tdx_machine_info_sz_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_machine_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   size_t arg2 ;
   
@@ -992,7 +1009,7 @@ void _wrap_tdx_machine_info_sz_set_tdx_96f31399a9bcf548(struct tdx_machine_info 
 }
 
 
-long long _wrap_tdx_machine_info_sz_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1005,7 +1022,7 @@ long long _wrap_tdx_machine_info_sz_get_tdx_96f31399a9bcf548(struct tdx_machine_
 }
 
 
-void _wrap_tdx_machine_info_guest_device_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_guest_device_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1017,7 +1034,7 @@ void _wrap_tdx_machine_info_guest_device_set_tdx_96f31399a9bcf548(struct tdx_mac
 }
 
 
-intgo _wrap_tdx_machine_info_guest_device_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_guest_device_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1030,7 +1047,7 @@ intgo _wrap_tdx_machine_info_guest_device_get_tdx_96f31399a9bcf548(struct tdx_ma
 }
 
 
-void _wrap_tdx_machine_info_configfs_tsm_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_configfs_tsm_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1042,7 +1059,7 @@ void _wrap_tdx_machine_info_configfs_tsm_set_tdx_96f31399a9bcf548(struct tdx_mac
 }
 
 
-intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1055,7 +1072,7 @@ intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_96f31399a9bcf548(struct tdx_ma
 }
 
 
-void _wrap_tdx_machine_info_kvm_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1067,7 +1084,7 @@ void _wrap_tdx_machine_info_kvm_set_tdx_96f31399a9bcf548(struct tdx_machine_info
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1080,7 +1097,7 @@ intgo _wrap_tdx_machine_info_kvm_get_tdx_96f31399a9bcf548(struct tdx_machine_inf
 }
 
 
-void _wrap_tdx_machine_info_kvm_api_version_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_api_version_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1092,7 +1109,7 @@ void _wrap_tdx_machine_info_kvm_api_version_set_tdx_96f31399a9bcf548(struct tdx_
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1105,7 +1122,7 @@ intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_96f31399a9bcf548(struct tdx
 }
 
 
-void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   uint64_t arg2 ;
   
@@ -1117,7 +1134,7 @@ void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_96f31399a9bcf548(struct tdx_mac
 }
 
 
-long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1130,7 +1147,7 @@ long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_96f31399a9bcf548(struct td
 }
 
 
-void _wrap_tdx_machine_info_kvm_tdx_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_tdx_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1142,7 +1159,7 @@ void _wrap_tdx_machine_info_kvm_tdx_set_tdx_96f31399a9bcf548(struct tdx_machine_
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1155,7 +1172,7 @@ intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_96f31399a9bcf548(struct tdx_machine
 }
 
 
-void _wrap_tdx_machine_info_guest_device_detail_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_guest_device_detail_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1179,7 +1196,7 @@ void _wrap_tdx_machine_info_guest_device_detail_set_tdx_96f31399a9bcf548(struct 
 }
 
 
-_gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1192,7 +1209,7 @@ _gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_96f31399a9bcf548(s
 }
 
 
-void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1216,7 +1233,7 @@ void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_96f31399a9bcf548(struct 
 }
 
 
-_gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1229,7 +1246,7 @@ _gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_96f31399a9bcf548(s
 }
 
 
-void _wrap_tdx_machine_info_kvm_detail_set_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_detail_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1253,7 +1270,7 @@ void _wrap_tdx_machine_info_kvm_detail_set_tdx_96f31399a9bcf548(struct tdx_machi
 }
 
 
-_gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1266,7 +1283,7 @@ _gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_96f31399a9bcf548(struct tdx
 }
 
 
-struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_96f31399a9bcf548() {
+struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_2ffbf394ef69bf87() {
   struct tdx_machine_info *result = 0 ;
   struct tdx_machine_info *_swig_go_result;
   
@@ -1277,7 +1294,7 @@ struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_machine_info_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+void _wrap_delete_tdx_machine_info_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   
   arg1 = *(struct tdx_machine_info **)&_swig_go_0; 
@@ -1287,7 +1304,7 @@ void _wrap_delete_tdx_machine_info_tdx_96f31399a9bcf548(struct tdx_machine_info 
 }
 
 
-long long _wrap_tdx_machine_info_init_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_machine_info_init_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   tdx_machine_info *arg1 = (tdx_machine_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -1302,7 +1319,7 @@ long long _wrap_tdx_machine_info_init_tdx_96f31399a9bcf548(struct tdx_machine_in
 }
 
 
-long long _wrap_tdx_machine_probe_tdx_96f31399a9bcf548(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_probe_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
   tdx_machine_info *arg1 = (tdx_machine_info *) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -1315,7 +1332,7 @@ long long _wrap_tdx_machine_probe_tdx_96f31399a9bcf548(struct tdx_machine_info *
 }
 
 
-void _wrap_tdx_regs_rax_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rax_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1327,7 +1344,7 @@ void _wrap_tdx_regs_rax_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rax_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rax_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1340,7 +1357,7 @@ long long _wrap_tdx_regs_rax_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rcx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rcx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1352,7 +1369,7 @@ void _wrap_tdx_regs_rcx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rcx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rcx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1365,7 +1382,7 @@ long long _wrap_tdx_regs_rcx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rdx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rdx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1377,7 +1394,7 @@ void _wrap_tdx_regs_rdx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rdx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rdx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1390,7 +1407,7 @@ long long _wrap_tdx_regs_rdx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rbx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rbx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1402,7 +1419,7 @@ void _wrap_tdx_regs_rbx_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rbx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rbx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1415,7 +1432,7 @@ long long _wrap_tdx_regs_rbx_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rsi_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rsi_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1427,7 +1444,7 @@ void _wrap_tdx_regs_rsi_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rsi_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rsi_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1440,7 +1457,7 @@ long long _wrap_tdx_regs_rsi_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rdi_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rdi_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1452,7 +1469,7 @@ void _wrap_tdx_regs_rdi_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rdi_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rdi_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1465,7 +1482,7 @@ long long _wrap_tdx_regs_rdi_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r8_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r8_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1477,7 +1494,7 @@ void _wrap_tdx_regs_r8_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_regs_r8_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r8_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1490,7 +1507,7 @@ long long _wrap_tdx_regs_r8_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0
 }
 
 
-void _wrap_tdx_regs_r9_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r9_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1502,7 +1519,7 @@ void _wrap_tdx_regs_r9_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_regs_r9_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r9_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1515,7 +1532,7 @@ long long _wrap_tdx_regs_r9_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0
 }
 
 
-void _wrap_tdx_regs_r10_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r10_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1527,7 +1544,7 @@ void _wrap_tdx_regs_r10_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r10_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r10_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1540,7 +1557,7 @@ long long _wrap_tdx_regs_r10_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r11_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r11_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1552,7 +1569,7 @@ void _wrap_tdx_regs_r11_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r11_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r11_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1565,7 +1582,7 @@ long long _wrap_tdx_regs_r11_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r12_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r12_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1577,7 +1594,7 @@ void _wrap_tdx_regs_r12_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r12_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r12_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1590,7 +1607,7 @@ long long _wrap_tdx_regs_r12_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r13_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r13_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1602,7 +1619,7 @@ void _wrap_tdx_regs_r13_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r13_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r13_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1615,7 +1632,7 @@ long long _wrap_tdx_regs_r13_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r14_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r14_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1627,7 +1644,7 @@ void _wrap_tdx_regs_r14_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r14_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r14_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1640,7 +1657,7 @@ long long _wrap_tdx_regs_r14_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r15_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r15_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1652,7 +1669,7 @@ void _wrap_tdx_regs_r15_set_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r15_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r15_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1665,7 +1682,7 @@ long long _wrap_tdx_regs_r15_get_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_
 }
 
 
-struct tdx_regs *_wrap_new_tdx_regs_tdx_96f31399a9bcf548() {
+struct tdx_regs *_wrap_new_tdx_regs_tdx_2ffbf394ef69bf87() {
   struct tdx_regs *result = 0 ;
   struct tdx_regs *_swig_go_result;
   
@@ -1676,7 +1693,7 @@ struct tdx_regs *_wrap_new_tdx_regs_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_regs_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
+void _wrap_delete_tdx_regs_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   
   arg1 = *(struct tdx_regs **)&_swig_go_0; 
@@ -1686,7 +1703,7 @@ void _wrap_delete_tdx_regs_tdx_96f31399a9bcf548(struct tdx_regs *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_guest_open_tdx_96f31399a9bcf548(tdx_guest **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_guest_open_tdx_2ffbf394ef69bf87(tdx_guest **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_guest **arg1 = (tdx_guest **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -1711,7 +1728,7 @@ long long _wrap_tdx_guest_open_tdx_96f31399a9bcf548(tdx_guest **_swig_go_0, _gos
 }
 
 
-void _wrap_tdx_guest_close_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0) {
+void _wrap_tdx_guest_close_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   
   arg1 = *(tdx_guest **)&_swig_go_0; 
@@ -1721,7 +1738,7 @@ void _wrap_tdx_guest_close_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_guest_backend_name_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0) {
+_gostring_ _wrap_tdx_guest_backend_name_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1734,7 +1751,7 @@ _gostring_ _wrap_tdx_guest_backend_name_tdx_96f31399a9bcf548(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_guest_last_status_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0) {
+long long _wrap_tdx_guest_last_status_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1747,7 +1764,7 @@ long long _wrap_tdx_guest_last_status_tdx_96f31399a9bcf548(struct tdx_guest *_sw
 }
 
 
-void _wrap_tdx_vp_info_sz_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vp_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   size_t arg2 ;
   
@@ -1759,7 +1776,7 @@ void _wrap_tdx_vp_info_sz_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_
 }
 
 
-long long _wrap_tdx_vp_info_sz_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
+long long _wrap_tdx_vp_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1772,7 +1789,7 @@ long long _wrap_tdx_vp_info_sz_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swi
 }
 
 
-void _wrap_tdx_vp_info_gpaw_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   unsigned int arg2 ;
   
@@ -1784,7 +1801,7 @@ void _wrap_tdx_vp_info_gpaw_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_g
 }
 
 
-intgo _wrap_tdx_vp_info_gpaw_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1797,7 +1814,7 @@ intgo _wrap_tdx_vp_info_gpaw_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_
 }
 
 
-void _wrap_tdx_vp_info_attributes_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vp_info_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint64_t arg2 ;
   
@@ -1809,7 +1826,7 @@ void _wrap_tdx_vp_info_attributes_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_
 }
 
 
-long long _wrap_tdx_vp_info_attributes_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
+long long _wrap_tdx_vp_info_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1822,7 +1839,7 @@ long long _wrap_tdx_vp_info_attributes_get_tdx_96f31399a9bcf548(struct tdx_vp_in
 }
 
 
-void _wrap_tdx_vp_info_num_vcpus_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_num_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1834,7 +1851,7 @@ void _wrap_tdx_vp_info_num_vcpus_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_s
 }
 
 
-intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1847,7 +1864,7 @@ intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_
 }
 
 
-void _wrap_tdx_vp_info_max_vcpus_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_max_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1859,7 +1876,7 @@ void _wrap_tdx_vp_info_max_vcpus_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_s
 }
 
 
-intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1872,7 +1889,7 @@ intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_
 }
 
 
-void _wrap_tdx_vp_info_vcpu_index_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_vcpu_index_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1884,7 +1901,7 @@ void _wrap_tdx_vp_info_vcpu_index_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_
 }
 
 
-intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1897,7 +1914,7 @@ intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_96f31399a9bcf548(struct tdx_vp_info *
 }
 
 
-void _wrap_tdx_vp_info_sys_rd_available_set_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_sys_rd_available_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   int arg2 ;
   
@@ -1909,7 +1926,7 @@ void _wrap_tdx_vp_info_sys_rd_available_set_tdx_96f31399a9bcf548(struct tdx_vp_i
 }
 
 
-intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1922,7 +1939,7 @@ intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_96f31399a9bcf548(struct tdx_vp_
 }
 
 
-struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_96f31399a9bcf548() {
+struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_2ffbf394ef69bf87() {
   struct tdx_vp_info *result = 0 ;
   struct tdx_vp_info *_swig_go_result;
   
@@ -1933,7 +1950,7 @@ struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_vp_info_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0) {
+void _wrap_delete_tdx_vp_info_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   
   arg1 = *(struct tdx_vp_info **)&_swig_go_0; 
@@ -1943,7 +1960,7 @@ void _wrap_delete_tdx_vp_info_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_
 }
 
 
-long long _wrap_tdx_vp_info_init_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vp_info_init_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   tdx_vp_info *arg1 = (tdx_vp_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -1958,7 +1975,7 @@ long long _wrap_tdx_vp_info_init_tdx_96f31399a9bcf548(struct tdx_vp_info *_swig_
 }
 
 
-void _wrap_tdx_ve_info_sz_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   size_t arg2 ;
   
@@ -1970,7 +1987,7 @@ void _wrap_tdx_ve_info_sz_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_
 }
 
 
-long long _wrap_tdx_ve_info_sz_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1983,7 +2000,7 @@ long long _wrap_tdx_ve_info_sz_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swi
 }
 
 
-void _wrap_tdx_ve_info_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1995,7 +2012,7 @@ void _wrap_tdx_ve_info_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_ve_info *
 }
 
 
-intgo _wrap_tdx_ve_info_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2008,7 +2025,7 @@ intgo _wrap_tdx_ve_info_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_ve_info 
 }
 
 
-void _wrap_tdx_ve_info_exit_qualification_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_exit_qualification_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -2020,7 +2037,7 @@ void _wrap_tdx_ve_info_exit_qualification_set_tdx_96f31399a9bcf548(struct tdx_ve
 }
 
 
-long long _wrap_tdx_ve_info_exit_qualification_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_exit_qualification_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2033,7 +2050,7 @@ long long _wrap_tdx_ve_info_exit_qualification_get_tdx_96f31399a9bcf548(struct t
 }
 
 
-void _wrap_tdx_ve_info_guest_linear_address_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_guest_linear_address_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -2045,7 +2062,7 @@ void _wrap_tdx_ve_info_guest_linear_address_set_tdx_96f31399a9bcf548(struct tdx_
 }
 
 
-long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2058,7 +2075,7 @@ long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_96f31399a9bcf548(struct
 }
 
 
-void _wrap_tdx_ve_info_guest_physical_address_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_guest_physical_address_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -2070,7 +2087,7 @@ void _wrap_tdx_ve_info_guest_physical_address_set_tdx_96f31399a9bcf548(struct td
 }
 
 
-long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2083,7 +2100,7 @@ long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_96f31399a9bcf548(stru
 }
 
 
-void _wrap_tdx_ve_info_instruction_length_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_instruction_length_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -2095,7 +2112,7 @@ void _wrap_tdx_ve_info_instruction_length_set_tdx_96f31399a9bcf548(struct tdx_ve
 }
 
 
-intgo _wrap_tdx_ve_info_instruction_length_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_instruction_length_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2108,7 +2125,7 @@ intgo _wrap_tdx_ve_info_instruction_length_get_tdx_96f31399a9bcf548(struct tdx_v
 }
 
 
-void _wrap_tdx_ve_info_instruction_information_set_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_instruction_information_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -2120,7 +2137,7 @@ void _wrap_tdx_ve_info_instruction_information_set_tdx_96f31399a9bcf548(struct t
 }
 
 
-intgo _wrap_tdx_ve_info_instruction_information_get_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_instruction_information_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2133,7 +2150,7 @@ intgo _wrap_tdx_ve_info_instruction_information_get_tdx_96f31399a9bcf548(struct 
 }
 
 
-struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_96f31399a9bcf548() {
+struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_2ffbf394ef69bf87() {
   struct tdx_ve_info *result = 0 ;
   struct tdx_ve_info *_swig_go_result;
   
@@ -2144,7 +2161,7 @@ struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_ve_info_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0) {
+void _wrap_delete_tdx_ve_info_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   
   arg1 = *(struct tdx_ve_info **)&_swig_go_0; 
@@ -2154,7 +2171,7 @@ void _wrap_delete_tdx_ve_info_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_
 }
 
 
-long long _wrap_tdx_ve_info_init_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_ve_info_init_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   tdx_ve_info *arg1 = (tdx_ve_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2169,7 +2186,7 @@ long long _wrap_tdx_ve_info_init_tdx_96f31399a9bcf548(struct tdx_ve_info *_swig_
 }
 
 
-void _wrap_tdx_page_attr_sz_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_page_attr_sz_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   size_t arg2 ;
   
@@ -2181,7 +2198,7 @@ void _wrap_tdx_page_attr_sz_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig
 }
 
 
-long long _wrap_tdx_page_attr_sz_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
+long long _wrap_tdx_page_attr_sz_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -2194,7 +2211,7 @@ long long _wrap_tdx_page_attr_sz_get_tdx_96f31399a9bcf548(struct tdx_page_attr *
 }
 
 
-void _wrap_tdx_page_attr_gpa_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_page_attr_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint64_t arg2 ;
   
@@ -2206,7 +2223,7 @@ void _wrap_tdx_page_attr_gpa_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swi
 }
 
 
-long long _wrap_tdx_page_attr_gpa_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
+long long _wrap_tdx_page_attr_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2219,7 +2236,7 @@ long long _wrap_tdx_page_attr_gpa_get_tdx_96f31399a9bcf548(struct tdx_page_attr 
 }
 
 
-void _wrap_tdx_page_attr_level_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_page_attr_level_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   unsigned int arg2 ;
   
@@ -2231,7 +2248,7 @@ void _wrap_tdx_page_attr_level_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_s
 }
 
 
-intgo _wrap_tdx_page_attr_level_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
+intgo _wrap_tdx_page_attr_level_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2244,7 +2261,7 @@ intgo _wrap_tdx_page_attr_level_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_
 }
 
 
-void _wrap_tdx_page_attr_pending_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_page_attr_pending_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   int arg2 ;
   
@@ -2256,7 +2273,7 @@ void _wrap_tdx_page_attr_pending_set_tdx_96f31399a9bcf548(struct tdx_page_attr *
 }
 
 
-intgo _wrap_tdx_page_attr_pending_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
+intgo _wrap_tdx_page_attr_pending_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2269,7 +2286,7 @@ intgo _wrap_tdx_page_attr_pending_get_tdx_96f31399a9bcf548(struct tdx_page_attr 
 }
 
 
-void _wrap_tdx_page_attr_attr_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_page_attr_attr_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint16_t *arg2 ;
   
@@ -2288,7 +2305,7 @@ void _wrap_tdx_page_attr_attr_set_tdx_96f31399a9bcf548(struct tdx_page_attr *_sw
 }
 
 
-_goslice_ _wrap_tdx_page_attr_attr_get_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
+_goslice_ _wrap_tdx_page_attr_attr_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint16_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -2304,7 +2321,7 @@ _goslice_ _wrap_tdx_page_attr_attr_get_tdx_96f31399a9bcf548(struct tdx_page_attr
 }
 
 
-struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_96f31399a9bcf548() {
+struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_2ffbf394ef69bf87() {
   struct tdx_page_attr *result = 0 ;
   struct tdx_page_attr *_swig_go_result;
   
@@ -2315,7 +2332,7 @@ struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_page_attr_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0) {
+void _wrap_delete_tdx_page_attr_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   
   arg1 = *(struct tdx_page_attr **)&_swig_go_0; 
@@ -2325,7 +2342,7 @@ void _wrap_delete_tdx_page_attr_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig
 }
 
 
-long long _wrap_tdx_page_attr_init_tdx_96f31399a9bcf548(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_page_attr_init_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   tdx_page_attr *arg1 = (tdx_page_attr *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2340,7 +2357,7 @@ long long _wrap_tdx_page_attr_init_tdx_96f31399a9bcf548(struct tdx_page_attr *_s
 }
 
 
-void _wrap_tdx_l2_exit_sz_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_sz_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   size_t arg2 ;
   
@@ -2352,7 +2369,7 @@ void _wrap_tdx_l2_exit_sz_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_sz_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_sz_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -2365,7 +2382,7 @@ long long _wrap_tdx_l2_exit_sz_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swi
 }
 
 
-void _wrap_tdx_l2_exit_exit_class_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_class_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -2377,7 +2394,7 @@ void _wrap_tdx_l2_exit_exit_class_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_
 }
 
 
-intgo _wrap_tdx_l2_exit_exit_class_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+intgo _wrap_tdx_l2_exit_exit_class_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2390,7 +2407,7 @@ intgo _wrap_tdx_l2_exit_exit_class_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *
 }
 
 
-void _wrap_tdx_l2_exit_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -2402,7 +2419,7 @@ void _wrap_tdx_l2_exit_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *
 }
 
 
-intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2415,7 +2432,7 @@ intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_l2_exit 
 }
 
 
-void _wrap_tdx_l2_exit_exit_qualification_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_qualification_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2427,7 +2444,7 @@ void _wrap_tdx_l2_exit_exit_qualification_set_tdx_96f31399a9bcf548(struct tdx_l2
 }
 
 
-long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2440,7 +2457,7 @@ long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_96f31399a9bcf548(struct t
 }
 
 
-void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2452,7 +2469,7 @@ void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_96f31399a9bcf548(struct tdx_
 }
 
 
-long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2465,7 +2482,7 @@ long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_96f31399a9bcf548(struct
 }
 
 
-void _wrap_tdx_l2_exit_cs_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_cs_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2477,7 +2494,7 @@ void _wrap_tdx_l2_exit_cs_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_cs_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_cs_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2490,7 +2507,7 @@ long long _wrap_tdx_l2_exit_cs_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swi
 }
 
 
-void _wrap_tdx_l2_exit_cs_base_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_cs_base_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2502,7 +2519,7 @@ void _wrap_tdx_l2_exit_cs_base_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swi
 }
 
 
-long long _wrap_tdx_l2_exit_cs_base_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_cs_base_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2515,7 +2532,7 @@ long long _wrap_tdx_l2_exit_cs_base_get_tdx_96f31399a9bcf548(struct tdx_l2_exit 
 }
 
 
-void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2527,7 +2544,7 @@ void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_96f31399a9bcf548(struct td
 }
 
 
-long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2540,7 +2557,7 @@ long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_96f31399a9bcf548(stru
 }
 
 
-void _wrap_tdx_l2_exit_interruption_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_interruption_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2552,7 +2569,7 @@ void _wrap_tdx_l2_exit_interruption_set_tdx_96f31399a9bcf548(struct tdx_l2_exit 
 }
 
 
-long long _wrap_tdx_l2_exit_interruption_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_interruption_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2565,7 +2582,7 @@ long long _wrap_tdx_l2_exit_interruption_get_tdx_96f31399a9bcf548(struct tdx_l2_
 }
 
 
-void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2577,7 +2594,7 @@ void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_96f31399a9bcf548(struct tdx_l2_exit
 }
 
 
-long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2590,7 +2607,7 @@ long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_96f31399a9bcf548(struct tdx_l2
 }
 
 
-void _wrap_tdx_l2_exit_instruction_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_instruction_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2602,7 +2619,7 @@ void _wrap_tdx_l2_exit_instruction_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *
 }
 
 
-long long _wrap_tdx_l2_exit_instruction_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_instruction_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2615,7 +2632,7 @@ long long _wrap_tdx_l2_exit_instruction_get_tdx_96f31399a9bcf548(struct tdx_l2_e
 }
 
 
-void _wrap_tdx_l2_exit_additional_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_additional_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2627,7 +2644,7 @@ void _wrap_tdx_l2_exit_additional_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_
 }
 
 
-long long _wrap_tdx_l2_exit_additional_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_additional_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2640,7 +2657,7 @@ long long _wrap_tdx_l2_exit_additional_get_tdx_96f31399a9bcf548(struct tdx_l2_ex
 }
 
 
-void _wrap_tdx_l2_exit_extended_qualification_set_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_extended_qualification_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2652,7 +2669,7 @@ void _wrap_tdx_l2_exit_extended_qualification_set_tdx_96f31399a9bcf548(struct td
 }
 
 
-long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2665,7 +2682,7 @@ long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_96f31399a9bcf548(stru
 }
 
 
-struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_96f31399a9bcf548() {
+struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_2ffbf394ef69bf87() {
   struct tdx_l2_exit *result = 0 ;
   struct tdx_l2_exit *_swig_go_result;
   
@@ -2676,7 +2693,7 @@ struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_l2_exit_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0) {
+void _wrap_delete_tdx_l2_exit_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   
   arg1 = *(struct tdx_l2_exit **)&_swig_go_0; 
@@ -2686,7 +2703,7 @@ void _wrap_delete_tdx_l2_exit_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_init_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_l2_exit_init_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   tdx_l2_exit *arg1 = (tdx_l2_exit *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2701,7 +2718,7 @@ long long _wrap_tdx_l2_exit_init_tdx_96f31399a9bcf548(struct tdx_l2_exit *_swig_
 }
 
 
-long long _wrap_tdx_tdg_vp_vmcall_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, struct tdx_regs *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_vmcall_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, struct tdx_regs *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_regs *arg2 = (tdx_regs *) 0 ;
   tdx_status result;
@@ -2716,7 +2733,7 @@ long long _wrap_tdx_tdg_vp_vmcall_tdx_96f31399a9bcf548(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_info_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, struct tdx_vp_info *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_info_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, struct tdx_vp_info *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_vp_info *arg2 = (tdx_vp_info *) 0 ;
   tdx_status result;
@@ -2731,7 +2748,7 @@ long long _wrap_tdx_tdg_vp_info_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_
 }
 
 
-long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
+long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2748,7 +2765,7 @@ long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_96f31399a9bcf548(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdg_vp_veinfo_get_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_veinfo_get_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_ve_info *arg2 = (tdx_ve_info *) 0 ;
   tdx_status result;
@@ -2763,7 +2780,7 @@ long long _wrap_tdx_tdg_vp_veinfo_get_tdx_96f31399a9bcf548(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_tdg_mr_report_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_tdg_mr_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2782,7 +2799,7 @@ long long _wrap_tdx_tdg_mr_report_tdx_96f31399a9bcf548(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -2797,7 +2814,7 @@ long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_96f31399a9bcf548(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdg_mem_page_accept_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
+long long _wrap_tdx_tdg_mem_page_accept_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2814,7 +2831,7 @@ long long _wrap_tdx_tdg_mem_page_accept_tdx_96f31399a9bcf548(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdg_vm_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vm_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2835,7 +2852,7 @@ long long _wrap_tdx_tdg_vm_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vm_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vm_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2856,7 +2873,7 @@ long long _wrap_tdx_tdg_vm_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vp_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_vp_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -2875,7 +2892,7 @@ long long _wrap_tdx_tdg_vp_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vp_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vp_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2896,7 +2913,7 @@ long long _wrap_tdx_tdg_vp_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_sys_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_sys_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -2915,7 +2932,7 @@ long long _wrap_tdx_tdg_sys_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0
 }
 
 
-long long _wrap_tdx_tdg_sys_rdall_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_sys_rdall_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2934,7 +2951,7 @@ long long _wrap_tdx_tdg_sys_rdall_tdx_96f31399a9bcf548(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_servtd_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+long long _wrap_tdx_tdg_servtd_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2959,7 +2976,7 @@ long long _wrap_tdx_tdg_servtd_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_servtd_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4, long long _swig_go_5, _goslice_ _swig_go_6) {
+long long _wrap_tdx_tdg_servtd_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4, long long _swig_go_5, _goslice_ _swig_go_6) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2986,7 +3003,7 @@ long long _wrap_tdx_tdg_servtd_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_mr_verifyreport_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_mr_verifyreport_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -3001,7 +3018,7 @@ long long _wrap_tdx_tdg_mr_verifyreport_tdx_96f31399a9bcf548(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, struct tdx_page_attr *_swig_go_2) {
+long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, struct tdx_page_attr *_swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_page_attr *arg3 = (tdx_page_attr *) 0 ;
@@ -3018,7 +3035,7 @@ long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_96f31399a9bcf548(struct tdx_guest *
 }
 
 
-long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct tdx_page_attr *_swig_go_5) {
+long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct tdx_page_attr *_swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3041,7 +3058,7 @@ long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_96f31399a9bcf548(struct tdx_guest *
 }
 
 
-long long _wrap_tdx_tdg_vp_enter_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tdx_l2_exit *_swig_go_4) {
+long long _wrap_tdx_tdg_vp_enter_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tdx_l2_exit *_swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   unsigned int arg3 ;
@@ -3062,7 +3079,7 @@ long long _wrap_tdx_tdg_vp_enter_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go
 }
 
 
-long long _wrap_tdx_tdg_vp_invept_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_vp_invept_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -3077,7 +3094,7 @@ long long _wrap_tdx_tdg_vp_invept_tdx_96f31399a9bcf548(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_invgla_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdg_vp_invgla_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -3094,7 +3111,7 @@ long long _wrap_tdx_tdg_vp_invgla_tdx_96f31399a9bcf548(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 ;
@@ -3113,7 +3130,7 @@ long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_96f31399a9bcf548(struct tdx_g
 }
 
 
-long long _wrap_tdx_tdvmcall_map_gpa_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_map_gpa_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3132,7 +3149,7 @@ long long _wrap_tdx_tdvmcall_map_gpa_tdx_96f31399a9bcf548(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_get_quote_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_tdvmcall_get_quote_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3149,7 +3166,7 @@ long long _wrap_tdx_tdvmcall_get_quote_tdx_96f31399a9bcf548(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3) {
+long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   char *arg3 = (char *) 0 ;
@@ -3173,7 +3190,7 @@ long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_96f31399a9bcf548(struct tdx_
 }
 
 
-long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   tdx_status result;
@@ -3188,7 +3205,7 @@ long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_96f31399a9bcf548(s
 }
 
 
-long long _wrap_tdx_tdvmcall_service_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3, long long _swig_go_4) {
+long long _wrap_tdx_tdvmcall_service_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3, long long _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3209,7 +3226,7 @@ long long _wrap_tdx_tdvmcall_service_tdx_96f31399a9bcf548(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_cpuid_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_cpuid_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint32_t arg3 ;
@@ -3230,7 +3247,7 @@ long long _wrap_tdx_tdvmcall_cpuid_tdx_96f31399a9bcf548(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_hlt_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_hlt_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   int arg2 ;
   tdx_status result;
@@ -3245,7 +3262,7 @@ long long _wrap_tdx_tdvmcall_hlt_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go
 }
 
 
-long long _wrap_tdx_tdvmcall_io_read_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_io_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint16_t arg2 ;
   unsigned int arg3 ;
@@ -3264,7 +3281,7 @@ long long _wrap_tdx_tdvmcall_io_read_tdx_96f31399a9bcf548(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_io_write_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_tdvmcall_io_write_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint16_t arg2 ;
   unsigned int arg3 ;
@@ -3283,7 +3300,7 @@ long long _wrap_tdx_tdvmcall_io_write_tdx_96f31399a9bcf548(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_tdvmcall_rdmsr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdvmcall_rdmsr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -3300,7 +3317,7 @@ long long _wrap_tdx_tdvmcall_rdmsr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_wrmsr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_tdvmcall_wrmsr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint64_t arg3 ;
@@ -3317,7 +3334,7 @@ long long _wrap_tdx_tdvmcall_wrmsr_tdx_96f31399a9bcf548(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_mmio_read_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_mmio_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3336,7 +3353,7 @@ long long _wrap_tdx_tdvmcall_mmio_read_tdx_96f31399a9bcf548(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdvmcall_mmio_write_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3) {
+long long _wrap_tdx_tdvmcall_mmio_write_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3355,7 +3372,7 @@ long long _wrap_tdx_tdvmcall_mmio_write_tdx_96f31399a9bcf548(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdvmcall_wbinvd_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_wbinvd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   int arg2 ;
   tdx_status result;
@@ -3370,7 +3387,7 @@ long long _wrap_tdx_tdvmcall_wbinvd_tdx_96f31399a9bcf548(struct tdx_guest *_swig
 }
 
 
-long long _wrap_tdx_tdvmcall_pconfig_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4, _goslice_ _swig_go_5) {
+long long _wrap_tdx_tdvmcall_pconfig_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4, _goslice_ _swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3395,7 +3412,7 @@ long long _wrap_tdx_tdvmcall_pconfig_tdx_96f31399a9bcf548(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_guest_rtmr_extend_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_guest_rtmr_extend_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3416,7 +3433,291 @@ long long _wrap_tdx_guest_rtmr_extend_tdx_96f31399a9bcf548(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_guest_verify_report_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_guest_rtmr_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+  tdx_guest *arg1 = (tdx_guest *) 0 ;
+  unsigned int arg2 ;
+  uint8_t *arg3 = (uint8_t *) 0 ;
+  size_t arg4 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_guest **)&_swig_go_0; 
+  arg2 = (unsigned int)_swig_go_1; 
+  
+  arg3 = (uint8_t *)_swig_go_2.array;
+  arg4 = (size_t)_swig_go_2.len;
+  
+  
+  result = (tdx_status)tdx_guest_rtmr_read(arg1,arg2,arg3,arg4);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_guest_caps_sz_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, long long _swig_go_1) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->sz = arg2;
+  
+}
+
+
+long long _wrap_tdx_guest_caps_sz_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  result =  ((arg1)->sz);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_guest_caps_tdcall_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->tdcall = arg2;
+  
+}
+
+
+intgo _wrap_tdx_guest_caps_tdcall_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->tdcall);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_guest_caps_report_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->report = arg2;
+  
+}
+
+
+intgo _wrap_tdx_guest_caps_report_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->report);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_guest_caps_quote_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->quote = arg2;
+  
+}
+
+
+intgo _wrap_tdx_guest_caps_quote_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->quote);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_guest_caps_rtmr_read_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->rtmr_read = arg2;
+  
+}
+
+
+intgo _wrap_tdx_guest_caps_rtmr_read_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->rtmr_read);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_guest_caps_rtmr_extend_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->rtmr_extend = arg2;
+  
+}
+
+
+intgo _wrap_tdx_guest_caps_rtmr_extend_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->rtmr_extend);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_guest_caps_eventlog_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->eventlog = arg2;
+  
+}
+
+
+intgo _wrap_tdx_guest_caps_eventlog_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->eventlog);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_guest_caps_detail_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, _gostring_ _swig_go_1) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  char *arg2 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  {
+    if(arg2) {
+      strncpy((char*)arg1->detail, (const char *)arg2, 512-1);
+      arg1->detail[512-1] = 0;
+    } else {
+      arg1->detail[0] = 0;
+    }
+  }
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_tdx_guest_caps_detail_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  result = (char *)(char *) ((arg1)->detail);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+struct tdx_guest_caps *_wrap_new_tdx_guest_caps_tdx_2ffbf394ef69bf87() {
+  struct tdx_guest_caps *result = 0 ;
+  struct tdx_guest_caps *_swig_go_result;
+  
+  
+  result = (struct tdx_guest_caps *)new_tdx_guest_caps();
+  *(struct tdx_guest_caps **)&_swig_go_result = (struct tdx_guest_caps *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_tdx_guest_caps_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+  struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
+  
+  arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+long long _wrap_tdx_guest_caps_init_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, long long _swig_go_1) {
+  tdx_guest_caps *arg1 = (tdx_guest_caps *) 0 ;
+  size_t arg2 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_guest_caps **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (tdx_status)tdx_guest_caps_init(arg1,arg2);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_guest_capabilities_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, struct tdx_guest_caps *_swig_go_1) {
+  tdx_guest *arg1 = (tdx_guest *) 0 ;
+  tdx_guest_caps *arg2 = (tdx_guest_caps *) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_guest **)&_swig_go_0; 
+  arg2 = *(tdx_guest_caps **)&_swig_go_1; 
+  
+  result = (tdx_status)tdx_guest_capabilities(arg1,arg2);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_guest_verify_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3435,7 +3736,7 @@ long long _wrap_tdx_guest_verify_report_tdx_96f31399a9bcf548(struct tdx_guest *_
 }
 
 
-void _wrap_tdx_emu_config_sz_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_sz_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   size_t arg2 ;
   
@@ -3447,7 +3748,7 @@ void _wrap_tdx_emu_config_sz_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_sw
 }
 
 
-long long _wrap_tdx_emu_config_sz_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_sz_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3460,7 +3761,7 @@ long long _wrap_tdx_emu_config_sz_get_tdx_96f31399a9bcf548(struct tdx_emu_config
 }
 
 
-void _wrap_tdx_emu_config_module_version_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_module_version_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3472,7 +3773,7 @@ void _wrap_tdx_emu_config_module_version_set_tdx_96f31399a9bcf548(struct tdx_emu
 }
 
 
-intgo _wrap_tdx_emu_config_module_version_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_module_version_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3485,7 +3786,7 @@ intgo _wrap_tdx_emu_config_module_version_get_tdx_96f31399a9bcf548(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_attributes_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3497,7 +3798,7 @@ void _wrap_tdx_emu_config_attributes_set_tdx_96f31399a9bcf548(struct tdx_emu_con
 }
 
 
-long long _wrap_tdx_emu_config_attributes_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3510,7 +3811,7 @@ long long _wrap_tdx_emu_config_attributes_get_tdx_96f31399a9bcf548(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_xfam_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3522,7 +3823,7 @@ void _wrap_tdx_emu_config_xfam_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_
 }
 
 
-long long _wrap_tdx_emu_config_xfam_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3535,7 +3836,7 @@ long long _wrap_tdx_emu_config_xfam_get_tdx_96f31399a9bcf548(struct tdx_emu_conf
 }
 
 
-void _wrap_tdx_emu_config_mrtd_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrtd_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3554,7 +3855,7 @@ void _wrap_tdx_emu_config_mrtd_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3570,7 +3871,7 @@ _goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_96f31399a9bcf548(struct tdx_emu_conf
 }
 
 
-void _wrap_tdx_emu_config_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3589,7 +3890,7 @@ void _wrap_tdx_emu_config_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_emu_con
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3605,7 +3906,7 @@ _goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_mrowner_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3624,7 +3925,7 @@ void _wrap_tdx_emu_config_mrowner_set_tdx_96f31399a9bcf548(struct tdx_emu_config
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3640,7 +3941,7 @@ _goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_96f31399a9bcf548(struct tdx_emu_c
 }
 
 
-void _wrap_tdx_emu_config_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3659,7 +3960,7 @@ void _wrap_tdx_emu_config_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_emu_
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3675,7 +3976,7 @@ _goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_96f31399a9bcf548(struct tdx
 }
 
 
-void _wrap_tdx_emu_config_gpaw_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3687,7 +3988,7 @@ void _wrap_tdx_emu_config_gpaw_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_
 }
 
 
-intgo _wrap_tdx_emu_config_gpaw_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3700,7 +4001,7 @@ intgo _wrap_tdx_emu_config_gpaw_get_tdx_96f31399a9bcf548(struct tdx_emu_config *
 }
 
 
-void _wrap_tdx_emu_config_num_vcpus_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_num_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3712,7 +4013,7 @@ void _wrap_tdx_emu_config_num_vcpus_set_tdx_96f31399a9bcf548(struct tdx_emu_conf
 }
 
 
-intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3725,7 +4026,7 @@ intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_96f31399a9bcf548(struct tdx_emu_con
 }
 
 
-void _wrap_tdx_emu_config_vcpu_index_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_vcpu_index_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3737,7 +4038,7 @@ void _wrap_tdx_emu_config_vcpu_index_set_tdx_96f31399a9bcf548(struct tdx_emu_con
 }
 
 
-intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3750,7 +4051,7 @@ intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_96f31399a9bcf548(struct tdx_emu_co
 }
 
 
-void _wrap_tdx_emu_config_num_l2_vms_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_num_l2_vms_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3762,7 +4063,7 @@ void _wrap_tdx_emu_config_num_l2_vms_set_tdx_96f31399a9bcf548(struct tdx_emu_con
 }
 
 
-intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3775,7 +4076,7 @@ intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_96f31399a9bcf548(struct tdx_emu_co
 }
 
 
-void _wrap_tdx_emu_config_mem_size_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_mem_size_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3787,7 +4088,7 @@ void _wrap_tdx_emu_config_mem_size_set_tdx_96f31399a9bcf548(struct tdx_emu_confi
 }
 
 
-long long _wrap_tdx_emu_config_mem_size_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_mem_size_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3800,7 +4101,7 @@ long long _wrap_tdx_emu_config_mem_size_get_tdx_96f31399a9bcf548(struct tdx_emu_
 }
 
 
-void _wrap_tdx_emu_config_accepted_size_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_accepted_size_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3812,7 +4113,7 @@ void _wrap_tdx_emu_config_accepted_size_set_tdx_96f31399a9bcf548(struct tdx_emu_
 }
 
 
-long long _wrap_tdx_emu_config_accepted_size_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_accepted_size_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3825,7 +4126,7 @@ long long _wrap_tdx_emu_config_accepted_size_get_tdx_96f31399a9bcf548(struct tdx
 }
 
 
-void _wrap_tdx_emu_config_servtd_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_servtd_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   int arg2 ;
   
@@ -3837,7 +4138,7 @@ void _wrap_tdx_emu_config_servtd_set_tdx_96f31399a9bcf548(struct tdx_emu_config 
 }
 
 
-intgo _wrap_tdx_emu_config_servtd_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_servtd_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3850,7 +4151,7 @@ intgo _wrap_tdx_emu_config_servtd_get_tdx_96f31399a9bcf548(struct tdx_emu_config
 }
 
 
-void _wrap_tdx_emu_config_state_file_set_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_emu_config_state_file_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   char *arg2 ;
   
@@ -3874,7 +4175,7 @@ void _wrap_tdx_emu_config_state_file_set_tdx_96f31399a9bcf548(struct tdx_emu_con
 }
 
 
-_gostring_ _wrap_tdx_emu_config_state_file_get_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+_gostring_ _wrap_tdx_emu_config_state_file_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3887,7 +4188,7 @@ _gostring_ _wrap_tdx_emu_config_state_file_get_tdx_96f31399a9bcf548(struct tdx_e
 }
 
 
-struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_96f31399a9bcf548() {
+struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_2ffbf394ef69bf87() {
   struct tdx_emu_config *result = 0 ;
   struct tdx_emu_config *_swig_go_result;
   
@@ -3898,7 +4199,7 @@ struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_emu_config_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0) {
+void _wrap_delete_tdx_emu_config_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   
   arg1 = *(struct tdx_emu_config **)&_swig_go_0; 
@@ -3908,7 +4209,7 @@ void _wrap_delete_tdx_emu_config_tdx_96f31399a9bcf548(struct tdx_emu_config *_sw
 }
 
 
-long long _wrap_tdx_emu_config_init_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_emu_config_init_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   tdx_emu_config *arg1 = (tdx_emu_config *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -3923,7 +4224,7 @@ long long _wrap_tdx_emu_config_init_tdx_96f31399a9bcf548(struct tdx_emu_config *
 }
 
 
-long long _wrap_tdx_emu_config_parse_tdx_96f31399a9bcf548(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_emu_config_parse_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
   tdx_emu_config *arg1 = (tdx_emu_config *) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -3943,7 +4244,7 @@ long long _wrap_tdx_emu_config_parse_tdx_96f31399a9bcf548(struct tdx_emu_config 
 }
 
 
-long long _wrap_tdx_emu_open_tdx_96f31399a9bcf548(tdx_emu **_swig_go_0, struct tdx_emu_config *_swig_go_1) {
+long long _wrap_tdx_emu_open_tdx_2ffbf394ef69bf87(tdx_emu **_swig_go_0, struct tdx_emu_config *_swig_go_1) {
   tdx_emu **arg1 = (tdx_emu **) 0 ;
   tdx_emu_config *arg2 = (tdx_emu_config *) 0 ;
   tdx_status result;
@@ -3958,7 +4259,7 @@ long long _wrap_tdx_emu_open_tdx_96f31399a9bcf548(tdx_emu **_swig_go_0, struct t
 }
 
 
-void _wrap_tdx_emu_close_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0) {
+void _wrap_tdx_emu_close_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   
   arg1 = *(tdx_emu **)&_swig_go_0; 
@@ -3968,7 +4269,7 @@ void _wrap_tdx_emu_close_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_emu_guest_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, tdx_guest **_swig_go_1) {
+long long _wrap_tdx_emu_guest_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, tdx_guest **_swig_go_1) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   tdx_guest **arg2 = (tdx_guest **) 0 ;
   tdx_status result;
@@ -3983,7 +4284,7 @@ long long _wrap_tdx_emu_guest_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, t
 }
 
 
-long long _wrap_tdx_emu_mem_read_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_mem_read_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -4004,7 +4305,7 @@ long long _wrap_tdx_emu_mem_read_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0
 }
 
 
-long long _wrap_tdx_emu_mem_write_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_mem_write_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -4025,7 +4326,7 @@ long long _wrap_tdx_emu_mem_write_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_
 }
 
 
-long long _wrap_tdx_emu_inject_ve_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
+long long _wrap_tdx_emu_inject_ve_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   tdx_ve_info *arg2 = (tdx_ve_info *) 0 ;
   tdx_status result;
@@ -4040,7 +4341,7 @@ long long _wrap_tdx_emu_inject_ve_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_
 }
 
 
-long long _wrap_tdx_emu_event_notify_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_event_notify_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   unsigned int *arg2 = (unsigned int *) 0 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -4057,7 +4358,7 @@ long long _wrap_tdx_emu_event_notify_tdx_96f31399a9bcf548(struct tdx_emu *_swig_
 }
 
 
-_gostring_ _wrap_tdx_emu_root_ca_pem_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0) {
+_gostring_ _wrap_tdx_emu_root_ca_pem_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4070,7 +4371,7 @@ _gostring_ _wrap_tdx_emu_root_ca_pem_tdx_96f31399a9bcf548(struct tdx_emu *_swig_
 }
 
 
-long long _wrap_tdx_host_open_tdx_96f31399a9bcf548(tdx_host **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_host_open_tdx_2ffbf394ef69bf87(tdx_host **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_host **arg1 = (tdx_host **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -4095,7 +4396,7 @@ long long _wrap_tdx_host_open_tdx_96f31399a9bcf548(tdx_host **_swig_go_0, _gostr
 }
 
 
-void _wrap_tdx_host_close_tdx_96f31399a9bcf548(struct tdx_host *_swig_go_0) {
+void _wrap_tdx_host_close_tdx_2ffbf394ef69bf87(struct tdx_host *_swig_go_0) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   
   arg1 = *(tdx_host **)&_swig_go_0; 
@@ -4105,7 +4406,7 @@ void _wrap_tdx_host_close_tdx_96f31399a9bcf548(struct tdx_host *_swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_host_backend_name_tdx_96f31399a9bcf548(struct tdx_host *_swig_go_0) {
+_gostring_ _wrap_tdx_host_backend_name_tdx_2ffbf394ef69bf87(struct tdx_host *_swig_go_0) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4118,7 +4419,7 @@ _gostring_ _wrap_tdx_host_backend_name_tdx_96f31399a9bcf548(struct tdx_host *_sw
 }
 
 
-void _wrap_tdx_host_info_sz_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   size_t arg2 ;
   
@@ -4130,7 +4431,7 @@ void _wrap_tdx_host_info_sz_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig
 }
 
 
-long long _wrap_tdx_host_info_sz_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4143,7 +4444,7 @@ long long _wrap_tdx_host_info_sz_get_tdx_96f31399a9bcf548(struct tdx_host_info *
 }
 
 
-void _wrap_tdx_host_info_api_version_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_api_version_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4155,7 +4456,7 @@ void _wrap_tdx_host_info_api_version_set_tdx_96f31399a9bcf548(struct tdx_host_in
 }
 
 
-intgo _wrap_tdx_host_info_api_version_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_api_version_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4168,7 +4469,7 @@ intgo _wrap_tdx_host_info_api_version_get_tdx_96f31399a9bcf548(struct tdx_host_i
 }
 
 
-void _wrap_tdx_host_info_vm_types_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_vm_types_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4180,7 +4481,7 @@ void _wrap_tdx_host_info_vm_types_set_tdx_96f31399a9bcf548(struct tdx_host_info 
 }
 
 
-long long _wrap_tdx_host_info_vm_types_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_vm_types_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4193,7 +4494,7 @@ long long _wrap_tdx_host_info_vm_types_get_tdx_96f31399a9bcf548(struct tdx_host_
 }
 
 
-void _wrap_tdx_host_info_tdx_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_tdx_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4205,7 +4506,7 @@ void _wrap_tdx_host_info_tdx_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swi
 }
 
 
-intgo _wrap_tdx_host_info_tdx_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_tdx_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4218,7 +4519,7 @@ intgo _wrap_tdx_host_info_tdx_get_tdx_96f31399a9bcf548(struct tdx_host_info *_sw
 }
 
 
-void _wrap_tdx_host_info_max_vcpus_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_max_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint32_t arg2 ;
   
@@ -4230,7 +4531,7 @@ void _wrap_tdx_host_info_max_vcpus_set_tdx_96f31399a9bcf548(struct tdx_host_info
 }
 
 
-intgo _wrap_tdx_host_info_max_vcpus_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_max_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4243,7 +4544,7 @@ intgo _wrap_tdx_host_info_max_vcpus_get_tdx_96f31399a9bcf548(struct tdx_host_inf
 }
 
 
-void _wrap_tdx_host_info_guest_memfd_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_guest_memfd_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4255,7 +4556,7 @@ void _wrap_tdx_host_info_guest_memfd_set_tdx_96f31399a9bcf548(struct tdx_host_in
 }
 
 
-intgo _wrap_tdx_host_info_guest_memfd_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_guest_memfd_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4268,7 +4569,7 @@ intgo _wrap_tdx_host_info_guest_memfd_get_tdx_96f31399a9bcf548(struct tdx_host_i
 }
 
 
-void _wrap_tdx_host_info_user_memory2_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_user_memory2_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4280,7 +4581,7 @@ void _wrap_tdx_host_info_user_memory2_set_tdx_96f31399a9bcf548(struct tdx_host_i
 }
 
 
-intgo _wrap_tdx_host_info_user_memory2_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_user_memory2_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4293,7 +4594,7 @@ intgo _wrap_tdx_host_info_user_memory2_get_tdx_96f31399a9bcf548(struct tdx_host_
 }
 
 
-void _wrap_tdx_host_info_memory_attributes_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_memory_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4305,7 +4606,7 @@ void _wrap_tdx_host_info_memory_attributes_set_tdx_96f31399a9bcf548(struct tdx_h
 }
 
 
-long long _wrap_tdx_host_info_memory_attributes_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_memory_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4318,7 +4619,7 @@ long long _wrap_tdx_host_info_memory_attributes_get_tdx_96f31399a9bcf548(struct 
 }
 
 
-void _wrap_tdx_host_info_exit_hypercall_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_exit_hypercall_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4330,7 +4631,7 @@ void _wrap_tdx_host_info_exit_hypercall_set_tdx_96f31399a9bcf548(struct tdx_host
 }
 
 
-long long _wrap_tdx_host_info_exit_hypercall_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_exit_hypercall_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4343,7 +4644,7 @@ long long _wrap_tdx_host_info_exit_hypercall_get_tdx_96f31399a9bcf548(struct tdx
 }
 
 
-void _wrap_tdx_host_info_tdx_detail_set_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_host_info_tdx_detail_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   char *arg2 ;
   
@@ -4367,7 +4668,7 @@ void _wrap_tdx_host_info_tdx_detail_set_tdx_96f31399a9bcf548(struct tdx_host_inf
 }
 
 
-_gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+_gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4380,7 +4681,7 @@ _gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_96f31399a9bcf548(struct tdx_ho
 }
 
 
-struct tdx_host_info *_wrap_new_tdx_host_info_tdx_96f31399a9bcf548() {
+struct tdx_host_info *_wrap_new_tdx_host_info_tdx_2ffbf394ef69bf87() {
   struct tdx_host_info *result = 0 ;
   struct tdx_host_info *_swig_go_result;
   
@@ -4391,7 +4692,7 @@ struct tdx_host_info *_wrap_new_tdx_host_info_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_host_info_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0) {
+void _wrap_delete_tdx_host_info_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   
   arg1 = *(struct tdx_host_info **)&_swig_go_0; 
@@ -4401,7 +4702,7 @@ void _wrap_delete_tdx_host_info_tdx_96f31399a9bcf548(struct tdx_host_info *_swig
 }
 
 
-long long _wrap_tdx_host_info_init_tdx_96f31399a9bcf548(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_host_info_init_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   tdx_host_info *arg1 = (tdx_host_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -4416,7 +4717,7 @@ long long _wrap_tdx_host_info_init_tdx_96f31399a9bcf548(struct tdx_host_info *_s
 }
 
 
-long long _wrap_tdx_host_probe_tdx_96f31399a9bcf548(struct tdx_host *_swig_go_0, struct tdx_host_info *_swig_go_1) {
+long long _wrap_tdx_host_probe_tdx_2ffbf394ef69bf87(struct tdx_host *_swig_go_0, struct tdx_host_info *_swig_go_1) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   tdx_host_info *arg2 = (tdx_host_info *) 0 ;
   tdx_status result;
@@ -4431,7 +4732,7 @@ long long _wrap_tdx_host_probe_tdx_96f31399a9bcf548(struct tdx_host *_swig_go_0,
 }
 
 
-void _wrap_tdx_vm_opts_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_opts_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   size_t arg2 ;
   
@@ -4443,7 +4744,7 @@ void _wrap_tdx_vm_opts_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_opts_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0) {
+long long _wrap_tdx_vm_opts_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4456,7 +4757,7 @@ long long _wrap_tdx_vm_opts_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swi
 }
 
 
-void _wrap_tdx_vm_opts_plain_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_opts_plain_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   int arg2 ;
   
@@ -4468,7 +4769,7 @@ void _wrap_tdx_vm_opts_plain_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_
 }
 
 
-intgo _wrap_tdx_vm_opts_plain_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_opts_plain_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4481,7 +4782,7 @@ intgo _wrap_tdx_vm_opts_plain_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig
 }
 
 
-void _wrap_tdx_vm_opts_tsc_khz_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_opts_tsc_khz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   uint32_t arg2 ;
   
@@ -4493,7 +4794,7 @@ void _wrap_tdx_vm_opts_tsc_khz_set_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swi
 }
 
 
-intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4506,7 +4807,7 @@ intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_96f31399a9bcf548(struct tdx_vm_opts *_sw
 }
 
 
-struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_96f31399a9bcf548() {
+struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_2ffbf394ef69bf87() {
   struct tdx_vm_opts *result = 0 ;
   struct tdx_vm_opts *_swig_go_result;
   
@@ -4517,7 +4818,7 @@ struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_vm_opts_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0) {
+void _wrap_delete_tdx_vm_opts_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   
   arg1 = *(struct tdx_vm_opts **)&_swig_go_0; 
@@ -4527,7 +4828,7 @@ void _wrap_delete_tdx_vm_opts_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_opts_init_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_opts_init_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
   tdx_vm_opts *arg1 = (tdx_vm_opts *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -4542,7 +4843,7 @@ long long _wrap_tdx_vm_opts_init_tdx_96f31399a9bcf548(struct tdx_vm_opts *_swig_
 }
 
 
-long long _wrap_tdx_vm_create_tdx_96f31399a9bcf548(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, struct tdx_vm_opts *_swig_go_2) {
+long long _wrap_tdx_vm_create_tdx_2ffbf394ef69bf87(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, struct tdx_vm_opts *_swig_go_2) {
   tdx_vm **arg1 = (tdx_vm **) 0 ;
   tdx_host *arg2 = (tdx_host *) 0 ;
   tdx_vm_opts *arg3 = (tdx_vm_opts *) 0 ;
@@ -4559,7 +4860,7 @@ long long _wrap_tdx_vm_create_tdx_96f31399a9bcf548(tdx_vm **_swig_go_0, struct t
 }
 
 
-void _wrap_tdx_vm_close_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0) {
+void _wrap_tdx_vm_close_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   
   arg1 = *(tdx_vm **)&_swig_go_0; 
@@ -4569,7 +4870,7 @@ void _wrap_tdx_vm_close_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0) {
 }
 
 
-void _wrap_tdx_cpuid_entry_function_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_function_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4581,7 +4882,7 @@ void _wrap_tdx_cpuid_entry_function_set_tdx_96f31399a9bcf548(struct tdx_cpuid_en
 }
 
 
-intgo _wrap_tdx_cpuid_entry_function_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_function_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4594,7 +4895,7 @@ intgo _wrap_tdx_cpuid_entry_function_get_tdx_96f31399a9bcf548(struct tdx_cpuid_e
 }
 
 
-void _wrap_tdx_cpuid_entry_index_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_index_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4606,7 +4907,7 @@ void _wrap_tdx_cpuid_entry_index_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry
 }
 
 
-intgo _wrap_tdx_cpuid_entry_index_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_index_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4619,7 +4920,7 @@ intgo _wrap_tdx_cpuid_entry_index_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entr
 }
 
 
-void _wrap_tdx_cpuid_entry_flags_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_flags_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4631,7 +4932,7 @@ void _wrap_tdx_cpuid_entry_flags_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry
 }
 
 
-intgo _wrap_tdx_cpuid_entry_flags_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_flags_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4644,7 +4945,7 @@ intgo _wrap_tdx_cpuid_entry_flags_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entr
 }
 
 
-void _wrap_tdx_cpuid_entry_eax_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_eax_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4656,7 +4957,7 @@ void _wrap_tdx_cpuid_entry_eax_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_eax_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_eax_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4669,7 +4970,7 @@ intgo _wrap_tdx_cpuid_entry_eax_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_ebx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_ebx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4681,7 +4982,7 @@ void _wrap_tdx_cpuid_entry_ebx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4694,7 +4995,7 @@ intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_ecx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_ecx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4706,7 +5007,7 @@ void _wrap_tdx_cpuid_entry_ecx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4719,7 +5020,7 @@ intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_edx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_edx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4731,7 +5032,7 @@ void _wrap_tdx_cpuid_entry_edx_set_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_edx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_edx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4744,7 +5045,7 @@ intgo _wrap_tdx_cpuid_entry_edx_get_tdx_96f31399a9bcf548(struct tdx_cpuid_entry 
 }
 
 
-struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_96f31399a9bcf548() {
+struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_2ffbf394ef69bf87() {
   struct tdx_cpuid_entry *result = 0 ;
   struct tdx_cpuid_entry *_swig_go_result;
   
@@ -4755,7 +5056,7 @@ struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_cpuid_entry_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_swig_go_0) {
+void _wrap_delete_tdx_cpuid_entry_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   
   arg1 = *(struct tdx_cpuid_entry **)&_swig_go_0; 
@@ -4765,7 +5066,7 @@ void _wrap_delete_tdx_cpuid_entry_tdx_96f31399a9bcf548(struct tdx_cpuid_entry *_
 }
 
 
-void _wrap_tdx_vm_caps_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   size_t arg2 ;
   
@@ -4777,7 +5078,7 @@ void _wrap_tdx_vm_caps_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_caps_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4790,7 +5091,7 @@ long long _wrap_tdx_vm_caps_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swi
 }
 
 
-void _wrap_tdx_vm_caps_supported_attrs_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_supported_attrs_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4802,7 +5103,7 @@ void _wrap_tdx_vm_caps_supported_attrs_set_tdx_96f31399a9bcf548(struct tdx_vm_ca
 }
 
 
-long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4815,7 +5116,7 @@ long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_96f31399a9bcf548(struct tdx_
 }
 
 
-void _wrap_tdx_vm_caps_supported_xfam_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_supported_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4827,7 +5128,7 @@ void _wrap_tdx_vm_caps_supported_xfam_set_tdx_96f31399a9bcf548(struct tdx_vm_cap
 }
 
 
-long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4840,7 +5141,7 @@ long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_96f31399a9bcf548(struct tdx_v
 }
 
 
-void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4852,7 +5153,7 @@ void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(struct
 }
 
 
-long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4865,7 +5166,7 @@ long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(s
 }
 
 
-void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4877,7 +5178,7 @@ void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_96f31399a9bcf548(struct t
 }
 
 
-long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4890,7 +5191,7 @@ long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_96f31399a9bcf548(str
 }
 
 
-void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4902,7 +5203,7 @@ void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(struct
 }
 
 
-long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4915,7 +5216,7 @@ long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(s
 }
 
 
-void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -4927,7 +5228,7 @@ void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_96f31399a9bcf548(struct t
 }
 
 
-long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4940,7 +5241,7 @@ long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_96f31399a9bcf548(str
 }
 
 
-void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint32_t arg2 ;
   
@@ -4952,7 +5253,7 @@ void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_96f31399a9bcf548(struct tdx_vm_
 }
 
 
-intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4965,7 +5266,7 @@ intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_96f31399a9bcf548(struct tdx_vm
 }
 
 
-struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_96f31399a9bcf548() {
+struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_2ffbf394ef69bf87() {
   struct tdx_vm_caps *result = 0 ;
   struct tdx_vm_caps *_swig_go_result;
   
@@ -4976,7 +5277,7 @@ struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_vm_caps_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0) {
+void _wrap_delete_tdx_vm_caps_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   
   arg1 = *(struct tdx_vm_caps **)&_swig_go_0; 
@@ -4986,7 +5287,7 @@ void _wrap_delete_tdx_vm_caps_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_caps_init_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_caps_init_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   tdx_vm_caps *arg1 = (tdx_vm_caps *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -5001,7 +5302,7 @@ long long _wrap_tdx_vm_caps_init_tdx_96f31399a9bcf548(struct tdx_vm_caps *_swig_
 }
 
 
-long long _wrap_tdx_vm_get_capabilities_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, struct tdx_vm_caps *_swig_go_1) {
+long long _wrap_tdx_vm_get_capabilities_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, struct tdx_vm_caps *_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_vm_caps *arg2 = (tdx_vm_caps *) 0 ;
   tdx_status result;
@@ -5016,7 +5317,7 @@ long long _wrap_tdx_vm_get_capabilities_tdx_96f31399a9bcf548(struct tdx_vm *_swi
 }
 
 
-long long _wrap_tdx_vm_cpuid_config_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, intgo _swig_go_1, struct tdx_cpuid_entry *_swig_go_2) {
+long long _wrap_tdx_vm_cpuid_config_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, intgo _swig_go_1, struct tdx_cpuid_entry *_swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint32_t arg2 ;
   tdx_cpuid_entry *arg3 = (tdx_cpuid_entry *) 0 ;
@@ -5033,7 +5334,7 @@ long long _wrap_tdx_vm_cpuid_config_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go
 }
 
 
-void _wrap_tdx_vm_init_opts_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   size_t arg2 ;
   
@@ -5045,7 +5346,7 @@ void _wrap_tdx_vm_init_opts_sz_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts 
 }
 
 
-long long _wrap_tdx_vm_init_opts_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5058,7 +5359,7 @@ long long _wrap_tdx_vm_init_opts_sz_get_tdx_96f31399a9bcf548(struct tdx_vm_init_
 }
 
 
-void _wrap_tdx_vm_init_opts_attributes_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t arg2 ;
   
@@ -5070,7 +5371,7 @@ void _wrap_tdx_vm_init_opts_attributes_set_tdx_96f31399a9bcf548(struct tdx_vm_in
 }
 
 
-long long _wrap_tdx_vm_init_opts_attributes_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5083,7 +5384,7 @@ long long _wrap_tdx_vm_init_opts_attributes_get_tdx_96f31399a9bcf548(struct tdx_
 }
 
 
-void _wrap_tdx_vm_init_opts_xfam_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t arg2 ;
   
@@ -5095,7 +5396,7 @@ void _wrap_tdx_vm_init_opts_xfam_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opt
 }
 
 
-long long _wrap_tdx_vm_init_opts_xfam_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5108,7 +5409,7 @@ long long _wrap_tdx_vm_init_opts_xfam_get_tdx_96f31399a9bcf548(struct tdx_vm_ini
 }
 
 
-void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5127,7 +5428,7 @@ void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_vm_in
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5143,7 +5444,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_
 }
 
 
-void _wrap_tdx_vm_init_opts_mrowner_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5162,7 +5463,7 @@ void _wrap_tdx_vm_init_opts_mrowner_set_tdx_96f31399a9bcf548(struct tdx_vm_init_
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5178,7 +5479,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_96f31399a9bcf548(struct tdx_vm_
 }
 
 
-void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5197,7 +5498,7 @@ void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_vm
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5213,7 +5514,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_96f31399a9bcf548(struct t
 }
 
 
-void _wrap_tdx_vm_init_opts_gpaw_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_init_opts_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   unsigned int arg2 ;
   
@@ -5225,7 +5526,7 @@ void _wrap_tdx_vm_init_opts_gpaw_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opt
 }
 
 
-intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -5238,7 +5539,7 @@ intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_96f31399a9bcf548(struct tdx_vm_init_op
 }
 
 
-void _wrap_tdx_vm_init_opts_cpuid_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, struct tdx_cpuid_entry *_swig_go_1) {
+void _wrap_tdx_vm_init_opts_cpuid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, struct tdx_cpuid_entry *_swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   tdx_cpuid_entry *arg2 = (tdx_cpuid_entry *) 0 ;
   
@@ -5250,7 +5551,7 @@ void _wrap_tdx_vm_init_opts_cpuid_set_tdx_96f31399a9bcf548(struct tdx_vm_init_op
 }
 
 
-struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   tdx_cpuid_entry *result = 0 ;
   struct tdx_cpuid_entry *_swig_go_result;
@@ -5263,7 +5564,7 @@ struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_96f31399a9bcf548(st
 }
 
 
-void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint32_t arg2 ;
   
@@ -5275,7 +5576,7 @@ void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_96f31399a9bcf548(struct tdx_vm_init_o
 }
 
 
-intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5288,7 +5589,7 @@ intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_96f31399a9bcf548(struct tdx_vm_init_
 }
 
 
-struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_96f31399a9bcf548() {
+struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_2ffbf394ef69bf87() {
   struct tdx_vm_init_opts *result = 0 ;
   struct tdx_vm_init_opts *_swig_go_result;
   
@@ -5299,7 +5600,7 @@ struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_vm_init_opts_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0) {
+void _wrap_delete_tdx_vm_init_opts_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   
   arg1 = *(struct tdx_vm_init_opts **)&_swig_go_0; 
@@ -5309,7 +5610,7 @@ void _wrap_delete_tdx_vm_init_opts_tdx_96f31399a9bcf548(struct tdx_vm_init_opts 
 }
 
 
-long long _wrap_tdx_vm_init_opts_init_tdx_96f31399a9bcf548(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_init_opts_init_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   tdx_vm_init_opts *arg1 = (tdx_vm_init_opts *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -5324,7 +5625,7 @@ long long _wrap_tdx_vm_init_opts_init_tdx_96f31399a9bcf548(struct tdx_vm_init_op
 }
 
 
-long long _wrap_tdx_vm_init_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, struct tdx_vm_init_opts *_swig_go_1) {
+long long _wrap_tdx_vm_init_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, struct tdx_vm_init_opts *_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_vm_init_opts *arg2 = (tdx_vm_init_opts *) 0 ;
   tdx_status result;
@@ -5339,7 +5640,7 @@ long long _wrap_tdx_vm_init_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, stru
 }
 
 
-long long _wrap_tdx_vm_add_private_memory_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_vm_add_private_memory_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -5356,7 +5657,7 @@ long long _wrap_tdx_vm_add_private_memory_tdx_96f31399a9bcf548(struct tdx_vm *_s
 }
 
 
-long long _wrap_tdx_vm_add_shared_memory_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_vm_add_shared_memory_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -5373,7 +5674,7 @@ long long _wrap_tdx_vm_add_shared_memory_tdx_96f31399a9bcf548(struct tdx_vm *_sw
 }
 
 
-long long _wrap_tdx_vm_read_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_vm_read_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -5394,7 +5695,7 @@ long long _wrap_tdx_vm_read_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long
 }
 
 
-long long _wrap_tdx_vm_write_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_vm_write_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -5415,7 +5716,7 @@ long long _wrap_tdx_vm_write_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_vcpu_create_tdx_96f31399a9bcf548(tdx_vcpu **_swig_go_0, struct tdx_vm *_swig_go_1) {
+long long _wrap_tdx_vcpu_create_tdx_2ffbf394ef69bf87(tdx_vcpu **_swig_go_0, struct tdx_vm *_swig_go_1) {
   tdx_vcpu **arg1 = (tdx_vcpu **) 0 ;
   tdx_vm *arg2 = (tdx_vm *) 0 ;
   tdx_status result;
@@ -5430,7 +5731,7 @@ long long _wrap_tdx_vcpu_create_tdx_96f31399a9bcf548(tdx_vcpu **_swig_go_0, stru
 }
 
 
-void _wrap_tdx_vcpu_close_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0) {
+void _wrap_tdx_vcpu_close_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   
   arg1 = *(tdx_vcpu **)&_swig_go_0; 
@@ -5440,7 +5741,7 @@ void _wrap_tdx_vcpu_close_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_vcpu_init_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vcpu_init_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, long long _swig_go_1) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -5455,7 +5756,7 @@ long long _wrap_tdx_vcpu_init_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, 
 }
 
 
-long long _wrap_tdx_vm_finalize_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0) {
+long long _wrap_tdx_vm_finalize_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -5468,7 +5769,7 @@ long long _wrap_tdx_vm_finalize_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0) 
 }
 
 
-long long _wrap_tdx_vm_mrtd_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_vm_mrtd_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -5485,7 +5786,7 @@ long long _wrap_tdx_vm_mrtd_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, _gos
 }
 
 
-intgo _wrap_TDX_EXIT_UNKNOWN_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_UNKNOWN_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5497,7 +5798,7 @@ intgo _wrap_TDX_EXIT_UNKNOWN_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_IO_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_IO_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5509,7 +5810,7 @@ intgo _wrap_TDX_EXIT_IO_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_MMIO_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_MMIO_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5521,7 +5822,7 @@ intgo _wrap_TDX_EXIT_MMIO_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_HLT_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_HLT_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5533,7 +5834,7 @@ intgo _wrap_TDX_EXIT_HLT_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5545,7 +5846,7 @@ intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_TDVMCALL_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_TDVMCALL_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5557,7 +5858,7 @@ intgo _wrap_TDX_EXIT_TDVMCALL_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_MAP_GPA_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_MAP_GPA_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5569,7 +5870,7 @@ intgo _wrap_TDX_EXIT_MAP_GPA_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5581,7 +5882,7 @@ intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_FATAL_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_FATAL_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5593,7 +5894,7 @@ intgo _wrap_TDX_EXIT_FATAL_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5605,7 +5906,7 @@ intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5617,7 +5918,7 @@ intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_96f31399a9bcf548() {
 }
 
 
-intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_96f31399a9bcf548() {
+intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_2ffbf394ef69bf87() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5629,7 +5930,7 @@ intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_tdx_exit_sz_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_sz_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   size_t arg2 ;
   
@@ -5641,7 +5942,7 @@ void _wrap_tdx_exit_sz_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_exit_sz_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_sz_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5654,7 +5955,7 @@ long long _wrap_tdx_exit_sz_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int arg2 ;
   
@@ -5666,7 +5967,7 @@ void _wrap_tdx_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0,
 }
 
 
-intgo _wrap_tdx_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5679,7 +5980,7 @@ intgo _wrap_tdx_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_kvm_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_kvm_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -5691,7 +5992,7 @@ void _wrap_tdx_exit_kvm_exit_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_s
 }
 
 
-intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5704,7 +6005,7 @@ intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_
 }
 
 
-void _wrap_tdx_exit_io_port_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, short _swig_go_1) {
+void _wrap_tdx_exit_io_port_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, short _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint16_t arg2 ;
   
@@ -5716,7 +6017,7 @@ void _wrap_tdx_exit_io_port_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0
 }
 
 
-short _wrap_tdx_exit_io_port_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+short _wrap_tdx_exit_io_port_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -5729,7 +6030,7 @@ short _wrap_tdx_exit_io_port_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_io_size_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_io_size_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -5741,7 +6042,7 @@ void _wrap_tdx_exit_io_size_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0
 }
 
 
-char _wrap_tdx_exit_io_size_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_io_size_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -5754,7 +6055,7 @@ char _wrap_tdx_exit_io_size_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_io_out_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_io_out_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -5766,7 +6067,7 @@ void _wrap_tdx_exit_io_out_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0,
 }
 
 
-char _wrap_tdx_exit_io_out_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_io_out_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -5779,7 +6080,7 @@ char _wrap_tdx_exit_io_out_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0)
 }
 
 
-void _wrap_tdx_exit_io_count_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_io_count_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -5791,7 +6092,7 @@ void _wrap_tdx_exit_io_count_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_
 }
 
 
-intgo _wrap_tdx_exit_io_count_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_io_count_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5804,7 +6105,7 @@ intgo _wrap_tdx_exit_io_count_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_mmio_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_mmio_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -5816,7 +6117,7 @@ void _wrap_tdx_exit_mmio_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_exit_mmio_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_mmio_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5829,7 +6130,7 @@ long long _wrap_tdx_exit_mmio_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_swi
 }
 
 
-void _wrap_tdx_exit_mmio_len_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_mmio_len_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -5841,7 +6142,7 @@ void _wrap_tdx_exit_mmio_len_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_
 }
 
 
-intgo _wrap_tdx_exit_mmio_len_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_mmio_len_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5854,7 +6155,7 @@ intgo _wrap_tdx_exit_mmio_len_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_mmio_write_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_mmio_write_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -5866,7 +6167,7 @@ void _wrap_tdx_exit_mmio_write_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_g
 }
 
 
-char _wrap_tdx_exit_mmio_write_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_mmio_write_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -5879,7 +6180,7 @@ char _wrap_tdx_exit_mmio_write_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_g
 }
 
 
-void _wrap_tdx_exit_data_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_exit_data_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t *arg2 ;
   
@@ -5898,7 +6199,7 @@ void _wrap_tdx_exit_data_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, _
 }
 
 
-_goslice_ _wrap_tdx_exit_data_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+_goslice_ _wrap_tdx_exit_data_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5914,7 +6215,7 @@ _goslice_ _wrap_tdx_exit_data_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_tdvmcall_nr_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_nr_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -5926,7 +6227,7 @@ void _wrap_tdx_exit_tdvmcall_nr_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_
 }
 
 
-long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5939,7 +6240,7 @@ long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_96f31399a9bcf548(struct tdx_exit *_
 }
 
 
-void _wrap_tdx_exit_tdvmcall_ret_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_ret_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -5951,7 +6252,7 @@ void _wrap_tdx_exit_tdvmcall_ret_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig
 }
 
 
-long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5964,7 +6265,7 @@ long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_96f31399a9bcf548(struct tdx_exit *
 }
 
 
-void _wrap_tdx_exit_tdvmcall_args_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_args_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t *arg2 ;
   
@@ -5983,7 +6284,7 @@ void _wrap_tdx_exit_tdvmcall_args_set_tdx_96f31399a9bcf548(struct tdx_exit *_swi
 }
 
 
-_goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+_goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5999,7 +6300,7 @@ _goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_96f31399a9bcf548(struct tdx_exit 
 }
 
 
-void _wrap_tdx_exit_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6011,7 +6312,7 @@ void _wrap_tdx_exit_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_exit_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6024,7 +6325,7 @@ long long _wrap_tdx_exit_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_size_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_size_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6036,7 +6337,7 @@ void _wrap_tdx_exit_size_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, l
 }
 
 
-long long _wrap_tdx_exit_size_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_size_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6049,7 +6350,7 @@ long long _wrap_tdx_exit_size_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_to_private_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_to_private_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int arg2 ;
   
@@ -6061,7 +6362,7 @@ void _wrap_tdx_exit_to_private_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_g
 }
 
 
-intgo _wrap_tdx_exit_to_private_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_to_private_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6074,7 +6375,7 @@ intgo _wrap_tdx_exit_to_private_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_
 }
 
 
-void _wrap_tdx_exit_error_code_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_error_code_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6086,7 +6387,7 @@ void _wrap_tdx_exit_error_code_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_g
 }
 
 
-long long _wrap_tdx_exit_error_code_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_error_code_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6099,7 +6400,7 @@ long long _wrap_tdx_exit_error_code_get_tdx_96f31399a9bcf548(struct tdx_exit *_s
 }
 
 
-void _wrap_tdx_exit_fatal_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_fatal_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6111,7 +6412,7 @@ void _wrap_tdx_exit_fatal_gpa_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go
 }
 
 
-long long _wrap_tdx_exit_fatal_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_fatal_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6124,7 +6425,7 @@ long long _wrap_tdx_exit_fatal_gpa_get_tdx_96f31399a9bcf548(struct tdx_exit *_sw
 }
 
 
-void _wrap_tdx_exit_message_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_exit_message_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   char *arg2 ;
   
@@ -6148,7 +6449,7 @@ void _wrap_tdx_exit_message_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0
 }
 
 
-_gostring_ _wrap_tdx_exit_message_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+_gostring_ _wrap_tdx_exit_message_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6161,7 +6462,7 @@ _gostring_ _wrap_tdx_exit_message_get_tdx_96f31399a9bcf548(struct tdx_exit *_swi
 }
 
 
-void _wrap_tdx_exit_subtype_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_subtype_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -6173,7 +6474,7 @@ void _wrap_tdx_exit_subtype_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0
 }
 
 
-intgo _wrap_tdx_exit_subtype_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_subtype_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -6186,7 +6487,7 @@ intgo _wrap_tdx_exit_subtype_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_hw_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_hw_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6198,7 +6499,7 @@ void _wrap_tdx_exit_hw_reason_set_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go
 }
 
 
-long long _wrap_tdx_exit_hw_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_hw_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6211,7 +6512,7 @@ long long _wrap_tdx_exit_hw_reason_get_tdx_96f31399a9bcf548(struct tdx_exit *_sw
 }
 
 
-struct tdx_exit *_wrap_new_tdx_exit_tdx_96f31399a9bcf548() {
+struct tdx_exit *_wrap_new_tdx_exit_tdx_2ffbf394ef69bf87() {
   struct tdx_exit *result = 0 ;
   struct tdx_exit *_swig_go_result;
   
@@ -6222,7 +6523,7 @@ struct tdx_exit *_wrap_new_tdx_exit_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_exit_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
+void _wrap_delete_tdx_exit_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   
   arg1 = *(struct tdx_exit **)&_swig_go_0; 
@@ -6232,7 +6533,7 @@ void _wrap_delete_tdx_exit_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_exit_init_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_exit_init_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   tdx_exit *arg1 = (tdx_exit *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -6247,7 +6548,7 @@ long long _wrap_tdx_exit_init_tdx_96f31399a9bcf548(struct tdx_exit *_swig_go_0, 
 }
 
 
-long long _wrap_tdx_vcpu_run_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, struct tdx_exit *_swig_go_1) {
+long long _wrap_tdx_vcpu_run_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, struct tdx_exit *_swig_go_1) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   tdx_exit *arg2 = (tdx_exit *) 0 ;
   tdx_status result;
@@ -6262,7 +6563,7 @@ long long _wrap_tdx_vcpu_run_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, s
 }
 
 
-long long _wrap_tdx_vm_guest_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, tdx_guest **_swig_go_1) {
+long long _wrap_tdx_vm_guest_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, tdx_guest **_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_guest **arg2 = (tdx_guest **) 0 ;
   tdx_status result;
@@ -6277,7 +6578,7 @@ long long _wrap_tdx_vm_guest_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, tdx
 }
 
 
-struct tdx_emu *_wrap_tdx_vm_emu_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0) {
+struct tdx_emu *_wrap_tdx_vm_emu_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_emu *result = 0 ;
   struct tdx_emu *_swig_go_result;
@@ -6290,7 +6591,7 @@ struct tdx_emu *_wrap_tdx_vm_emu_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0)
 }
 
 
-long long _wrap_TDX_TD_ATTR_DEBUG_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_DEBUG_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6301,7 +6602,7 @@ long long _wrap_TDX_TD_ATTR_DEBUG_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6312,7 +6613,7 @@ long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6323,7 +6624,7 @@ long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6334,7 +6635,7 @@ long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_ICSSD_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_ICSSD_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6345,7 +6646,7 @@ long long _wrap_TDX_TD_ATTR_ICSSD_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_LASS_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_LASS_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6356,7 +6657,7 @@ long long _wrap_TDX_TD_ATTR_LASS_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6367,7 +6668,7 @@ long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6378,7 +6679,7 @@ long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PKS_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_PKS_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6389,7 +6690,7 @@ long long _wrap_TDX_TD_ATTR_PKS_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_KL_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_KL_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6400,7 +6701,7 @@ long long _wrap_TDX_TD_ATTR_KL_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_TPA_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_TPA_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6411,7 +6712,7 @@ long long _wrap_TDX_TD_ATTR_TPA_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PERFMON_tdx_96f31399a9bcf548() {
+long long _wrap_TDX_TD_ATTR_PERFMON_tdx_2ffbf394ef69bf87() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6422,7 +6723,7 @@ long long _wrap_TDX_TD_ATTR_PERFMON_tdx_96f31399a9bcf548() {
 }
 
 
-long long _wrap_tdx_report_parse_tdx_96f31399a9bcf548(tdx_report **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_report_parse_tdx_2ffbf394ef69bf87(tdx_report **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_report **arg1 = (tdx_report **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -6441,7 +6742,7 @@ long long _wrap_tdx_report_parse_tdx_96f31399a9bcf548(tdx_report **_swig_go_0, _
 }
 
 
-void _wrap_tdx_report_free_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+void _wrap_tdx_report_free_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   
   arg1 = *(tdx_report **)&_swig_go_0; 
@@ -6451,7 +6752,7 @@ void _wrap_tdx_report_free_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
 }
 
 
-_goslice_ _wrap_tdx_report_raw_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_raw_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6467,7 +6768,7 @@ _goslice_ _wrap_tdx_report_raw_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_
 }
 
 
-intgo _wrap_tdx_report_type_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_type_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6480,7 +6781,7 @@ intgo _wrap_tdx_report_type_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) 
 }
 
 
-intgo _wrap_tdx_report_subtype_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_subtype_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6493,7 +6794,7 @@ intgo _wrap_tdx_report_subtype_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_
 }
 
 
-intgo _wrap_tdx_report_version_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_version_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6506,7 +6807,7 @@ intgo _wrap_tdx_report_version_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_
 }
 
 
-_goslice_ _wrap_tdx_report_cpusvn_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_cpusvn_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6522,7 +6823,7 @@ _goslice_ _wrap_tdx_report_cpusvn_tdx_96f31399a9bcf548(struct tdx_report *_swig_
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6538,7 +6839,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_96f31399a9bcf548(struct tdx_rep
 }
 
 
-_goslice_ _wrap_tdx_report_tee_info_hash_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_info_hash_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6554,7 +6855,7 @@ _goslice_ _wrap_tdx_report_tee_info_hash_tdx_96f31399a9bcf548(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_report_data_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_report_data_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6570,7 +6871,7 @@ _goslice_ _wrap_tdx_report_report_data_tdx_96f31399a9bcf548(struct tdx_report *_
 }
 
 
-_goslice_ _wrap_tdx_report_mac_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mac_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6586,7 +6887,7 @@ _goslice_ _wrap_tdx_report_mac_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_
 }
 
 
-_goslice_ _wrap_tdx_report_mac_struct_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mac_struct_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6602,7 +6903,7 @@ _goslice_ _wrap_tdx_report_mac_struct_tdx_96f31399a9bcf548(struct tdx_report *_s
 }
 
 
-long long _wrap_tdx_report_tee_tcb_valid_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_tee_tcb_valid_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6615,7 +6916,7 @@ long long _wrap_tdx_report_tee_tcb_valid_tdx_96f31399a9bcf548(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6631,7 +6932,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_96f31399a9bcf548(struct tdx_report *_
 }
 
 
-_goslice_ _wrap_tdx_report_mrseam_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrseam_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6647,7 +6948,7 @@ _goslice_ _wrap_tdx_report_mrseam_tdx_96f31399a9bcf548(struct tdx_report *_swig_
 }
 
 
-_goslice_ _wrap_tdx_report_mrsignerseam_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrsignerseam_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6663,7 +6964,7 @@ _goslice_ _wrap_tdx_report_mrsignerseam_tdx_96f31399a9bcf548(struct tdx_report *
 }
 
 
-long long _wrap_tdx_report_seam_attributes_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_seam_attributes_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6676,7 +6977,7 @@ long long _wrap_tdx_report_seam_attributes_tdx_96f31399a9bcf548(struct tdx_repor
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6692,7 +6993,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_96f31399a9bcf548(struct tdx_report *
 }
 
 
-long long _wrap_tdx_report_attributes_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_attributes_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6705,7 +7006,7 @@ long long _wrap_tdx_report_attributes_tdx_96f31399a9bcf548(struct tdx_report *_s
 }
 
 
-long long _wrap_tdx_report_xfam_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_xfam_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6718,7 +7019,7 @@ long long _wrap_tdx_report_xfam_tdx_96f31399a9bcf548(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_mrtd_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrtd_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6734,7 +7035,7 @@ _goslice_ _wrap_tdx_report_mrtd_tdx_96f31399a9bcf548(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_mrconfigid_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrconfigid_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6750,7 +7051,7 @@ _goslice_ _wrap_tdx_report_mrconfigid_tdx_96f31399a9bcf548(struct tdx_report *_s
 }
 
 
-_goslice_ _wrap_tdx_report_mrowner_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrowner_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6766,7 +7067,7 @@ _goslice_ _wrap_tdx_report_mrowner_tdx_96f31399a9bcf548(struct tdx_report *_swig
 }
 
 
-_goslice_ _wrap_tdx_report_mrownerconfig_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrownerconfig_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6782,7 +7083,7 @@ _goslice_ _wrap_tdx_report_mrownerconfig_tdx_96f31399a9bcf548(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_rtmr_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0, intgo _swig_go_1) {
+_goslice_ _wrap_tdx_report_rtmr_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0, intgo _swig_go_1) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   unsigned int arg2 ;
   uint8_t *result = 0 ;
@@ -6800,7 +7101,7 @@ _goslice_ _wrap_tdx_report_rtmr_tdx_96f31399a9bcf548(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_servtd_hash_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_servtd_hash_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6816,7 +7117,7 @@ _goslice_ _wrap_tdx_report_servtd_hash_tdx_96f31399a9bcf548(struct tdx_report *_
 }
 
 
-_gostring_ _wrap_tdx_td_attribute_name_tdx_96f31399a9bcf548(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_td_attribute_name_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
   unsigned int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6829,7 +7130,7 @@ _gostring_ _wrap_tdx_td_attribute_name_tdx_96f31399a9bcf548(intgo _swig_go_0) {
 }
 
 
-long long _wrap_tdx_quote_parse_tdx_96f31399a9bcf548(tdx_quote **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_quote_parse_tdx_2ffbf394ef69bf87(tdx_quote **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_quote **arg1 = (tdx_quote **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -6848,7 +7149,7 @@ long long _wrap_tdx_quote_parse_tdx_96f31399a9bcf548(tdx_quote **_swig_go_0, _go
 }
 
 
-void _wrap_tdx_quote_free_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+void _wrap_tdx_quote_free_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   
   arg1 = *(tdx_quote **)&_swig_go_0; 
@@ -6858,7 +7159,7 @@ void _wrap_tdx_quote_free_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
 }
 
 
-intgo _wrap_tdx_quote_version_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_version_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6871,7 +7172,7 @@ intgo _wrap_tdx_quote_version_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0)
 }
 
 
-intgo _wrap_tdx_quote_att_key_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_att_key_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6884,7 +7185,7 @@ intgo _wrap_tdx_quote_att_key_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_
 }
 
 
-intgo _wrap_tdx_quote_tee_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_tee_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -6897,7 +7198,7 @@ intgo _wrap_tdx_quote_tee_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_header_reserved_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_header_reserved_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6913,7 +7214,7 @@ _goslice_ _wrap_tdx_quote_header_reserved_tdx_96f31399a9bcf548(struct tdx_quote 
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6929,7 +7230,7 @@ _goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_96f31399a9bcf548(struct tdx_quote *_s
 }
 
 
-_goslice_ _wrap_tdx_quote_user_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_user_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6945,7 +7246,7 @@ _goslice_ _wrap_tdx_quote_user_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig
 }
 
 
-intgo _wrap_tdx_quote_body_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_body_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6958,7 +7259,7 @@ intgo _wrap_tdx_quote_body_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_
 }
 
 
-long long _wrap_tdx_quote_body_size_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_body_size_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -6971,7 +7272,7 @@ long long _wrap_tdx_quote_body_size_tdx_96f31399a9bcf548(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_body_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_body_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6987,7 +7288,7 @@ _goslice_ _wrap_tdx_quote_body_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7003,7 +7304,7 @@ _goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_96f31399a9bcf548(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_mrseam_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrseam_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7019,7 +7320,7 @@ _goslice_ _wrap_tdx_quote_mrseam_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_quote_mrsignerseam_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrsignerseam_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7035,7 +7336,7 @@ _goslice_ _wrap_tdx_quote_mrsignerseam_tdx_96f31399a9bcf548(struct tdx_quote *_s
 }
 
 
-long long _wrap_tdx_quote_seam_attributes_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_seam_attributes_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7048,7 +7349,7 @@ long long _wrap_tdx_quote_seam_attributes_tdx_96f31399a9bcf548(struct tdx_quote 
 }
 
 
-long long _wrap_tdx_quote_td_attributes_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_td_attributes_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7061,7 +7362,7 @@ long long _wrap_tdx_quote_td_attributes_tdx_96f31399a9bcf548(struct tdx_quote *_
 }
 
 
-long long _wrap_tdx_quote_xfam_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_xfam_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7074,7 +7375,7 @@ long long _wrap_tdx_quote_xfam_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_mrtd_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrtd_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7090,7 +7391,7 @@ _goslice_ _wrap_tdx_quote_mrtd_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_mrconfigid_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrconfigid_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7106,7 +7407,7 @@ _goslice_ _wrap_tdx_quote_mrconfigid_tdx_96f31399a9bcf548(struct tdx_quote *_swi
 }
 
 
-_goslice_ _wrap_tdx_quote_mrowner_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrowner_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7122,7 +7423,7 @@ _goslice_ _wrap_tdx_quote_mrowner_tdx_96f31399a9bcf548(struct tdx_quote *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_quote_mrownerconfig_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrownerconfig_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7138,7 +7439,7 @@ _goslice_ _wrap_tdx_quote_mrownerconfig_tdx_96f31399a9bcf548(struct tdx_quote *_
 }
 
 
-_goslice_ _wrap_tdx_quote_rtmr_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0, intgo _swig_go_1) {
+_goslice_ _wrap_tdx_quote_rtmr_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0, intgo _swig_go_1) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   unsigned int arg2 ;
   uint8_t *result = 0 ;
@@ -7156,7 +7457,7 @@ _goslice_ _wrap_tdx_quote_rtmr_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_report_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_report_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7172,7 +7473,7 @@ _goslice_ _wrap_tdx_quote_report_data_tdx_96f31399a9bcf548(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7188,7 +7489,7 @@ _goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_96f31399a9bcf548(struct tdx_quote *_s
 }
 
 
-_goslice_ _wrap_tdx_quote_mrservicetd_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrservicetd_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7204,7 +7505,7 @@ _goslice_ _wrap_tdx_quote_mrservicetd_tdx_96f31399a9bcf548(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_signed_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_signed_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7226,7 +7527,7 @@ _goslice_ _wrap_tdx_quote_signed_data_tdx_96f31399a9bcf548(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_signature_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_signature_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7242,7 +7543,7 @@ _goslice_ _wrap_tdx_quote_signature_tdx_96f31399a9bcf548(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_attestation_key_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_attestation_key_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7258,7 +7559,7 @@ _goslice_ _wrap_tdx_quote_attestation_key_tdx_96f31399a9bcf548(struct tdx_quote 
 }
 
 
-intgo _wrap_tdx_quote_cert_data_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_cert_data_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7271,7 +7572,7 @@ intgo _wrap_tdx_quote_cert_data_type_tdx_96f31399a9bcf548(struct tdx_quote *_swi
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_report_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_report_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7287,7 +7588,7 @@ _goslice_ _wrap_tdx_quote_qe_report_tdx_96f31399a9bcf548(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_report_signature_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_report_signature_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7303,7 +7604,7 @@ _goslice_ _wrap_tdx_quote_qe_report_signature_tdx_96f31399a9bcf548(struct tdx_qu
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_auth_data_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_auth_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7325,7 +7626,7 @@ _goslice_ _wrap_tdx_quote_qe_auth_data_tdx_96f31399a9bcf548(struct tdx_quote *_s
 }
 
 
-intgo _wrap_tdx_quote_pck_cert_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_pck_cert_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7338,7 +7639,7 @@ intgo _wrap_tdx_quote_pck_cert_type_tdx_96f31399a9bcf548(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_pck_chain_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_pck_chain_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7360,7 +7661,7 @@ _goslice_ _wrap_tdx_quote_pck_chain_tdx_96f31399a9bcf548(struct tdx_quote *_swig
 }
 
 
-long long _wrap_tdx_quote_size_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_size_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7373,7 +7674,7 @@ long long _wrap_tdx_quote_size_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0
 }
 
 
-long long _wrap_tdx_quote_trailing_bytes_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_trailing_bytes_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7386,7 +7687,7 @@ long long _wrap_tdx_quote_trailing_bytes_tdx_96f31399a9bcf548(struct tdx_quote *
 }
 
 
-long long _wrap_tdx_mrtd_new_tdx_96f31399a9bcf548(tdx_mrtd **_swig_go_0) {
+long long _wrap_tdx_mrtd_new_tdx_2ffbf394ef69bf87(tdx_mrtd **_swig_go_0) {
   tdx_mrtd **arg1 = (tdx_mrtd **) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -7399,7 +7700,7 @@ long long _wrap_tdx_mrtd_new_tdx_96f31399a9bcf548(tdx_mrtd **_swig_go_0) {
 }
 
 
-void _wrap_tdx_mrtd_free_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0) {
+void _wrap_tdx_mrtd_free_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   
   arg1 = *(tdx_mrtd **)&_swig_go_0; 
@@ -7409,7 +7710,7 @@ void _wrap_tdx_mrtd_free_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_mrtd_page_add_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_mrtd_page_add_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0, long long _swig_go_1) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -7424,7 +7725,7 @@ long long _wrap_tdx_mrtd_page_add_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go
 }
 
 
-long long _wrap_tdx_mrtd_extend_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_mrtd_extend_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -7445,7 +7746,7 @@ long long _wrap_tdx_mrtd_extend_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0
 }
 
 
-long long _wrap_tdx_mrtd_add_region_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, intgo _swig_go_4) {
+long long _wrap_tdx_mrtd_add_region_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, intgo _swig_go_4) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -7470,7 +7771,7 @@ long long _wrap_tdx_mrtd_add_region_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_
 }
 
 
-long long _wrap_tdx_mrtd_finalize_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_mrtd_finalize_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -7487,7 +7788,7 @@ long long _wrap_tdx_mrtd_finalize_tdx_96f31399a9bcf548(struct tdx_mrtd *_swig_go
 }
 
 
-long long _wrap_tdx_measure_rtmr_extend_tdx_96f31399a9bcf548(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_measure_rtmr_extend_tdx_2ffbf394ef69bf87(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7508,7 +7809,7 @@ long long _wrap_tdx_measure_rtmr_extend_tdx_96f31399a9bcf548(_goslice_ _swig_go_
 }
 
 
-void _wrap_tdx_td_info_sz_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   size_t arg2 ;
   
@@ -7520,7 +7821,7 @@ void _wrap_tdx_td_info_sz_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_
 }
 
 
-long long _wrap_tdx_td_info_sz_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7533,7 +7834,7 @@ long long _wrap_tdx_td_info_sz_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swi
 }
 
 
-void _wrap_tdx_td_info_attributes_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t arg2 ;
   
@@ -7545,7 +7846,7 @@ void _wrap_tdx_td_info_attributes_set_tdx_96f31399a9bcf548(struct tdx_td_info *_
 }
 
 
-long long _wrap_tdx_td_info_attributes_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7558,7 +7859,7 @@ long long _wrap_tdx_td_info_attributes_get_tdx_96f31399a9bcf548(struct tdx_td_in
 }
 
 
-void _wrap_tdx_td_info_xfam_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t arg2 ;
   
@@ -7570,7 +7871,7 @@ void _wrap_tdx_td_info_xfam_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_g
 }
 
 
-long long _wrap_tdx_td_info_xfam_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7583,7 +7884,7 @@ long long _wrap_tdx_td_info_xfam_get_tdx_96f31399a9bcf548(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_mrtd_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrtd_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7602,7 +7903,7 @@ void _wrap_tdx_td_info_mrtd_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrtd_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrtd_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7618,7 +7919,7 @@ _goslice_ _wrap_tdx_td_info_mrtd_get_tdx_96f31399a9bcf548(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7637,7 +7938,7 @@ void _wrap_tdx_td_info_mrconfigid_set_tdx_96f31399a9bcf548(struct tdx_td_info *_
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7653,7 +7954,7 @@ _goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_96f31399a9bcf548(struct tdx_td_in
 }
 
 
-void _wrap_tdx_td_info_mrowner_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7672,7 +7973,7 @@ void _wrap_tdx_td_info_mrowner_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swi
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrowner_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7688,7 +7989,7 @@ _goslice_ _wrap_tdx_td_info_mrowner_get_tdx_96f31399a9bcf548(struct tdx_td_info 
 }
 
 
-void _wrap_tdx_td_info_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7707,7 +8008,7 @@ void _wrap_tdx_td_info_mrownerconfig_set_tdx_96f31399a9bcf548(struct tdx_td_info
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7723,7 +8024,7 @@ _goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_96f31399a9bcf548(struct tdx_td
 }
 
 
-void _wrap_tdx_td_info_rtmr_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_rtmr_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t (*arg2)[48] ;
   
@@ -7742,7 +8043,7 @@ void _wrap_tdx_td_info_rtmr_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_td_info_rtmr_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_rtmr_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t (*result)[48] = 0 ;
   _goslice_ _swig_go_result;
@@ -7758,7 +8059,7 @@ _goslice_ _wrap_tdx_td_info_rtmr_get_tdx_96f31399a9bcf548(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_servtd_hash_set_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_servtd_hash_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7777,7 +8078,7 @@ void _wrap_tdx_td_info_servtd_hash_set_tdx_96f31399a9bcf548(struct tdx_td_info *
 }
 
 
-_goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7793,7 +8094,7 @@ _goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_96f31399a9bcf548(struct tdx_td_i
 }
 
 
-struct tdx_td_info *_wrap_new_tdx_td_info_tdx_96f31399a9bcf548() {
+struct tdx_td_info *_wrap_new_tdx_td_info_tdx_2ffbf394ef69bf87() {
   struct tdx_td_info *result = 0 ;
   struct tdx_td_info *_swig_go_result;
   
@@ -7804,7 +8105,7 @@ struct tdx_td_info *_wrap_new_tdx_td_info_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_td_info_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0) {
+void _wrap_delete_tdx_td_info_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   
   arg1 = *(struct tdx_td_info **)&_swig_go_0; 
@@ -7814,7 +8115,7 @@ void _wrap_delete_tdx_td_info_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_
 }
 
 
-long long _wrap_tdx_td_info_init_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_td_info_init_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   tdx_td_info *arg1 = (tdx_td_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -7829,7 +8130,7 @@ long long _wrap_tdx_td_info_init_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_
 }
 
 
-long long _wrap_tdx_measure_tee_info_hash_tdx_96f31399a9bcf548(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_measure_tee_info_hash_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_td_info *arg1 = (tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -7846,7 +8147,7 @@ long long _wrap_tdx_measure_tee_info_hash_tdx_96f31399a9bcf548(struct tdx_td_inf
 }
 
 
-void _wrap_tdx_tdvf_section_sz_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_sz_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   size_t arg2 ;
   
@@ -7858,7 +8159,7 @@ void _wrap_tdx_tdvf_section_sz_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section 
 }
 
 
-long long _wrap_tdx_tdvf_section_sz_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_sz_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7871,7 +8172,7 @@ long long _wrap_tdx_tdvf_section_sz_get_tdx_96f31399a9bcf548(struct tdx_tdvf_sec
 }
 
 
-void _wrap_tdx_tdvf_section_data_offset_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_data_offset_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -7883,7 +8184,7 @@ void _wrap_tdx_tdvf_section_data_offset_set_tdx_96f31399a9bcf548(struct tdx_tdvf
 }
 
 
-intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -7896,7 +8197,7 @@ intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_96f31399a9bcf548(struct tdx_tdv
 }
 
 
-void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -7908,7 +8209,7 @@ void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_96f31399a9bcf548(struct tdx_td
 }
 
 
-intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -7921,7 +8222,7 @@ intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_96f31399a9bcf548(struct tdx_t
 }
 
 
-void _wrap_tdx_tdvf_section_memory_address_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_memory_address_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t arg2 ;
   
@@ -7933,7 +8234,7 @@ void _wrap_tdx_tdvf_section_memory_address_set_tdx_96f31399a9bcf548(struct tdx_t
 }
 
 
-long long _wrap_tdx_tdvf_section_memory_address_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_memory_address_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7946,7 +8247,7 @@ long long _wrap_tdx_tdvf_section_memory_address_get_tdx_96f31399a9bcf548(struct 
 }
 
 
-void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t arg2 ;
   
@@ -7958,7 +8259,7 @@ void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_96f31399a9bcf548(struct tdx
 }
 
 
-long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7971,7 +8272,7 @@ long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_96f31399a9bcf548(struc
 }
 
 
-void _wrap_tdx_tdvf_section_section_type_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_section_type_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -7983,7 +8284,7 @@ void _wrap_tdx_tdvf_section_section_type_set_tdx_96f31399a9bcf548(struct tdx_tdv
 }
 
 
-intgo _wrap_tdx_tdvf_section_section_type_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_section_type_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -7996,7 +8297,7 @@ intgo _wrap_tdx_tdvf_section_section_type_get_tdx_96f31399a9bcf548(struct tdx_td
 }
 
 
-void _wrap_tdx_tdvf_section_attributes_set_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -8008,7 +8309,7 @@ void _wrap_tdx_tdvf_section_attributes_set_tdx_96f31399a9bcf548(struct tdx_tdvf_
 }
 
 
-intgo _wrap_tdx_tdvf_section_attributes_get_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8021,7 +8322,7 @@ intgo _wrap_tdx_tdvf_section_attributes_get_tdx_96f31399a9bcf548(struct tdx_tdvf
 }
 
 
-struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_96f31399a9bcf548() {
+struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_2ffbf394ef69bf87() {
   struct tdx_tdvf_section *result = 0 ;
   struct tdx_tdvf_section *_swig_go_result;
   
@@ -8032,7 +8333,7 @@ struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_tdvf_section_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0) {
+void _wrap_delete_tdx_tdvf_section_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   
   arg1 = *(struct tdx_tdvf_section **)&_swig_go_0; 
@@ -8042,7 +8343,7 @@ void _wrap_delete_tdx_tdvf_section_tdx_96f31399a9bcf548(struct tdx_tdvf_section 
 }
 
 
-long long _wrap_tdx_tdvf_section_init_tdx_96f31399a9bcf548(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdvf_section_init_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   tdx_tdvf_section *arg1 = (tdx_tdvf_section *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -8057,7 +8358,7 @@ long long _wrap_tdx_tdvf_section_init_tdx_96f31399a9bcf548(struct tdx_tdvf_secti
 }
 
 
-long long _wrap_tdx_tdvf_open_tdx_96f31399a9bcf548(tdx_tdvf **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_tdvf_open_tdx_2ffbf394ef69bf87(tdx_tdvf **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_tdvf **arg1 = (tdx_tdvf **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -8077,7 +8378,7 @@ long long _wrap_tdx_tdvf_open_tdx_96f31399a9bcf548(tdx_tdvf **_swig_go_0, _gostr
 }
 
 
-long long _wrap_tdx_tdvf_parse_tdx_96f31399a9bcf548(tdx_tdvf **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_tdvf_parse_tdx_2ffbf394ef69bf87(tdx_tdvf **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_tdvf **arg1 = (tdx_tdvf **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8096,7 +8397,7 @@ long long _wrap_tdx_tdvf_parse_tdx_96f31399a9bcf548(tdx_tdvf **_swig_go_0, _gosl
 }
 
 
-void _wrap_tdx_tdvf_free_tdx_96f31399a9bcf548(struct tdx_tdvf *_swig_go_0) {
+void _wrap_tdx_tdvf_free_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_swig_go_0) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   
   arg1 = *(tdx_tdvf **)&_swig_go_0; 
@@ -8106,7 +8407,7 @@ void _wrap_tdx_tdvf_free_tdx_96f31399a9bcf548(struct tdx_tdvf *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_tdvf_section_count_tdx_96f31399a9bcf548(struct tdx_tdvf *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_count_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_swig_go_0) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8119,7 +8420,7 @@ long long _wrap_tdx_tdvf_section_count_tdx_96f31399a9bcf548(struct tdx_tdvf *_sw
 }
 
 
-long long _wrap_tdx_tdvf_get_section_tdx_96f31399a9bcf548(struct tdx_tdvf *_swig_go_0, long long _swig_go_1, struct tdx_tdvf_section *_swig_go_2) {
+long long _wrap_tdx_tdvf_get_section_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_swig_go_0, long long _swig_go_1, struct tdx_tdvf_section *_swig_go_2) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   size_t arg2 ;
   tdx_tdvf_section *arg3 = (tdx_tdvf_section *) 0 ;
@@ -8136,7 +8437,7 @@ long long _wrap_tdx_tdvf_get_section_tdx_96f31399a9bcf548(struct tdx_tdvf *_swig
 }
 
 
-long long _wrap_tdx_measure_tdvf_tdx_96f31399a9bcf548(_gostring_ _swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_measure_tdvf_tdx_2ffbf394ef69bf87(_gostring_ _swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   char *arg1 = (char *) 0 ;
   unsigned int arg2 ;
   uint8_t *arg3 ;
@@ -8160,7 +8461,7 @@ long long _wrap_tdx_measure_tdvf_tdx_96f31399a9bcf548(_gostring_ _swig_go_0, int
 }
 
 
-long long _wrap_tdx_eventlog_parse_tdx_96f31399a9bcf548(tdx_eventlog **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_eventlog_parse_tdx_2ffbf394ef69bf87(tdx_eventlog **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_eventlog **arg1 = (tdx_eventlog **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8179,7 +8480,7 @@ long long _wrap_tdx_eventlog_parse_tdx_96f31399a9bcf548(tdx_eventlog **_swig_go_
 }
 
 
-void _wrap_tdx_eventlog_free_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0) {
+void _wrap_tdx_eventlog_free_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   
   arg1 = *(tdx_eventlog **)&_swig_go_0; 
@@ -8189,7 +8490,7 @@ void _wrap_tdx_eventlog_free_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_
 }
 
 
-long long _wrap_tdx_eventlog_count_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0) {
+long long _wrap_tdx_eventlog_count_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8202,7 +8503,7 @@ long long _wrap_tdx_eventlog_count_tdx_96f31399a9bcf548(struct tdx_eventlog *_sw
 }
 
 
-void _wrap_tdx_event_sz_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_event_sz_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, long long _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   size_t arg2 ;
   
@@ -8214,7 +8515,7 @@ void _wrap_tdx_event_sz_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, l
 }
 
 
-long long _wrap_tdx_event_sz_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+long long _wrap_tdx_event_sz_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8227,7 +8528,7 @@ long long _wrap_tdx_event_sz_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go
 }
 
 
-void _wrap_tdx_event_mr_index_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_event_mr_index_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t arg2 ;
   
@@ -8239,7 +8540,7 @@ void _wrap_tdx_event_mr_index_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_g
 }
 
 
-intgo _wrap_tdx_event_mr_index_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+intgo _wrap_tdx_event_mr_index_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8252,7 +8553,7 @@ intgo _wrap_tdx_event_mr_index_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_
 }
 
 
-void _wrap_tdx_event_event_type_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_event_event_type_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t arg2 ;
   
@@ -8264,7 +8565,7 @@ void _wrap_tdx_event_event_type_set_tdx_96f31399a9bcf548(struct tdx_event *_swig
 }
 
 
-intgo _wrap_tdx_event_event_type_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+intgo _wrap_tdx_event_event_type_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8277,7 +8578,7 @@ intgo _wrap_tdx_event_event_type_get_tdx_96f31399a9bcf548(struct tdx_event *_swi
 }
 
 
-void _wrap_tdx_event_has_sha384_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_event_has_sha384_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   int arg2 ;
   
@@ -8289,7 +8590,7 @@ void _wrap_tdx_event_has_sha384_set_tdx_96f31399a9bcf548(struct tdx_event *_swig
 }
 
 
-intgo _wrap_tdx_event_has_sha384_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+intgo _wrap_tdx_event_has_sha384_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -8302,7 +8603,7 @@ intgo _wrap_tdx_event_has_sha384_get_tdx_96f31399a9bcf548(struct tdx_event *_swi
 }
 
 
-void _wrap_tdx_event_sha384_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_event_sha384_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint8_t *arg2 ;
   
@@ -8321,7 +8622,7 @@ void _wrap_tdx_event_sha384_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_
 }
 
 
-_goslice_ _wrap_tdx_event_sha384_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+_goslice_ _wrap_tdx_event_sha384_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -8337,7 +8638,7 @@ _goslice_ _wrap_tdx_event_sha384_get_tdx_96f31399a9bcf548(struct tdx_event *_swi
 }
 
 
-void _wrap_tdx_event_data_offset_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_event_data_offset_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, long long _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint64_t arg2 ;
   
@@ -8349,7 +8650,7 @@ void _wrap_tdx_event_data_offset_set_tdx_96f31399a9bcf548(struct tdx_event *_swi
 }
 
 
-long long _wrap_tdx_event_data_offset_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+long long _wrap_tdx_event_data_offset_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -8362,7 +8663,7 @@ long long _wrap_tdx_event_data_offset_get_tdx_96f31399a9bcf548(struct tdx_event 
 }
 
 
-void _wrap_tdx_event_data_size_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_event_data_size_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t arg2 ;
   
@@ -8374,7 +8675,7 @@ void _wrap_tdx_event_data_size_set_tdx_96f31399a9bcf548(struct tdx_event *_swig_
 }
 
 
-intgo _wrap_tdx_event_data_size_get_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+intgo _wrap_tdx_event_data_size_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8387,7 +8688,7 @@ intgo _wrap_tdx_event_data_size_get_tdx_96f31399a9bcf548(struct tdx_event *_swig
 }
 
 
-struct tdx_event *_wrap_new_tdx_event_tdx_96f31399a9bcf548() {
+struct tdx_event *_wrap_new_tdx_event_tdx_2ffbf394ef69bf87() {
   struct tdx_event *result = 0 ;
   struct tdx_event *_swig_go_result;
   
@@ -8398,7 +8699,7 @@ struct tdx_event *_wrap_new_tdx_event_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_event_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
+void _wrap_delete_tdx_event_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   
   arg1 = *(struct tdx_event **)&_swig_go_0; 
@@ -8408,7 +8709,7 @@ void _wrap_delete_tdx_event_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_event_init_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_event_init_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, long long _swig_go_1) {
   tdx_event *arg1 = (tdx_event *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -8423,7 +8724,7 @@ long long _wrap_tdx_event_init_tdx_96f31399a9bcf548(struct tdx_event *_swig_go_0
 }
 
 
-long long _wrap_tdx_eventlog_event_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0, long long _swig_go_1, struct tdx_event *_swig_go_2) {
+long long _wrap_tdx_eventlog_event_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0, long long _swig_go_1, struct tdx_event *_swig_go_2) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   size_t arg2 ;
   tdx_event *arg3 = (tdx_event *) 0 ;
@@ -8440,7 +8741,7 @@ long long _wrap_tdx_eventlog_event_tdx_96f31399a9bcf548(struct tdx_eventlog *_sw
 }
 
 
-long long _wrap_tdx_eventlog_replay_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_eventlog_replay_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8459,7 +8760,7 @@ long long _wrap_tdx_eventlog_replay_tdx_96f31399a9bcf548(struct tdx_eventlog *_s
 }
 
 
-long long _wrap_tdx_eventlog_check_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_eventlog_check_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8480,7 +8781,7 @@ long long _wrap_tdx_eventlog_check_tdx_96f31399a9bcf548(struct tdx_eventlog *_sw
 }
 
 
-void _wrap_tdx_ccel_table_sz_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ccel_table_sz_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   size_t arg2 ;
   
@@ -8492,7 +8793,7 @@ void _wrap_tdx_ccel_table_sz_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_sw
 }
 
 
-long long _wrap_tdx_ccel_table_sz_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+long long _wrap_tdx_ccel_table_sz_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8505,7 +8806,7 @@ long long _wrap_tdx_ccel_table_sz_get_tdx_96f31399a9bcf548(struct tdx_ccel_table
 }
 
 
-void _wrap_tdx_ccel_table_cc_type_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_ccel_table_cc_type_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint8_t arg2 ;
   
@@ -8517,7 +8818,7 @@ void _wrap_tdx_ccel_table_cc_type_set_tdx_96f31399a9bcf548(struct tdx_ccel_table
 }
 
 
-char _wrap_tdx_ccel_table_cc_type_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+char _wrap_tdx_ccel_table_cc_type_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -8530,7 +8831,7 @@ char _wrap_tdx_ccel_table_cc_type_get_tdx_96f31399a9bcf548(struct tdx_ccel_table
 }
 
 
-void _wrap_tdx_ccel_table_cc_subtype_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_ccel_table_cc_subtype_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint8_t arg2 ;
   
@@ -8542,7 +8843,7 @@ void _wrap_tdx_ccel_table_cc_subtype_set_tdx_96f31399a9bcf548(struct tdx_ccel_ta
 }
 
 
-char _wrap_tdx_ccel_table_cc_subtype_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+char _wrap_tdx_ccel_table_cc_subtype_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -8555,7 +8856,7 @@ char _wrap_tdx_ccel_table_cc_subtype_get_tdx_96f31399a9bcf548(struct tdx_ccel_ta
 }
 
 
-void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint64_t arg2 ;
   
@@ -8567,7 +8868,7 @@ void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_96f31399a9bcf548(struc
 }
 
 
-long long _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+long long _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -8580,7 +8881,7 @@ long long _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_96f31399a9bcf548(
 }
 
 
-void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint64_t arg2 ;
   
@@ -8592,7 +8893,7 @@ void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_96f31399a9bcf548(struct
 }
 
 
-long long _wrap_tdx_ccel_table_log_area_start_address_get_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+long long _wrap_tdx_ccel_table_log_area_start_address_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -8605,7 +8906,7 @@ long long _wrap_tdx_ccel_table_log_area_start_address_get_tdx_96f31399a9bcf548(s
 }
 
 
-struct tdx_ccel_table *_wrap_new_tdx_ccel_table_tdx_96f31399a9bcf548() {
+struct tdx_ccel_table *_wrap_new_tdx_ccel_table_tdx_2ffbf394ef69bf87() {
   struct tdx_ccel_table *result = 0 ;
   struct tdx_ccel_table *_swig_go_result;
   
@@ -8616,7 +8917,7 @@ struct tdx_ccel_table *_wrap_new_tdx_ccel_table_tdx_96f31399a9bcf548() {
 }
 
 
-void _wrap_delete_tdx_ccel_table_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0) {
+void _wrap_delete_tdx_ccel_table_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   
   arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
@@ -8626,7 +8927,7 @@ void _wrap_delete_tdx_ccel_table_tdx_96f31399a9bcf548(struct tdx_ccel_table *_sw
 }
 
 
-long long _wrap_tdx_ccel_table_init_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_ccel_table_init_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
   tdx_ccel_table *arg1 = (tdx_ccel_table *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -8641,7 +8942,7 @@ long long _wrap_tdx_ccel_table_init_tdx_96f31399a9bcf548(struct tdx_ccel_table *
 }
 
 
-long long _wrap_tdx_ccel_table_parse_tdx_96f31399a9bcf548(struct tdx_ccel_table *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_ccel_table_parse_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_ccel_table *arg1 = (tdx_ccel_table *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8660,7 +8961,7 @@ long long _wrap_tdx_ccel_table_parse_tdx_96f31399a9bcf548(struct tdx_ccel_table 
 }
 
 
-long long _wrap_tdx_guest_get_report_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_guest_get_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8687,7 +8988,7 @@ long long _wrap_tdx_guest_get_report_tdx_96f31399a9bcf548(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_guest_get_quote_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_guest_get_quote_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8714,7 +9015,28 @@ long long _wrap_tdx_guest_get_quote_tdx_96f31399a9bcf548(struct tdx_guest *_swig
 }
 
 
-long long _wrap_tdx_emu_quote_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_guest_get_eventlog_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+  tdx_guest *arg1 = (tdx_guest *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  size_t *arg4 = (size_t *) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_guest **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  arg4 = _swig_go_2.len ? (size_t *)_swig_go_2.array : NULL; 
+  
+  result = (tdx_status)tdx_go_guest_get_eventlog(arg1,arg2,arg3,arg4);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_emu_quote_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8741,7 +9063,7 @@ long long _wrap_tdx_emu_quote_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _
 }
 
 
-long long _wrap_tdx_emu_console_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_console_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8762,7 +9084,7 @@ long long _wrap_tdx_emu_console_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0,
 }
 
 
-long long _wrap_tdx_emu_fatal_error_tdx_96f31399a9bcf548(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_emu_fatal_error_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t *arg2 = (uint64_t *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -8785,7 +9107,7 @@ long long _wrap_tdx_emu_fatal_error_tdx_96f31399a9bcf548(struct tdx_emu *_swig_g
 }
 
 
-long long _wrap_tdx_report_to_json_tdx_96f31399a9bcf548(struct tdx_report *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_report_to_json_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8806,7 +9128,7 @@ long long _wrap_tdx_report_to_json_tdx_96f31399a9bcf548(struct tdx_report *_swig
 }
 
 
-long long _wrap_tdx_quote_to_json_tdx_96f31399a9bcf548(struct tdx_quote *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_quote_to_json_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8827,7 +9149,7 @@ long long _wrap_tdx_quote_to_json_tdx_96f31399a9bcf548(struct tdx_quote *_swig_g
 }
 
 
-long long _wrap_tdx_eventlog_to_json_tdx_96f31399a9bcf548(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_eventlog_to_json_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8848,7 +9170,7 @@ long long _wrap_tdx_eventlog_to_json_tdx_96f31399a9bcf548(struct tdx_eventlog *_
 }
 
 
-long long _wrap_tdx_vcpu_get_cpuid_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_vcpu_get_cpuid_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint32_t *arg2 = (uint32_t *) 0 ;
   size_t arg3 ;
@@ -8869,7 +9191,7 @@ long long _wrap_tdx_vcpu_get_cpuid_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_g
 }
 
 
-long long _wrap_tdx_vm_init_mem_region_tdx_96f31399a9bcf548(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_vm_init_mem_region_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8892,7 +9214,7 @@ long long _wrap_tdx_vm_init_mem_region_tdx_96f31399a9bcf548(struct tdx_vcpu *_sw
 }
 
 
-long long _wrap_tdx_go_vp_info_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_go_vp_info_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t *arg2 = (uint64_t *) 0 ;
   size_t arg3 ;
@@ -8911,7 +9233,7 @@ long long _wrap_tdx_go_vp_info_tdx_96f31399a9bcf548(struct tdx_guest *_swig_go_0
 }
 
 
-long long _wrap_tdx_go_vm_create_tdx_96f31399a9bcf548(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_go_vm_create_tdx_2ffbf394ef69bf87(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   tdx_vm **arg1 = (tdx_vm **) 0 ;
   tdx_host *arg2 = (tdx_host *) 0 ;
   int arg3 ;
@@ -8930,7 +9252,7 @@ long long _wrap_tdx_go_vm_create_tdx_96f31399a9bcf548(tdx_vm **_swig_go_0, struc
 }
 
 
-long long _wrap_tdx_go_vm_init_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5, intgo _swig_go_6) {
+long long _wrap_tdx_go_vm_init_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5, intgo _swig_go_6) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -8967,7 +9289,7 @@ long long _wrap_tdx_go_vm_init_tdx_96f31399a9bcf548(struct tdx_vm *_swig_go_0, l
 }
 
 
-long long _wrap_tdx_go_emu_open_tdx_96f31399a9bcf548(tdx_emu **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_go_emu_open_tdx_2ffbf394ef69bf87(tdx_emu **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_emu **arg1 = (tdx_emu **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;

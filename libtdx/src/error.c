@@ -35,7 +35,7 @@ int tdx__error_set(int code, int layer, uint64_t hw_status, int os_errno,
 	/* Prefix a public function's name so a log line says where; internal
 	 * helpers' names mean nothing to the caller. */
 	n = 0;
-	if (where && !strncmp(where, "tdx_", 4)) {
+	if (where && !strncmp(where, "tdx_", 4) && where[4] != '_') {
 		n = snprintf(tls_message, sizeof(tls_message), "%s: ", where);
 		if (n < 0 || (size_t)n >= sizeof(tls_message))
 			n = 0;

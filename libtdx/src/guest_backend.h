@@ -24,6 +24,9 @@ typedef struct tdx__guest_ops {
 	int (*get_report)(void *ctx, const uint8_t *report_data, uint8_t *report);
 	int (*get_quote)(void *ctx, const uint8_t *report_data, uint8_t *quote, size_t *len);
 	int (*rtmr_extend)(void *ctx, unsigned index, const uint8_t *digest);
+	int (*rtmr_read)(void *ctx, unsigned index, uint8_t *rtmr);   /* 1: not here */
+	int (*get_eventlog)(void *ctx, uint8_t *log, size_t *len);
+	void (*capabilities)(void *ctx, tdx_guest_caps *caps);
 } tdx__guest_ops;
 
 #define TDX_SCRATCH_SIZE (64 * 1024)

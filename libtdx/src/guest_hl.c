@@ -275,3 +275,86 @@ tdx_status tdx_guest_get_quote(tdx_guest *g, const uint8_t *report_data, size_t 
 		rc2 = tdx_tdg_mem_page_accept(g, quote_gpa + off, TDX_PAGE_LEVEL_4K);
 	return rc ? rc : rc2;
 }
+
+tdx_status tdx_guest_rtmr_read(tdx_guest *g, unsigned index, uint8_t *rtmr, size_t rtmr_len)
+{
+	uint8_t data[REPORT_DATA_SIZE] = { 0 }, report[TDREPORT_SIZE];
+	size_t len = sizeof(report);
+	int rc;
+
+	if (!g)
+		return tdx__fail(TDX_E_INVALID, "g is NULL; open a guest handle with tdx_guest_open");
+	if (!rtmr || rtmr_len != SHA384_SIZE)
+		return tdx__fail(TDX_E_INVALID, "rtmr must be a 48-byte buffer (got %zu bytes)",
+				 rtmr ? rtmr_len : (size_t)0);
+	if (index >= RTMR_COUNT)
+		return tdx__fail(TDX_E_INVALID, "RTMR index %u is out of range; TDs have RTMR 0..3",
+				 index);
+	if (g->ops->rtmr_read) {
+		rc = g->ops->rtmr_read(g->ctx, index, rtmr);
+		if (rc != 1)
+			return rc; /* read, or failed; 1: no register here, use a report */
+	}
+	rc = tdx_guest_get_report(g, data, sizeof(data), report, &len);
+	if (rc)
+		return rc;
+	memcpy(rtmr, report + TDINFO_OFF + TI_RTMR + index * SHA384_SIZE, SHA384_SIZE);
+	return TDX_OK;
+}
+
+tdx_status tdx_guest_get_eventlog(tdx_guest *g, uint8_t *log, size_t *len)
+{
+	if (!g)
+		return tdx__fail(TDX_E_INVALID, "g is NULL; open a guest handle with tdx_guest_open");
+	if (!len)
+		return tdx__fail(TDX_E_INVALID, "len is NULL; pass the log buffer's size");
+	if (!g->ops->get_eventlog)
+		return tdx__fail(TDX_E_NOT_SUPPORTED, "the %s backend has no firmware event log "
+				 "(the CCEL log comes from the firmware of a real TD: use the linux "
+				 "backend there)", g->ops->name);
+	return g->ops->get_eventlog(g->ctx, log, len);
+}
+
+tdx_status tdx_guest_caps_init(tdx_guest_caps *caps, size_t sz)
+{
+	if (!caps || sz < sizeof(size_t))
+		return tdx__fail(TDX_E_INVALID, "pass a tdx_guest_caps and its sizeof");
+	memset(caps, 0, sz);
+	caps->sz = sz;
+	return TDX_OK;
+}
+
+tdx_status tdx_guest_capabilities(tdx_guest *g, tdx_guest_caps *caps)
+{
+	tdx_guest_caps v = { .sz = sizeof(v) };
+	int rc;
+
+	if (!g)
+		return tdx__fail(TDX_E_INVALID, "g is NULL; open a guest handle with tdx_guest_open");
+	if (!caps)
+		return tdx__fail(TDX_E_INVALID, "caps is NULL; pass a tdx_guest_caps set up with "
+				 "TDX_OPTS");
+	rc = TDX_STRUCT_CHECK(caps, tdx_guest_caps);
+	if (rc)
+		return rc;
+	if (g->ops->capabilities) {
+		g->ops->capabilities(g->ctx, &v);
+	} else {
+		/* Leaf-based backends: what the leaves and guest memory allow. */
+		int mem = g->ops->scratch != NULL;
+
+		v.tdcall = 1;
+		v.report = v.rtmr_read = v.rtmr_extend = mem;
+		/* GetQuote needs a shared buffer: the emulator can convert its own. */
+		v.quote = mem && !strcmp(g->ops->name, "emu");
+		snprintf(v.detail, sizeof(v.detail), "%s%sno firmware event log on the %s backend",
+			 mem ? "" : "no guest memory for libtdx's buffers (use the tdx_tdg_* "
+				    "leaves with your own GPAs); ",
+			 v.quote || !mem ? "" : "quotes need a buffer shared with the host: "
+						"convert one and use tdx_tdvmcall_get_quote; ",
+			 g->ops->name);
+	}
+	memcpy((char *)caps + sizeof(size_t), (char *)&v + sizeof(size_t),
+	       (caps->sz < sizeof(v) ? caps->sz : sizeof(v)) - sizeof(size_t));
+	return TDX_OK;
+}

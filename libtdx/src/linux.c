@@ -26,6 +26,7 @@
 #define CONFIGFS "/sys/kernel/config"
 #define TSM_REPORT CONFIGFS "/tsm/report"
 #define MEASUREMENTS "/sys/devices/virtual/misc/tdx_guest/measurements"
+#define CCEL_LOG "/sys/firmware/acpi/tables/data/CCEL"
 #define QUOTE_RACE_RETRIES 3
 /* Path buffers: root (1023) + a fixed path; an entry; an entry's attribute. */
 #define PATH_MAX_ROOTED 1400
@@ -331,6 +332,85 @@ static int linux_rtmr_extend(void *ctx, unsigned index, const uint8_t *digest)
 	return TDX_OK;
 }
 
+/* 1 (no register: the caller reads a report) on kernels before 6.16. */
+static int linux_rtmr_read(void *ctx, unsigned index, uint8_t *rtmr)
+{
+	linux_ctx *c = ctx;
+	char rel[128], p[PATH_MAX_ROOTED];
+	ssize_t n;
+	int fd;
+
+	if (!exists(c, MEASUREMENTS))
+		return 1;
+	snprintf(rel, sizeof(rel), MEASUREMENTS "/rtmr%u:sha384", index);
+	path(c, p, sizeof(p), rel);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return os_fail("tdx_guest_rtmr_read", errno, p, "cannot open",
+			       errno == EACCES || errno == EPERM ? "run as root" : NULL);
+	n = read(fd, rtmr, SHA384_SIZE);
+	close(fd);
+	if (n != SHA384_SIZE)
+		return os_fail("tdx_guest_rtmr_read", n < 0 ? errno : EIO, p,
+			       "cannot read 48 bytes from", NULL);
+	return TDX_OK;
+}
+
+static int linux_get_eventlog(void *ctx, uint8_t *log, size_t *len)
+{
+	linux_ctx *c = ctx;
+	char p[PATH_MAX_ROOTED];
+	struct stat st;
+	size_t n = 0;
+	int fd;
+
+	path(c, p, sizeof(p), CCEL_LOG);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return os_fail("tdx_guest_get_eventlog", errno, p, "cannot open",
+			       errno == ENOENT ? "the firmware published no CC event log (no CCEL "
+						 "ACPI table)"
+			       : errno == EACCES || errno == EPERM ? "run as root" : NULL);
+	if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+		close(fd);
+		return tdx__fail(TDX_E_OS, "%s has no size: cannot read the event log", p);
+	}
+	if (!log || *len < (size_t)st.st_size) {
+		*len = (size_t)st.st_size;
+		close(fd);
+		return tdx__fail(TDX_E_BUFFER_TOO_SMALL, "the event log is %zu bytes", *len);
+	}
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, log + n, (size_t)st.st_size - n);
+
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*len = n;
+	return TDX_OK;
+}
+
+static void linux_capabilities(void *ctx, tdx_guest_caps *v)
+{
+	linux_ctx *c = ctx;
+	int mr = exists(c, MEASUREMENTS);
+
+	v->tdcall = 0;
+	v->report = exists(c, DEV_TDX_GUEST);
+	v->quote = exists(c, TSM_REPORT);
+	v->rtmr_extend = mr;
+	v->rtmr_read = mr || v->report;
+	v->eventlog = exists(c, CCEL_LOG);
+	snprintf(v->detail, sizeof(v->detail), "TDCALL leaves: not from user space; %s%s%s%s",
+		 v->report ? "" : "reports: " DEV_TDX_GUEST " missing (driver not loaded); ",
+		 v->quote ? "" : "quotes: " TSM_REPORT " missing (configfs not mounted, or "
+				 "Linux < 6.7); ",
+		 mr ? "" : "RTMR extend: no sysfs measurement registers (Linux < 6.16); ",
+		 v->eventlog ? "" : "event log: " CCEL_LOG " missing (no CCEL table); ");
+}
+
 static void linux_close(void *ctx)
 {
 	free(ctx);
@@ -343,6 +423,9 @@ static const tdx__guest_ops linux_ops = {
 	.get_report = linux_get_report,
 	.get_quote = linux_get_quote,
 	.rtmr_extend = linux_rtmr_extend,
+	.rtmr_read = linux_rtmr_read,
+	.get_eventlog = linux_get_eventlog,
+	.capabilities = linux_capabilities,
 };
 
 int tdx__linux_open(tdx_guest **out, const char *conf)

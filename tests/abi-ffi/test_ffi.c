@@ -318,6 +318,16 @@ static void test_struct_layout(void)
 	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, additional), 80);
 	CU_ASSERT_EQUAL(offsetof(tdx_l2_exit, extended_qualification), 88);
 
+	CU_ASSERT_EQUAL(sizeof(tdx_guest_caps), 544);
+	CU_ASSERT_EQUAL(offsetof(tdx_guest_caps, sz), 0);
+	CU_ASSERT_EQUAL(offsetof(tdx_guest_caps, tdcall), 8);
+	CU_ASSERT_EQUAL(offsetof(tdx_guest_caps, report), 12);
+	CU_ASSERT_EQUAL(offsetof(tdx_guest_caps, quote), 16);
+	CU_ASSERT_EQUAL(offsetof(tdx_guest_caps, rtmr_read), 20);
+	CU_ASSERT_EQUAL(offsetof(tdx_guest_caps, rtmr_extend), 24);
+	CU_ASSERT_EQUAL(offsetof(tdx_guest_caps, eventlog), 28);
+	CU_ASSERT_EQUAL(offsetof(tdx_guest_caps, detail), 32);
+
 	CU_ASSERT_EQUAL(sizeof(tdx_emu_config), 1288);
 	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, sz), 0);
 	CU_ASSERT_EQUAL(offsetof(tdx_emu_config, module_version), 8);

@@ -23,6 +23,9 @@ g, k = d["guest"]["tdx_guest_device"], d["host"]["kvm"]
 assert g["available"] == os.path.exists("/dev/tdx_guest"), g
 assert "/dev/tdx_guest" in g["detail"]
 assert d["guest"]["configfs_tsm"]["detail"]
+lb = d["guest"]["linux_backend"]
+if not os.path.exists("/dev/tdx_guest") and not os.path.exists("/sys/kernel/config/tsm/report"):
+    assert lb["available"] is False and "/dev/tdx_guest" in lb["detail"], lb
 assert k["available"] == os.access("/dev/kvm", os.R_OK | os.W_OK), k
 if k["available"]:
     assert k["api_version"] == 12, k

@@ -112,6 +112,17 @@ static void test_report_quote_rtmr(void)
 	memcpy(buf + 48, digest, 48);
 	EVP_Digest(buf, 96, want, &n, EVP_sha384(), NULL);
 	CU_ASSERT_EQUAL(memcmp(report2 + 512 + 208 + 3 * 48, want, 48), 0);
+	/* ... and so does the sysfs register. */
+	{
+		uint8_t reg[48];
+		TDX_OPTS(tdx_guest_caps, caps);
+
+		CU_ASSERT_EQUAL(tdx_guest_rtmr_read(g, 3, reg, 48), TDX_OK);
+		CU_ASSERT_EQUAL(memcmp(reg, want, 48), 0);
+		CU_ASSERT_EQUAL(tdx_guest_capabilities(g, &caps), TDX_OK);
+		CU_ASSERT(caps.report && caps.quote && caps.rtmr_read && caps.rtmr_extend);
+		CU_ASSERT_EQUAL(caps.tdcall, 0);
+	}
 	tdx_guest_close(g);
 	unmount_fakefs();
 }

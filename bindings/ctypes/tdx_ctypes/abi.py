@@ -219,6 +219,19 @@ class tdx_l2_exit(SizedStruct):
     ]
 
 
+class tdx_guest_caps(SizedStruct):
+    _fields_ = [
+        ("sz", c_size_t),
+        ("tdcall", c_int),
+        ("report", c_int),
+        ("quote", c_int),
+        ("rtmr_read", c_int),
+        ("rtmr_extend", c_int),
+        ("eventlog", c_int),
+        ("detail", c_char * 512),
+    ]
+
+
 class tdx_emu_config(SizedStruct):
     _fields_ = [
         ("sz", c_size_t),
@@ -380,7 +393,7 @@ class tdx_ccel_table(SizedStruct):
 #: Every public struct, by its C name.
 STRUCTS = {c.__name__: c for c in (
     tdx_error, tdx_machine_info, tdx_regs, tdx_vp_info, tdx_ve_info, tdx_page_attr,
-    tdx_l2_exit, tdx_emu_config, tdx_host_info, tdx_vm_opts, tdx_cpuid_entry, tdx_vm_caps,
+    tdx_l2_exit, tdx_guest_caps, tdx_emu_config, tdx_host_info, tdx_vm_opts, tdx_cpuid_entry, tdx_vm_caps,
     tdx_vm_init_opts, tdx_exit, tdx_td_info, tdx_tdvf_section, tdx_event, tdx_ccel_table)}
 
 
@@ -520,6 +533,10 @@ FUNCTIONS = {
     "tdx_guest_get_report": (status, [G, u8p, c_size_t, u8p, P(c_size_t)]),
     "tdx_guest_get_quote": (status, [G, u8p, c_size_t, u8p, P(c_size_t)]),
     "tdx_guest_rtmr_extend": (status, [G, c_uint, u8p, c_size_t]),
+    "tdx_guest_rtmr_read": (status, [G, c_uint, u8p, c_size_t]),
+    "tdx_guest_get_eventlog": (status, [G, u8p, P(c_size_t)]),
+    "tdx_guest_caps_init": (status, [P(tdx_guest_caps), c_size_t]),
+    "tdx_guest_capabilities": (status, [G, P(tdx_guest_caps)]),
     "tdx_guest_verify_report": (status, [G, u8p, c_size_t]),
     # <tdx/emu.h>
     "tdx_emu_config_init": (status, [P(tdx_emu_config), c_size_t]),

@@ -15,7 +15,7 @@ from . import lowlevel
 from .errors import (Error, InvalidArgument, NotSupported, NoDevice, PermissionDenied,
                      BufferTooSmall, Retry, TdcallError, VmcallError, OsError, StateError,
                      AbiMismatch, OutOfMemory, VerificationError)
-from .guest import Guest, VpInfo
+from .guest import Guest, GuestCaps, VpInfo
 from .emu import Emu
 from .host import Host, Vm, Vcpu, Exit, HostInfo, VmCaps, CpuidEntry
 from .parse import Report, Quote
@@ -53,7 +53,7 @@ def __getattr__(name):
 __all__ = [
     "lowlevel", "measure", "Error", "InvalidArgument", "NotSupported", "NoDevice",
     "PermissionDenied", "BufferTooSmall", "Retry", "TdcallError", "VmcallError", "OsError",
-    "StateError", "AbiMismatch", "OutOfMemory", "VerificationError", "Guest", "VpInfo", "Emu",
-    "Host", "Vm", "Vcpu", "Exit", "HostInfo", "VmCaps", "CpuidEntry", "Report", "Quote",
-    "EventLog",
+    "StateError", "AbiMismatch", "OutOfMemory", "VerificationError", "Guest", "GuestCaps",
+    "VpInfo", "Emu", "Host", "Vm", "Vcpu", "Exit", "HostInfo", "VmCaps", "CpuidEntry", "Report",
+    "Quote", "EventLog",
 ]

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The guest side: a TD's reports, quotes, RTMRs and TDG.VP.INFO."""
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import lowlevel as _ll
@@ -16,6 +17,18 @@ class VpInfo(NamedTuple):
     max_vcpus: int
     vcpu_index: int
     sys_rd_available: bool  #: TDG.SYS.RD/RDALL available
+
+
+@dataclass(frozen=True)
+class GuestCaps:
+    """What a guest handle can do here (tdx_guest_capabilities)."""
+    tdcall: bool       #: TDCALL leaves (tdx_tdg_*, tdx_tdvmcall_*)
+    report: bool       #: get_report
+    quote: bool        #: get_quote
+    rtmr_read: bool    #: rtmr_read
+    rtmr_extend: bool  #: rtmr_extend
+    eventlog: bool     #: get_eventlog
+    detail: str        #: for each missing one, why, in words
 
 
 class Guest(Handle):
@@ -59,6 +72,21 @@ class Guest(Handle):
     def rtmr_extend(self, index, digest):
         """RTMR[index] = SHA-384(RTMR[index] || digest), digest 48 bytes."""
         _ll.tdx_guest_rtmr_extend(self.handle, index, digest)
+
+    def rtmr_read(self, index):
+        """RTMR[index] (0..3) as 48 bytes."""
+        return _ll.tdx_guest_rtmr_read(self.handle, index)
+
+    def get_eventlog(self):
+        """The TD's CC event log (the CCEL log area) as bytes, for
+        tdx.EventLog; raises NotSupported where there is none (the emulator)."""
+        return _ll.tdx_guest_get_eventlog(self.handle)
+
+    def capabilities(self):
+        """What this handle can do here, as a GuestCaps."""
+        c = _ll.tdx_guest_capabilities(self.handle)
+        return GuestCaps(bool(c.tdcall), bool(c.report), bool(c.quote), bool(c.rtmr_read),
+                         bool(c.rtmr_extend), bool(c.eventlog), c.detail)
 
     def verify_report(self, report):
         """Check a TDREPORT (bytes or Report) made on this platform; raises

@@ -557,6 +557,7 @@ TDX_GO_SZ_STRUCT(tdx_vp_info)
 TDX_GO_SZ_STRUCT(tdx_ve_info)
 TDX_GO_SZ_STRUCT(tdx_page_attr)
 TDX_GO_SZ_STRUCT(tdx_l2_exit)
+TDX_GO_SZ_STRUCT(tdx_guest_caps)
 TDX_GO_SZ_STRUCT(tdx_emu_config)
 TDX_GO_SZ_STRUCT(tdx_host_info)
 TDX_GO_SZ_STRUCT(tdx_vm_opts)
@@ -574,6 +575,7 @@ TDX_GO_SZ_STRUCT(tdx_ccel_table)
  * slice (its length is the capacity) and return the length in out_len[0]. */
 %ignore tdx_guest_get_report;
 %ignore tdx_guest_get_quote;
+%ignore tdx_guest_get_eventlog;
 %ignore tdx_emu_quote;
 %ignore tdx_emu_console;
 %ignore tdx_emu_fatal_error;
@@ -583,6 +585,7 @@ TDX_GO_SZ_STRUCT(tdx_ccel_table)
 %ignore tdx_vcpu_get_cpuid;
 %rename(tdx_guest_get_report) tdx_go_guest_get_report;
 %rename(tdx_guest_get_quote) tdx_go_guest_get_quote;
+%rename(tdx_guest_get_eventlog) tdx_go_guest_get_eventlog;
 %rename(tdx_emu_quote) tdx_go_emu_quote;
 %rename(tdx_emu_console) tdx_go_emu_console;
 %rename(tdx_emu_fatal_error) tdx_go_emu_fatal_error;
@@ -625,6 +628,17 @@ static tdx_status tdx_go_guest_get_quote(tdx_guest *g, const uint8_t *report_dat
 {
 	size_t n = out_cap;
 	tdx_status rc = tdx_guest_get_quote(g, report_data, report_data_len, out, &n);
+	if (out_len)
+		*out_len = n;
+	return rc;
+}
+
+/* tdx_guest_get_eventlog: CodeBufferTooSmall leaves the size needed in out_len[0]. */
+static tdx_status tdx_go_guest_get_eventlog(tdx_guest *g, uint8_t *out, size_t out_cap,
+					    size_t *out_len)
+{
+	size_t n = out_cap;
+	tdx_status rc = tdx_guest_get_eventlog(g, out_cap ? out : NULL, &n);
 	if (out_len)
 		*out_len = n;
 	return rc;

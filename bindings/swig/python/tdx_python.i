@@ -335,6 +335,7 @@ TDX_PY_OUT_STRUCT(tdx_vp_info, info, tdx_vp_info_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_ve_info, info, tdx_ve_info_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_page_attr, attr, tdx_page_attr_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_l2_exit, exit_info, tdx_l2_exit_init(&tmp, sizeof(tmp)))
+TDX_PY_OUT_STRUCT(tdx_guest_caps, caps, tdx_guest_caps_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_machine_info, info, tdx_machine_info_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_host_info, info, tdx_host_info_init(&tmp, sizeof(tmp)))
 TDX_PY_OUT_STRUCT(tdx_vm_caps, caps, tdx_vm_caps_init(&tmp, sizeof(tmp)))
@@ -363,6 +364,7 @@ tdx_status tdx_py_##T##_init(T *obj, size_t sz) { return T##_init(obj, sz); }
 TDX_PY_INIT_FN(tdx_vp_info)
 TDX_PY_INIT_FN(tdx_ve_info)
 TDX_PY_INIT_FN(tdx_page_attr)
+TDX_PY_INIT_FN(tdx_guest_caps)
 TDX_PY_INIT_FN(tdx_machine_info)
 TDX_PY_INIT_FN(tdx_host_info)
 TDX_PY_INIT_FN(tdx_vm_caps)
@@ -520,6 +522,8 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
  */
 %ignore tdx_guest_get_report;
 %ignore tdx_guest_get_quote;
+%ignore tdx_guest_rtmr_read;
+%ignore tdx_guest_get_eventlog;
 %ignore tdx_emu_quote;
 %ignore tdx_emu_console;
 %ignore tdx_emu_fatal_error;
@@ -540,6 +544,8 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 
 %rename(tdx_guest_get_report) tdx_py_guest_get_report;
 %rename(tdx_guest_get_quote) tdx_py_guest_get_quote;
+%rename(tdx_guest_rtmr_read) tdx_py_guest_rtmr_read;
+%rename(tdx_guest_get_eventlog) tdx_py_guest_get_eventlog;
 %rename(tdx_emu_quote) tdx_py_emu_quote;
 %rename(tdx_emu_console) tdx_py_emu_console;
 %rename(tdx_emu_fatal_error) tdx_py_emu_fatal_error;
@@ -562,6 +568,7 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 
 /* Helpers that return a PyObject * hand it over as is (NULL: raised). */
 %typemap(out) PyObject *tdx_py_guest_get_report, PyObject *tdx_py_guest_get_quote,
+	PyObject *tdx_py_guest_rtmr_read, PyObject *tdx_py_guest_get_eventlog,
 	PyObject *tdx_py_emu_quote, PyObject *tdx_py_emu_console, PyObject *tdx_py_emu_fatal_error,
 	PyObject *tdx_py_report_to_json, PyObject *tdx_py_quote_to_json, PyObject *tdx_py_quote_body,
 	PyObject *tdx_py_quote_signed_data, PyObject *tdx_py_quote_qe_auth_data,
@@ -631,6 +638,7 @@ TDX_PY_SZ_STRUCT(tdx_vp_info)
 TDX_PY_SZ_STRUCT(tdx_ve_info)
 TDX_PY_SZ_STRUCT(tdx_page_attr)
 TDX_PY_SZ_STRUCT(tdx_l2_exit)
+TDX_PY_SZ_STRUCT(tdx_guest_caps)
 TDX_PY_SZ_STRUCT(tdx_emu_config)
 TDX_PY_SZ_STRUCT(tdx_host_info)
 TDX_PY_SZ_STRUCT(tdx_vm_opts)
@@ -648,6 +656,7 @@ TDX_PY_SZ_STRUCT(tdx_ccel_table)
 TDX_PY_INIT_WRAP(tdx_vp_info)
 TDX_PY_INIT_WRAP(tdx_ve_info)
 TDX_PY_INIT_WRAP(tdx_page_attr)
+TDX_PY_INIT_WRAP(tdx_guest_caps)
 TDX_PY_INIT_WRAP(tdx_machine_info)
 TDX_PY_INIT_WRAP(tdx_host_info)
 TDX_PY_INIT_WRAP(tdx_vm_caps)
@@ -676,6 +685,11 @@ static tdx_status tdx_py_fill_quote(const void *c, void *buf, size_t *len)
 	const struct tdx_py_data_call *a = c;
 
 	return tdx_guest_get_quote(a->h, a->data, a->len, buf, len);
+}
+
+static tdx_status tdx_py_fill_eventlog(const void *c, void *buf, size_t *len)
+{
+	return tdx_guest_get_eventlog((tdx_guest *)c, buf, len);
 }
 
 static tdx_status tdx_py_fill_emu_quote(const void *c, void *buf, size_t *len)
@@ -743,6 +757,20 @@ PyObject *tdx_py_guest_get_quote(tdx_guest *g, const uint8_t *report_data, size_
 	struct tdx_py_data_call a = { g, report_data, report_data_len };
 
 	return tdx_py_grow(tdx_py_fill_quote, &a, TDX_PY_QUOTE_GUESS, 0);
+}
+
+/* RTMR[index] (48 bytes). */
+PyObject *tdx_py_guest_rtmr_read(tdx_guest *g, unsigned index)
+{
+	uint8_t d[48];
+
+	return tdx_py_digest(tdx_guest_rtmr_read(g, index, d, sizeof(d)), d);
+}
+
+/* The TD's CC event log (CCEL), as bytes. */
+PyObject *tdx_py_guest_get_eventlog(tdx_guest *g)
+{
+	return tdx_py_grow(tdx_py_fill_eventlog, g, 65536, 0);
 }
 
 /* The emulated quoting enclave's quote for a TDREPORT. */

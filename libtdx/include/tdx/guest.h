@@ -244,6 +244,30 @@ TDX_API tdx_status tdx_guest_get_quote(tdx_guest *g, const uint8_t *report_data,
 /* Extend RTMR index (0..3) with a 48-byte SHA-384 digest. */
 TDX_API tdx_status tdx_guest_rtmr_extend(tdx_guest *g, unsigned index, const uint8_t *digest,
 					 size_t digest_len);
+/* Read RTMR index (0..3) into rtmr (rtmr_len must be 48): the kernel's sysfs
+ * register on linux (Linux 6.16+; else from a fresh TDREPORT), a TDREPORT
+ * elsewhere. */
+TDX_API tdx_status tdx_guest_rtmr_read(tdx_guest *g, unsigned index, uint8_t *rtmr,
+				       size_t rtmr_len);
+/* The TD's CC event log (the CCEL log area, for tdx_eventlog_parse).  *len
+ * in: capacity; out: size (TDX_E_BUFFER_TOO_SMALL with the size needed).
+ * linux: /sys/firmware/acpi/tables/data/CCEL; the emulator has none. */
+TDX_API tdx_status tdx_guest_get_eventlog(tdx_guest *g, uint8_t *log, size_t *len);
+
+/* What a guest handle can do here (a growable output struct). */
+typedef struct tdx_guest_caps {
+	size_t sz;
+	int tdcall;        /* TDCALL leaves (tdx_tdg_*, tdx_tdvmcall_*) */
+	int report;        /* tdx_guest_get_report */
+	int quote;         /* tdx_guest_get_quote */
+	int rtmr_read;     /* tdx_guest_rtmr_read */
+	int rtmr_extend;   /* tdx_guest_rtmr_extend */
+	int eventlog;      /* tdx_guest_get_eventlog */
+	char detail[512];  /* for each missing one, why, in words */
+} tdx_guest_caps;
+TDX_API tdx_status tdx_guest_caps_init(tdx_guest_caps *caps, size_t sz);
+TDX_API tdx_status tdx_guest_capabilities(tdx_guest *g, tdx_guest_caps *caps);
+
 /* Check a TDREPORT: its reserved bytes, its TEE_TCB_INFO and TDINFO hashes,
  * and its MAC with TDG.MR.VERIFYREPORT (TDX_E_VERIFY if any fails). */
 TDX_API tdx_status tdx_guest_verify_report(tdx_guest *g, const uint8_t *report, size_t len);

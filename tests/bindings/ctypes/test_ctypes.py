@@ -206,6 +206,8 @@ LAYOUT = {
                          "guest_linear_address": 24, "cs": 32, "cs_base": 40,
                          "guest_physical_address": 48, "interruption": 56, "idt_vectoring": 64,
                          "instruction": 72, "additional": 80, "extended_qualification": 88}),
+    "tdx_guest_caps": (544, {"sz": 0, "tdcall": 8, "report": 12, "quote": 16, "rtmr_read": 20,
+                             "rtmr_extend": 24, "eventlog": 28, "detail": 32}),
     "tdx_emu_config": (1288, {"sz": 0, "module_version": 8, "attributes": 16, "xfam": 24,
                               "mrtd": 32, "mrconfigid": 80, "mrowner": 128, "mrownerconfig": 176,
                               "gpaw": 224, "num_vcpus": 228, "vcpu_index": 232, "num_l2_vms": 236,

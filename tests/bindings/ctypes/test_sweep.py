@@ -540,8 +540,8 @@ sweep("tdx_guest_open",
            lambda c: (out(T.tdx_guest), b"emu:state=/nonexistent/dir/td.state"), neg),
       Case("emu: state file that is not a state file",
            lambda c: (out(T.tdx_guest), b"emu:state=" + c.zeros_path.encode())),
-      Case("linux (not available)", lambda c: (out(T.tdx_guest), b"linux"),
-           E.TDX_E_NOT_SUPPORTED),
+      Case("linux outside a TD", lambda c: (out(T.tdx_guest), b"linux:root=/nonexistent"),
+           E.TDX_E_NO_DEVICE),
       Case("tdcall in a user process", lambda c: (out(T.tdx_guest), b"tdcall"), neg),
       Case("NULL backend, no $LIBTDX_BACKEND",
            lambda c: (c.unset_env("LIBTDX_BACKEND"), (out(T.tdx_guest), None))[1],
@@ -557,6 +557,7 @@ sweep("tdx_vp_info_init", init_cases(T.tdx_vp_info))
 sweep("tdx_ve_info_init", init_cases(T.tdx_ve_info))
 sweep("tdx_page_attr_init", init_cases(T.tdx_page_attr))
 sweep("tdx_l2_exit_init", init_cases(T.tdx_l2_exit))
+sweep("tdx_guest_caps_init", init_cases(T.tdx_guest_caps))
 
 # ---- guest: TDCALL leaves -------------------------------------------------
 
@@ -810,6 +811,22 @@ sweep("tdx_guest_rtmr_extend",
       null_each("tdx_guest_rtmr_extend", lambda c: (c.g, 2, u8(48), 48), [0, 2]),
       *[Case(f"digest_len {n}", lambda c, n=n: (c.g, 2, u8(64), n)) for n in (0, 47, 49)],
       *[Case(f"index {i}", lambda c, i=i: (c.g, i, u8(48), 48)) for i in (4, U32_MAX)])
+sweep("tdx_guest_rtmr_read",
+      null_each("tdx_guest_rtmr_read", lambda c: (c.g, 2, u8(48), 48), [0, 2]),
+      *[Case(f"rtmr_len {n}", lambda c, n=n: (c.g, 2, u8(64), n)) for n in (0, 47, 49)],
+      Case("rtmr_len SIZE_MAX", lambda c: (c.g, 2, u8(48), U64_MAX)),
+      *[Case(f"index {i}", lambda c, i=i: (c.g, i, u8(48), 48)) for i in (4, U32_MAX)])
+sweep("tdx_guest_get_eventlog",
+      null_each("tdx_guest_get_eventlog", lambda c: (c.g, u8(64), size_p(64)), [0, 2]),
+      Case("no event log (emulator)", lambda c: (c.g, u8(64), size_p(64)),
+           E.TDX_E_NOT_SUPPORTED),
+      Case("NULL log, *len 0 (emulator)", lambda c: (c.g, None, size_p(0)),
+           E.TDX_E_NOT_SUPPORTED),
+      Case("*len SIZE_MAX (emulator)", lambda c: (c.g, u8(64), size_p(U64_MAX)),
+           E.TDX_E_NOT_SUPPORTED))
+sweep("tdx_guest_capabilities",
+      null_each("tdx_guest_capabilities", lambda c: (c.g, sized(T.tdx_guest_caps)), [0, 1]),
+      struct_cases(lambda c: (c.g, None), 1, T.tdx_guest_caps, "caps"))
 sweep("tdx_guest_verify_report",
       null_each("tdx_guest_verify_report", lambda c: (c.g, u8(c.report), 1024), [0, 1]),
       *[Case(f"len {n}", lambda c, n=n: (c.g, u8(c.report + bytes(8)), n)) for n in (0, 1023, 1025)],

@@ -56,6 +56,42 @@ def test_rtmr_extend_rejects_bad_input(guest):
         guest.rtmr_extend(4, bytes(48))
 
 
+def test_rtmr_read_matches_report(guest, nonce):
+    d = hashlib.sha384(b"read me back").digest()
+    guest.rtmr_extend(1, d)
+    got = guest.rtmr_read(1)
+    assert isinstance(got, bytes) and len(got) == 48
+    assert got == hashlib.sha384(bytes(48) + d).digest()
+    r = tdx.Report.parse(guest.get_report(nonce))
+    assert [guest.rtmr_read(i) for i in range(4)] == list(r.rtmr)
+
+
+def test_rtmr_read_rejects_bad_index(guest):
+    with pytest.raises(tdx.InvalidArgument, match="0..3"):
+        guest.rtmr_read(4)
+
+
+def test_get_eventlog_not_on_the_emulator(guest):
+    with pytest.raises(tdx.NotSupported, match="event log"):
+        guest.get_eventlog()
+
+
+def test_capabilities_on_the_emulator(guest):
+    caps = guest.capabilities()
+    assert isinstance(caps, tdx.GuestCaps)
+    assert (caps.tdcall, caps.report, caps.quote, caps.rtmr_read, caps.rtmr_extend,
+            caps.eventlog) == (True, True, True, True, True, False)
+    assert "event log" in caps.detail
+
+
+def test_closed_guest_new_calls():
+    with tdx.Guest("emu") as g:
+        pass
+    for call in (lambda: g.rtmr_read(0), g.get_eventlog, g.capabilities):
+        with pytest.raises(tdx.StateError, match="Guest is closed"):
+            call()
+
+
 def test_report_fields(guest, nonce):
     raw = guest.get_report(nonce)
     assert isinstance(raw, bytes) and len(raw) == 1024

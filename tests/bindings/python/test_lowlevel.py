@@ -35,6 +35,24 @@ def test_out_structs_are_returned_initialised(guest):
     assert info.gpaw == 48
 
 
+def test_guest_caps_lowlevel(guest):
+    caps = ll.tdx_guest_capabilities(guest.handle)
+    assert isinstance(caps, ll.tdx_guest_caps)
+    assert caps.sz == ll.tdx_guest_caps().sz > 0
+    assert (caps.report, caps.eventlog) == (1, 0)
+    mine = ll.tdx_guest_caps()
+    mine.sz = 0
+    ll.tdx_guest_caps_init(mine, 8)  # the _init function stays callable by its C name
+    assert mine.sz == 8
+    assert len(ll.tdx_guest_rtmr_read(guest.handle, 0)) == 48
+    with pytest.raises(tdx.InvalidArgument):
+        ll.tdx_guest_rtmr_read(None, 0)
+    with pytest.raises(tdx.InvalidArgument):
+        ll.tdx_guest_get_eventlog(None)
+    with pytest.raises(tdx.InvalidArgument):
+        ll.tdx_guest_capabilities(None)
+
+
 def test_structs_start_with_sz():
     for cls in (ll.tdx_machine_info, ll.tdx_vp_info, ll.tdx_emu_config, ll.tdx_vm_opts,
                 ll.tdx_vm_init_opts, ll.tdx_exit, ll.tdx_td_info, ll.tdx_tdvf_section):
