@@ -277,14 +277,7 @@ size_t tdx_eventlog_count(const tdx_eventlog *log)
 
 tdx_status tdx_event_init(tdx_event *e, size_t sz)
 {
-	if (!e)
-		return tdx__fail(TDX_E_INVALID, "e is NULL; pass the struct to initialise");
-	if (sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID,
-				 "sz %zu is smaller than the sz field; pass sizeof(tdx_event)", sz);
-	memset(e, 0, sz);
-	e->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(e, sz, tdx_event);
 }
 
 tdx_status tdx_eventlog_event(const tdx_eventlog *log, size_t index, tdx_event *out)
@@ -565,15 +558,7 @@ tdx_status tdx_eventlog_to_json(const tdx_eventlog *log, char *buf, size_t *len)
 
 tdx_status tdx_ccel_table_init(tdx_ccel_table *t, size_t sz)
 {
-	if (!t)
-		return tdx__fail(TDX_E_INVALID, "t is NULL; pass the struct to initialise");
-	if (sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID,
-				 "sz %zu is smaller than the sz field; pass sizeof(tdx_ccel_table)",
-				 sz);
-	memset(t, 0, sz);
-	t->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(t, sz, tdx_ccel_table);
 }
 
 tdx_status tdx_ccel_table_parse(tdx_ccel_table *out, const uint8_t *table, size_t len)

@@ -320,11 +320,7 @@ tdx_status tdx_tdg_vp_vmcall(tdx_guest *g, tdx_regs *regs)
 
 tdx_status tdx_vp_info_init(tdx_vp_info *info, size_t sz)
 {
-	if (!info || sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID, "pass a tdx_vp_info and its sizeof");
-	memset(info, 0, sz);
-	info->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(info, sz, tdx_vp_info);
 }
 
 /* Copy a fully-built output struct into the caller's, up to its sz. */
@@ -379,11 +375,7 @@ tdx_status tdx_tdg_mr_rtmr_extend(tdx_guest *g, uint64_t data_gpa, unsigned inde
 
 tdx_status tdx_ve_info_init(tdx_ve_info *info, size_t sz)
 {
-	if (!info || sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID, "pass a tdx_ve_info and its sizeof");
-	memset(info, 0, sz);
-	info->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(info, sz, tdx_ve_info);
 }
 
 tdx_status tdx_tdg_vp_veinfo_get(tdx_guest *g, tdx_ve_info *info)
@@ -594,11 +586,7 @@ tdx_status tdx_tdg_mr_verifyreport(tdx_guest *g, uint64_t report_mac_gpa)
 
 tdx_status tdx_page_attr_init(tdx_page_attr *attr, size_t sz)
 {
-	if (!attr || sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID, "pass a tdx_page_attr and its sizeof");
-	memset(attr, 0, sz);
-	attr->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(attr, sz, tdx_page_attr);
 }
 
 /* RCX = GPA mapping (level 2:0, GPA 51:12, PENDING 62), RDX = 4 x 16-bit attributes. */
@@ -657,11 +645,7 @@ tdx_status tdx_tdg_mem_page_attr_wr(tdx_guest *g, uint64_t gpa, unsigned level, 
 
 tdx_status tdx_l2_exit_init(tdx_l2_exit *e, size_t sz)
 {
-	if (!e || sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID, "pass a tdx_l2_exit and its sizeof");
-	memset(e, 0, sz);
-	e->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(e, sz, tdx_l2_exit);
 }
 
 tdx_status tdx_tdg_vp_enter(tdx_guest *g, unsigned vm, unsigned invalidate, uint64_t state_gpa,

@@ -317,11 +317,7 @@ tdx_status tdx_guest_get_eventlog(tdx_guest *g, uint8_t *log, size_t *len)
 
 tdx_status tdx_guest_caps_init(tdx_guest_caps *caps, size_t sz)
 {
-	if (!caps || sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID, "pass a tdx_guest_caps and its sizeof");
-	memset(caps, 0, sz);
-	caps->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(caps, sz, tdx_guest_caps);
 }
 
 tdx_status tdx_guest_capabilities(tdx_guest *g, tdx_guest_caps *caps)

@@ -231,10 +231,7 @@ const char *tdx_host_backend_name(const tdx_host *h)
 
 tdx_status tdx_host_info_init(tdx_host_info *info, size_t sz)
 {
-	CHECK_ARG(info && sz >= sizeof(size_t), "pass a tdx_host_info and its sizeof");
-	memset(info, 0, sz);
-	info->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(info, sz, tdx_host_info);
 }
 
 static long check_ext(tdx_host *h, int fd, long cap)
@@ -285,10 +282,7 @@ tdx_status tdx_host_probe(tdx_host *h, tdx_host_info *info)
 
 tdx_status tdx_vm_opts_init(tdx_vm_opts *opts, size_t sz)
 {
-	CHECK_ARG(opts && sz >= sizeof(size_t), "pass a tdx_vm_opts and its sizeof");
-	memset(opts, 0, sz);
-	opts->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(opts, sz, tdx_vm_opts);
 }
 
 static void emu_exit_cb(void *host_ctx, int vcpu_fd, struct kvm_run *run);
@@ -425,10 +419,7 @@ void tdx_vm_close(tdx_vm *vm)
 
 tdx_status tdx_vm_caps_init(tdx_vm_caps *caps, size_t sz)
 {
-	CHECK_ARG(caps && sz >= sizeof(size_t), "pass a tdx_vm_caps and its sizeof");
-	memset(caps, 0, sz);
-	caps->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(caps, sz, tdx_vm_caps);
 }
 
 /* KVM_GET_SUPPORTED_CPUID into h's cache (grown on -E2BIG: the kernel
@@ -610,10 +601,7 @@ tdx_status tdx_vm_cpuid_config(tdx_vm *vm, uint32_t index, tdx_cpuid_entry *entr
 
 tdx_status tdx_vm_init_opts_init(tdx_vm_init_opts *opts, size_t sz)
 {
-	CHECK_ARG(opts && sz >= sizeof(size_t), "pass a tdx_vm_init_opts and its sizeof");
-	memset(opts, 0, sz);
-	opts->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(opts, sz, tdx_vm_init_opts);
 }
 
 /* The caller's CPUID, or the host's supported one, as KVM entries. */
@@ -1187,10 +1175,7 @@ tdx_status tdx_vm_mrtd(tdx_vm *vm, uint8_t mrtd[48])
 
 tdx_status tdx_exit_init(tdx_exit *e, size_t sz)
 {
-	CHECK_ARG(e && sz >= sizeof(size_t), "pass a tdx_exit and its sizeof");
-	memset(e, 0, sz);
-	e->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(e, sz, tdx_exit);
 }
 
 tdx_status tdx_vm_set_exit_handler(tdx_vm *vm, tdx_exit_handler fn, void *ctx)

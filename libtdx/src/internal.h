@@ -3,6 +3,8 @@
 #ifndef TDX_INTERNAL_H
 #define TDX_INTERNAL_H
 
+#include <stddef.h>
+
 #include <tdx/tdx.h>
 
 #define TDX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -36,5 +38,16 @@ int tdx__struct_check(const void *p, size_t sz, size_t known, const char *type,
 	((ptr)->sz == sizeof(type) ? TDX_OK                                            \
 				   : tdx__struct_check((ptr), (ptr)->sz, sizeof(type), #type, \
 						       __func__))
+
+/*
+ * tdx_<type>_init(ptr, sz): zero the caller's growable struct and set its
+ * sz. Every such struct starts with `size_t sz` (checked here at compile time).
+ */
+int tdx__struct_init(void *p, size_t sz, const char *type, const char *param,
+		     const char *where);
+
+#define TDX_STRUCT_INIT(ptr, size, type)                                          \
+	((void)sizeof(char[offsetof(type, sz) == 0 ? 1 : -1]),                    \
+	 tdx__struct_init((ptr), (size), #type, #ptr, __func__))
 
 #endif /* TDX_INTERNAL_H */

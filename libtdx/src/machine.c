@@ -18,14 +18,7 @@
 
 tdx_status tdx_machine_info_init(tdx_machine_info *info, size_t sz)
 {
-	if (!info)
-		return tdx__fail(TDX_E_INVALID, "info is NULL; pass the struct to initialise");
-	if (sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID,
-				 "sz %zu is smaller than the sz field; pass sizeof(tdx_machine_info)", sz);
-	memset(info, 0, sz);
-	info->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(info, sz, tdx_machine_info);
 }
 
 static void probe_guest_device(tdx_machine_info *m)

@@ -364,14 +364,7 @@ tdx_status tdx_measure_rtmr_extend(uint8_t rtmr[48], const uint8_t *digest, size
 
 tdx_status tdx_td_info_init(tdx_td_info *info, size_t sz)
 {
-	if (!info)
-		return tdx__fail(TDX_E_INVALID, "info is NULL; pass the struct to initialise");
-	if (sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID,
-				 "sz %zu is smaller than the sz field; pass sizeof(tdx_td_info)", sz);
-	memset(info, 0, sz);
-	info->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(info, sz, tdx_td_info);
 }
 
 tdx_status tdx_measure_tee_info_hash(const tdx_td_info *info, uint8_t out[48])

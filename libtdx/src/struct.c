@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The `sz`-first growable-struct rule shared by every options/output type. */
+#include <string.h>
+
 #include "internal.h"
 
 int tdx__struct_check(const void *p, size_t sz, size_t known, const char *type,
@@ -22,5 +24,20 @@ int tdx__struct_check(const void *p, size_t sz, size_t known, const char *type,
 					      "set: the program uses a field added in a newer libtdx; "
 					      "upgrade libtdx or leave that field zero",
 					      type, sz, TDX_VERSION_STRING, known, i);
+	return TDX_OK;
+}
+
+int tdx__struct_init(void *p, size_t sz, const char *type, const char *param,
+		     const char *where)
+{
+	if (!p)
+		return tdx__error_set(TDX_E_INVALID, TDX_LAYER_LIBRARY, 0, 0, where,
+				      "%s is NULL; pass the %s to initialise", param, type);
+	if (sz < sizeof(size_t))
+		return tdx__error_set(TDX_E_INVALID, TDX_LAYER_LIBRARY, 0, 0, where,
+				      "sz %zu is smaller than the sz field; pass sizeof(%s)", sz,
+				      type);
+	memset(p, 0, sz);
+	memcpy(p, &sz, sizeof sz);
 	return TDX_OK;
 }

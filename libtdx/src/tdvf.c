@@ -492,15 +492,7 @@ size_t tdx_tdvf_section_count(const tdx_tdvf *t)
 
 tdx_status tdx_tdvf_section_init(tdx_tdvf_section *s, size_t sz)
 {
-	if (!s)
-		return tdx__fail(TDX_E_INVALID, "s is NULL; pass the struct to initialise");
-	if (sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID,
-				 "sz %zu is smaller than the sz field; pass sizeof(tdx_tdvf_section)",
-				 sz);
-	memset(s, 0, sz);
-	s->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(s, sz, tdx_tdvf_section);
 }
 
 tdx_status tdx_tdvf_get_section(const tdx_tdvf *t, size_t index, tdx_tdvf_section *out)

@@ -38,14 +38,7 @@ static const uint8_t emu_cpusvn[16] = { 0xE, 0xE, 0xE, 0xE, 0, 0, 0, 0, 0, 0, 0,
 
 tdx_status tdx_emu_config_init(tdx_emu_config *cfg, size_t sz)
 {
-	if (!cfg)
-		return tdx__fail(TDX_E_INVALID, "cfg is NULL; pass the struct to initialise");
-	if (sz < sizeof(size_t))
-		return tdx__fail(TDX_E_INVALID, "sz %zu is smaller than the sz field; pass "
-				 "sizeof(tdx_emu_config)", sz);
-	memset(cfg, 0, sz);
-	cfg->sz = sz;
-	return TDX_OK;
+	return TDX_STRUCT_INIT(cfg, sz, tdx_emu_config);
 }
 
 static int parse_u64(const char *key, const char *v, uint64_t *out)
