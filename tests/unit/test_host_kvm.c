@@ -3,7 +3,8 @@
  * The host API against the real /dev/kvm: the probe reports the kernel's
  * VM-type mask and why TDX is absent; a TDX VM is refused with that reason
  * where TDX is absent; and a plain-KVM VM built with the same sequence
- * runs real guest code (port I/O and HLT) through tdx_vcpu_run.
+ * runs real guest code (port I/O and HLT) through tdx_vcpu_run; a TDCALL
+ * in such a VM stops it with KVM's emulation error.
  * Skips (77) without /dev/kvm.
  */
 #include <fcntl.h>
@@ -133,6 +134,44 @@ static void test_plain_vm_runs_guest_code(void)
 	free(page);
 }
 
+/*
+ * What TD-in-a-box builds on: plain KVM cannot emulate TDCALL (66 0F 01 CC),
+ * so the vCPU stops with an emulation error instead of the guest taking #UD.
+ * Guest: OUT 0x80 = 0x41, TDCALL.
+ */
+static const uint8_t tdcall_code[] = { 0xb0, 0x41, 0xe6, 0x80, 0x66, 0x0f, 0x01, 0xcc };
+
+static void test_plain_vm_traps_tdcall(void)
+{
+	TDX_OPTS(tdx_vm_opts, opts, .plain = 1);
+	TDX_OPTS(tdx_exit, ex);
+	tdx_vm *vm;
+	tdx_vcpu *vcpu;
+	uint8_t *page = aligned_alloc(4096, 4096);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+	memset(page, 0, 4096);
+	memcpy(page + 0xFF0, tdcall_code, sizeof(tdcall_code));
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(&vm, H, &opts), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(vm, NULL), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(vm, 0xFFFFF000ULL, 0x1000), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(&vcpu, vm), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(vcpu, 0), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(vcpu, page, 0xFFFFF000ULL, 1, 1), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(vm), TDX_OK);
+
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
+	CU_ASSERT_EQUAL(ex.reason, TDX_EXIT_IO);
+	CU_ASSERT_EQUAL(ex.data[0], 0x41);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
+	CU_ASSERT_EQUAL(ex.reason, TDX_EXIT_INTERNAL_ERROR);
+	CU_ASSERT_EQUAL(ex.subtype, 1); /* KVM_INTERNAL_ERROR_EMULATION */
+
+	tdx_vcpu_close(vcpu);
+	tdx_vm_close(vm);
+	free(page);
+}
+
 static void test_bad_arguments(void)
 {
 	tdx_vm *vm;
@@ -156,6 +195,7 @@ int main(void)
 		TDX_TEST(test_probe_matches_kernel),
 		TDX_TEST(test_tdx_vm_refused_without_tdx),
 		TDX_TEST(test_plain_vm_runs_guest_code),
+		TDX_TEST(test_plain_vm_traps_tdcall),
 		TDX_TEST(test_bad_arguments),
 		{ NULL, NULL },
 	};
