@@ -66,6 +66,25 @@ int tdx_test_unhex(const char *hex, unsigned char *out, size_t n)
 	return 0;
 }
 
+const char *tdx_test_context = "";
+
+int tdx_test_hex_is(const void *p, const char *hex)
+{
+	const unsigned char *bytes = p;
+	size_t n = strlen(hex) / 2;
+	unsigned char want[128];
+
+	if (!p || n > sizeof(want) || tdx_test_unhex(hex, want, n) != 0)
+		return 0;
+	if (memcmp(p, want, n) == 0)
+		return 1;
+	fprintf(stderr, "\n  %s:\n  want %s\n  got  ", tdx_test_context, hex);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%02x", bytes[i]);
+	fputc('\n', stderr);
+	return 0;
+}
+
 int tdx_test_run(const char *suite_name, const tdx_test *tests)
 {
 	CU_pSuite suite;

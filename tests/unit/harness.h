@@ -42,4 +42,10 @@ int tdx_test_json_valid(const char *s);
 /* Parse a lowercase/uppercase hex string into out[n]; 0 on success. */
 int tdx_test_unhex(const char *hex, unsigned char *out, size_t n);
 
+/* What a test is looking at (a vector's file name), named in mismatch messages. */
+extern const char *tdx_test_context;
+
+/* 1 if p holds the bytes `hex` spells; prints both on a mismatch. */
+int tdx_test_hex_is(const void *p, const char *hex);
+
 #endif

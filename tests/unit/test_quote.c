@@ -205,25 +205,6 @@ static const expected_quote quotes[] = {
 	},
 };
 
-static const char *current_file; /* named in mismatch messages */
-
-/* p holds the bytes `hex` spells; prints both on a mismatch. */
-static int hex_is(const uint8_t *p, const char *hex)
-{
-	size_t n = strlen(hex) / 2;
-	unsigned char want[128];
-
-	if (!p || n > sizeof(want) || tdx_test_unhex(hex, want, n) != 0)
-		return 0;
-	if (memcmp(p, want, n) == 0)
-		return 1;
-	fprintf(stderr, "\n  %s:\n  want %s\n  got  ", current_file, hex);
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%02x", p[i]);
-	fputc('\n', stderr);
-	return 0;
-}
-
 static unsigned char *read_vector(const char *name, size_t *len)
 {
 	unsigned char *buf = tdx_test_read_vector(name, len);
@@ -238,7 +219,7 @@ static tdx_quote *parse_ok(const unsigned char *buf, size_t len)
 	int rc = tdx_quote_parse(&q, buf, len);
 
 	if (rc != TDX_OK)
-		fprintf(stderr, "\n  %s: %s\n", current_file, tdx_error_last()->message);
+		fprintf(stderr, "\n  %s: %s\n", tdx_test_context, tdx_error_last()->message);
 	CU_ASSERT_EQUAL_FATAL(rc, TDX_OK);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
 	return q;
@@ -337,29 +318,29 @@ static void check_quote(const expected_quote *e, const tdx_quote *q)
 	CU_ASSERT_EQUAL(tdx_quote_version(q), e->version);
 	CU_ASSERT_EQUAL(tdx_quote_att_key_type(q), 2);
 	CU_ASSERT_EQUAL(tdx_quote_tee_type(q), 0x81);
-	CU_ASSERT(hex_is(tdx_quote_header_reserved(q), "00000000"));
-	CU_ASSERT(hex_is(tdx_quote_qe_vendor_id(q), INTEL_QE_VENDOR_ID));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_header_reserved(q), "00000000"));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_qe_vendor_id(q), INTEL_QE_VENDOR_ID));
 	CU_ASSERT_PTR_EQUAL(tdx_quote_user_data(q), signed_data + 28);
 	CU_ASSERT_EQUAL(tdx_quote_body_type(q), e->body_type);
 	CU_ASSERT_EQUAL(tdx_quote_body_size(q), e->body_size);
 	CU_ASSERT_EQUAL(len, e->signed_len);
 	CU_ASSERT_PTR_EQUAL(tdx_quote_body(q), signed_data + len - e->body_size);
-	CU_ASSERT(hex_is(tdx_quote_tee_tcb_svn(q), e->tee_tcb_svn));
-	CU_ASSERT(hex_is(tdx_quote_mrseam(q), e->mrseam));
-	CU_ASSERT(hex_is(tdx_quote_mrsignerseam(q), ZERO48));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_tee_tcb_svn(q), e->tee_tcb_svn));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_mrseam(q), e->mrseam));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_mrsignerseam(q), ZERO48));
 	CU_ASSERT_EQUAL(tdx_quote_seam_attributes(q), 0);
 	CU_ASSERT_EQUAL(tdx_quote_td_attributes(q), e->td_attributes);
 	CU_ASSERT_EQUAL(tdx_quote_xfam(q), e->xfam);
-	CU_ASSERT(hex_is(tdx_quote_mrtd(q), e->mrtd));
-	CU_ASSERT(hex_is(tdx_quote_mrconfigid(q), ZERO48));
-	CU_ASSERT(hex_is(tdx_quote_mrowner(q), ZERO48));
-	CU_ASSERT(hex_is(tdx_quote_mrownerconfig(q), ZERO48));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_mrtd(q), e->mrtd));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_mrconfigid(q), ZERO48));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_mrowner(q), ZERO48));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_mrownerconfig(q), ZERO48));
 	for (unsigned k = 0; k < 4; k++)
-		CU_ASSERT(hex_is(tdx_quote_rtmr(q, k), e->rtmr[k]));
-	CU_ASSERT(hex_is(tdx_quote_report_data(q), e->report_data));
+		CU_ASSERT(tdx_test_hex_is(tdx_quote_rtmr(q, k), e->rtmr[k]));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_report_data(q), e->report_data));
 	if (e->body_type == 3) {
-		CU_ASSERT(hex_is(tdx_quote_tee_tcb_svn2(q), e->tee_tcb_svn2));
-		CU_ASSERT(hex_is(tdx_quote_mrservicetd(q), e->mrservicetd));
+		CU_ASSERT(tdx_test_hex_is(tdx_quote_tee_tcb_svn2(q), e->tee_tcb_svn2));
+		CU_ASSERT(tdx_test_hex_is(tdx_quote_mrservicetd(q), e->mrservicetd));
 	} else {
 		CU_ASSERT_PTR_NULL(tdx_quote_tee_tcb_svn2(q));
 		CU_ASSERT_PTR_NULL(tdx_quote_mrservicetd(q));
@@ -387,7 +368,7 @@ static void test_real_quotes(void)
 		unsigned char *buf = read_vector(quotes[i].file, &len);
 		tdx_quote *q;
 
-		current_file = quotes[i].file;
+		tdx_test_context = quotes[i].file;
 		q = parse_ok(buf, len);
 		/* The parser keeps its own copy. */
 		memset(buf, 0xEE, len);
@@ -404,7 +385,7 @@ static void test_signature_covers_body(void)
 	unsigned char *buf = read_vector(V5_SAMPLE, &len);
 	tdx_quote *q;
 
-	current_file = V5_SAMPLE;
+	tdx_test_context = V5_SAMPLE;
 	buf[V5_SIG_LEN - 1] ^= 1; /* the last byte of MRSERVICETD */
 	q = parse_ok(buf, len);
 	CU_ASSERT_FALSE(quote_signature_verifies(q));
@@ -421,7 +402,7 @@ static void test_spr_e4_pck_chain_matches_pem(void)
 	tdx_quote *q;
 	const uint8_t *chain;
 
-	current_file = SPR_E4;
+	tdx_test_context = SPR_E4;
 	q = parse_ok(buf, len);
 	chain = tdx_quote_pck_chain(q, &chain_len);
 	CU_ASSERT_EQUAL(chain_len, 3677);
@@ -458,7 +439,7 @@ static void test_every_truncation_fails(void)
 		tdx_quote *q = NULL;
 		unsigned bad = 0;
 
-		current_file = files[f];
+		tdx_test_context = files[f];
 		q = parse_ok(buf, len);
 		size = tdx_quote_size(q);
 		tdx_quote_free(q);
@@ -493,7 +474,7 @@ static void test_trailing_bytes_tolerated(void)
 	unsigned char *big = malloc(len + 100);
 	tdx_quote *q;
 
-	current_file = TRUSTEE_V4;
+	tdx_test_context = TRUSTEE_V4;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
 	memcpy(big, buf, len);
 	memset(big + len, 0xAB, 100);
@@ -589,14 +570,14 @@ static void test_v5_body_type_2(void)
 	put16(v5 + V5_BODY_TYPE, 2);
 	put32(v5 + V5_BODY_SIZE, 584);
 	memcpy(v5 + 54, v4 + 48, len - 48);
-	current_file = "v5 body type 2";
+	tdx_test_context = "v5 body type 2";
 	q = parse_ok(v5, len + 6);
 	CU_ASSERT_EQUAL(tdx_quote_version(q), 5);
 	CU_ASSERT_EQUAL(tdx_quote_body_type(q), 2);
 	CU_ASSERT_EQUAL(tdx_quote_body_size(q), 584);
 	CU_ASSERT_PTR_NOT_NULL(tdx_quote_signed_data(q, &signed_len));
 	CU_ASSERT_EQUAL(signed_len, 638);
-	CU_ASSERT(hex_is(tdx_quote_mrtd(q), quotes[3].mrtd));
+	CU_ASSERT(tdx_test_hex_is(tdx_quote_mrtd(q), quotes[3].mrtd));
 	CU_ASSERT_EQUAL(tdx_quote_size(q), len + 6);
 	tdx_error_clear();
 	CU_ASSERT_PTR_NULL(tdx_quote_tee_tcb_svn2(q));
@@ -675,7 +656,7 @@ static void test_other_cert_data_type(void)
 	size_t json_len = sizeof(json);
 
 	put16(buf + sig + 128, 5);
-	current_file = "outer type 5";
+	tdx_test_context = "outer type 5";
 	q = parse_ok(buf, len);
 	CU_ASSERT_EQUAL(tdx_quote_cert_data_type(q), 5);
 	CU_ASSERT_EQUAL(tdx_quote_pck_cert_type(q), 5);

@@ -76,25 +76,6 @@ static const expected_report reports[] = {
 	},
 };
 
-static const char *current_file; /* named in mismatch messages */
-
-/* p holds the bytes `hex` spells; prints both on a mismatch. */
-static int hex_is(const uint8_t *p, const char *hex)
-{
-	size_t n = strlen(hex) / 2;
-	unsigned char want[128];
-
-	if (!p || n > sizeof(want) || tdx_test_unhex(hex, want, n) != 0)
-		return 0;
-	if (memcmp(p, want, n) == 0)
-		return 1;
-	fprintf(stderr, "\n  %s:\n  want %s\n  got  ", current_file, hex);
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%02x", p[i]);
-	fputc('\n', stderr);
-	return 0;
-}
-
 static int sha384_is(const uint8_t *digest, const uint8_t *data, size_t n)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -125,24 +106,24 @@ static void test_real_reports(void)
 		const expected_report *e = &reports[i];
 		tdx_report *r = parse_vector(e->file);
 
-		current_file = e->file;
+		tdx_test_context = e->file;
 		CU_ASSERT_EQUAL(tdx_report_type(r), e->type);
 		CU_ASSERT_EQUAL(tdx_report_subtype(r), e->subtype);
 		CU_ASSERT_EQUAL(tdx_report_version(r), e->version);
-		CU_ASSERT(hex_is(tdx_report_cpusvn(r), e->cpusvn));
-		CU_ASSERT(hex_is(tdx_report_report_data(r), e->report_data));
+		CU_ASSERT(tdx_test_hex_is(tdx_report_cpusvn(r), e->cpusvn));
+		CU_ASSERT(tdx_test_hex_is(tdx_report_report_data(r), e->report_data));
 		CU_ASSERT_EQUAL(tdx_report_tee_tcb_valid(r), e->valid);
-		CU_ASSERT(hex_is(tdx_report_tee_tcb_svn(r), e->tee_tcb_svn));
-		CU_ASSERT(hex_is(tdx_report_tee_tcb_svn2(r), e->tee_tcb_svn2));
-		CU_ASSERT(hex_is(tdx_report_mrseam(r), e->mrseam));
-		CU_ASSERT(hex_is(tdx_report_mrsignerseam(r), ZERO48));
+		CU_ASSERT(tdx_test_hex_is(tdx_report_tee_tcb_svn(r), e->tee_tcb_svn));
+		CU_ASSERT(tdx_test_hex_is(tdx_report_tee_tcb_svn2(r), e->tee_tcb_svn2));
+		CU_ASSERT(tdx_test_hex_is(tdx_report_mrseam(r), e->mrseam));
+		CU_ASSERT(tdx_test_hex_is(tdx_report_mrsignerseam(r), ZERO48));
 		CU_ASSERT_EQUAL(tdx_report_seam_attributes(r), e->seam_attributes);
 		CU_ASSERT_EQUAL(tdx_report_attributes(r), e->attributes);
 		CU_ASSERT_EQUAL(tdx_report_xfam(r), e->xfam);
-		CU_ASSERT(hex_is(tdx_report_mrtd(r), e->mrtd));
+		CU_ASSERT(tdx_test_hex_is(tdx_report_mrtd(r), e->mrtd));
 		for (unsigned k = 0; k < 4; k++)
-			CU_ASSERT(hex_is(tdx_report_rtmr(r, k), e->rtmr[k]));
-		CU_ASSERT(hex_is(tdx_report_servtd_hash(r), e->servtd_hash));
+			CU_ASSERT(tdx_test_hex_is(tdx_report_rtmr(r, k), e->rtmr[k]));
+		CU_ASSERT(tdx_test_hex_is(tdx_report_servtd_hash(r), e->servtd_hash));
 		/* The REPORTMACSTRUCT hashes cover TEE_TCB_INFO and TDINFO. */
 		CU_ASSERT(sha384_is(tdx_report_tee_tcb_info_hash(r), tdx_report_raw(r) + 256, 239));
 		CU_ASSERT(sha384_is(tdx_report_tee_info_hash(r), tdx_report_raw(r) + 512, 512));
