@@ -850,32 +850,25 @@ sweep("tdx_emu_config_parse",
            lambda c: (sized(T.tdx_emu_config), b"state=/" + b"p" * 1100)))
 
 
-def _emu_cfg(**kw):
-    p = sized(T.tdx_emu_config)
-    for k, v in kw.items():
-        setattr(p.contents, k, v)
-    return p
-
-
 sweep("tdx_emu_open",
       Case("NULL out", lambda c: (None, None)),
       struct_cases(lambda c: (out(T.tdx_emu), None), 1, T.tdx_emu_config, "cfg"),
-      *[Case(f"cfg {kw}", lambda c, kw=kw: (out(T.tdx_emu), _emu_cfg(**kw)),
+      *[Case(f"cfg {kw}", lambda c, kw=kw: (out(T.tdx_emu), sized(T.tdx_emu_config, **kw)),
              one_of(E.TDX_E_INVALID, E.TDX_E_NOT_SUPPORTED)) for kw in (
           {"module_version": 99}, {"gpaw": 50}, {"num_vcpus": 2, "vcpu_index": 2},
           {"num_l2_vms": 4}, {"module_version": 10, "num_l2_vms": 1},
           {"mem_size": 1 << 20, "accepted_size": 2 << 20}, {"mem_size": 4095},
           {"accepted_size": 4096})],
-      *[Case(f"cfg {kw}", lambda c, kw=kw: (out(T.tdx_emu), _emu_cfg(**kw)),
+      *[Case(f"cfg {kw}", lambda c, kw=kw: (out(T.tdx_emu), sized(T.tdx_emu_config, **kw)),
              one_of(E.TDX_E_INVALID, E.TDX_E_NOT_SUPPORTED))
         for kw in ({"attributes": 1 << 1}, {"xfam": 1 << 63}, {"xfam": 0x4})],
-      Case("cfg state_file unterminated", lambda c: (out(T.tdx_emu), _emu_cfg(
+      Case("cfg state_file unterminated", lambda c: (out(T.tdx_emu), sized(T.tdx_emu_config,
           state_file=b"s" * 1024)), neg),
-      Case("cfg state file in a missing directory", lambda c: (out(T.tdx_emu), _emu_cfg(
+      Case("cfg state file in a missing directory", lambda c: (out(T.tdx_emu), sized(T.tdx_emu_config,
           state_file=b"/nonexistent/dir/x")), neg),
-      Case("cfg state file that is no state file", lambda c: (out(T.tdx_emu), _emu_cfg(
+      Case("cfg state file that is no state file", lambda c: (out(T.tdx_emu), sized(T.tdx_emu_config,
           state_file=c.zeros_path.encode()))),
-      Case("cfg state file empty", lambda c: (out(T.tdx_emu), _emu_cfg(
+      Case("cfg state file empty", lambda c: (out(T.tdx_emu), sized(T.tdx_emu_config,
           state_file=c.empty_path.encode()))))
 sweep("tdx_emu_close", Case("NULL", lambda c: (None,), None))
 sweep("tdx_emu_guest",
@@ -961,17 +954,10 @@ sweep("tdx_host_probe",
 sweep("tdx_vm_opts_init", init_cases(T.tdx_vm_opts))
 
 
-def _vm_opts(**kw):
-    p = sized(T.tdx_vm_opts)
-    for k, v in kw.items():
-        setattr(p.contents, k, v)
-    return p
-
-
 sweep("tdx_vm_create",
       null_each("tdx_vm_create", lambda c: (out(T.tdx_vm), c.h, None), [0, 1]),
       struct_cases(lambda c: (out(T.tdx_vm), c.h, None), 2, T.tdx_vm_opts, "opts"),
-      *[Case(f"tsc_khz {k}", lambda c, k=k: (out(T.tdx_vm), c.h, _vm_opts(tsc_khz=k)))
+      *[Case(f"tsc_khz {k}", lambda c, k=k: (out(T.tdx_vm), c.h, sized(T.tdx_vm_opts, tsc_khz=k)))
         for k in (12345, 25000, 10025000, U32_MAX)])
 sweep("tdx_vm_close", Case("NULL", lambda c: (None,), None))
 sweep("tdx_vm_caps_init", init_cases(T.tdx_vm_caps))
@@ -988,25 +974,18 @@ sweep("tdx_vm_cpuid_config",
 sweep("tdx_vm_init_opts_init", init_cases(T.tdx_vm_init_opts))
 
 
-def _init_opts(**kw):
-    p = sized(T.tdx_vm_init_opts)
-    for k, v in kw.items():
-        setattr(p.contents, k, v)
-    return p
-
-
 sweep("tdx_vm_init",
       Case("NULL vm", lambda c: (None, None)),
       struct_cases(lambda c: (c.td(Stage.CREATED).vm, None), 1, T.tdx_vm_init_opts, "opts"),
-      Case("gpaw 50", lambda c: (c.td(Stage.CREATED).vm, _init_opts(gpaw=50))),
-      Case("ncpuid 5, cpuid NULL", lambda c: (c.td(Stage.CREATED).vm, _init_opts(ncpuid=5))),
-      Case("ncpuid 100000", lambda c: (c.td(Stage.CREATED).vm, _init_opts(
+      Case("gpaw 50", lambda c: (c.td(Stage.CREATED).vm, sized(T.tdx_vm_init_opts, gpaw=50))),
+      Case("ncpuid 5, cpuid NULL", lambda c: (c.td(Stage.CREATED).vm, sized(T.tdx_vm_init_opts, ncpuid=5))),
+      Case("ncpuid 100000", lambda c: (c.td(Stage.CREATED).vm, sized(T.tdx_vm_init_opts,
           ncpuid=100000, cpuid=arr(T.tdx_cpuid_entry, 1)))),
       Case("unsupported attribute (DEBUG)",
-           lambda c: (c.td(Stage.CREATED).vm, _init_opts(attributes=tdx.TDX_TD_ATTR_DEBUG)), neg),
-      Case("all attributes", lambda c: (c.td(Stage.CREATED).vm, _init_opts(attributes=U64_MAX)),
+           lambda c: (c.td(Stage.CREATED).vm, sized(T.tdx_vm_init_opts, attributes=tdx.TDX_TD_ATTR_DEBUG)), neg),
+      Case("all attributes", lambda c: (c.td(Stage.CREATED).vm, sized(T.tdx_vm_init_opts, attributes=U64_MAX)),
            neg),
-      Case("unsupported xfam", lambda c: (c.td(Stage.CREATED).vm, _init_opts(xfam=U64_MAX)), neg),
+      Case("unsupported xfam", lambda c: (c.td(Stage.CREATED).vm, sized(T.tdx_vm_init_opts, xfam=U64_MAX)), neg),
       Case("a second time", lambda c: (c.td(Stage.INITIALIZED).vm, None), E.TDX_E_STATE),
       Case("after finalize", lambda c: (c.host.vm, None), E.TDX_E_STATE))
 for _n in ("tdx_vm_add_private_memory", "tdx_vm_add_shared_memory"):
