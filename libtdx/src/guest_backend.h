@@ -42,7 +42,7 @@ struct tdx_guest {
 int tdx__guest_new(tdx_guest **out, const tdx__guest_ops *ops, void *ctx);
 
 /* Backends. */
-int tdx__tdcall_open(tdx_guest **out, const char *conf);
+extern const tdx__guest_ops tdx__tdcall_ops; /* the TDCALL instruction */
 int tdx__linux_open(tdx_guest **out, const char *conf);
 
 #endif

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The `sz`-first growable-struct rule shared by every options/output type. */
-#include <string.h>
+/*
+ * The `sz`-first growable-struct rule shared by every options/output type.
+ * Freestanding (no libc): also built into the TD-in-a-box guest payload.
+ */
 
 #include "internal.h"
 
@@ -37,7 +39,7 @@ int tdx__struct_init(void *p, size_t sz, const char *type, const char *param,
 		return tdx__error_set(TDX_E_INVALID, TDX_LAYER_LIBRARY, 0, 0, where,
 				      "sz %zu is smaller than the sz field; pass sizeof(%s)", sz,
 				      type);
-	memset(p, 0, sz);
-	memcpy(p, &sz, sizeof sz);
+	__builtin_memset(p, 0, sz);
+	__builtin_memcpy(p, &sz, sizeof sz);
 	return TDX_OK;
 }

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The "tdcall" backend: the TDCALL instruction itself, for code running at
- * CPL 0 inside a TD (firmware, kernel modules, unikernels).  Buffers for
- * the high-level calls are identity-mapped (GPA = address), as in such
- * environments.  A user process cannot execute TDCALL (it would fault), so
- * opening this backend at CPL 3 fails and points to the linux backend.
+ * The "tdcall" transport: the TDCALL instruction itself, for code running
+ * at CPL 0 inside a TD (firmware, kernel modules, unikernels, the
+ * TD-in-a-box payload).  Buffers for the high-level calls are
+ * identity-mapped (GPA = address), as in such environments.  Opening it
+ * (with its CPL check) is guest.c's job.
+ *
+ * Freestanding, like guest_calls.c: built into the payload too.
  */
-#include <stdlib.h>
-#include <string.h>
 
 #include "guest_backend.h"
 
@@ -42,14 +42,6 @@ static int tdcall_insn(void *ctx, tdx_regs *r)
 	return TDX_OK;
 }
 
-static unsigned current_cpl(void)
-{
-	unsigned short cs;
-
-	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	return cs & 3;
-}
-
 static _Alignas(4096) unsigned char scratch_area[TDX_SCRATCH_SIZE];
 
 static int tdcall_scratch(void *ctx, uint64_t *gpa)
@@ -62,35 +54,21 @@ static int tdcall_scratch(void *ctx, uint64_t *gpa)
 static int tdcall_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	(void)ctx;
-	memcpy(buf, (const void *)(uintptr_t)gpa, len);
+	__builtin_memcpy(buf, (const void *)(uintptr_t)gpa, len);
 	return TDX_OK;
 }
 
 static int tdcall_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
 {
 	(void)ctx;
-	memcpy((void *)(uintptr_t)gpa, buf, len);
+	__builtin_memcpy((void *)(uintptr_t)gpa, buf, len);
 	return TDX_OK;
 }
 
-static const tdx__guest_ops tdcall_ops = {
+const tdx__guest_ops tdx__tdcall_ops = {
 	.name = "tdcall",
 	.tdcall = tdcall_insn,
 	.scratch = tdcall_scratch,
 	.mem_read = tdcall_read,
 	.mem_write = tdcall_write,
 };
-
-int tdx__tdcall_open(tdx_guest **out, const char *conf)
-{
-	unsigned cpl = current_cpl();
-
-	if (conf && *conf)
-		return tdx__fail(TDX_E_INVALID, "the tdcall backend takes no options (got \"%s\")", conf);
-	if (cpl != 0)
-		return tdx__fail(TDX_E_NOT_SUPPORTED,
-				 "TDCALL needs CPL 0 and this code runs at CPL %u (a user process); "
-				 "use the \"linux\" backend (/dev/tdx_guest, configfs-tsm) from user "
-				 "space, or \"emu\" for the emulator", cpl);
-	return tdx__guest_new(out, &tdcall_ops, NULL);
-}
