@@ -21,6 +21,7 @@
 #include "layout.h"
 
 #define PAGE 4096ULL
+#define BOX_SPEC "emulate-tdx" /* "kvm:emulate-tdx": TD-in-a-box */
 #define SPLIT_IRQCHIP_ROUTES 24     /* as KVM's TDX selftests */
 #define APIC_BUS_CYCLES_NS 40       /* 25 MHz crystal; QEMU requires it */
 #define INIT_VM_RETRIES 10000       /* QEMU's bound for TDX_RND_NO_ENTROPY */
@@ -166,7 +167,18 @@ tdx_status tdx_host_open(tdx_host **out, const char *backend)
 	h->refs = 1;
 	h->sys_fd = -1;
 	pthread_mutex_init(&h->lock, NULL);
-	if (!strncmp(spec, "kvm", 3) && (spec[3] == '\0' || spec[3] == ':')) {
+	if (!strncmp(spec, "kvm:" BOX_SPEC, 4 + strlen(BOX_SPEC)) &&
+	    (spec[4 + strlen(BOX_SPEC)] == '\0' || spec[4 + strlen(BOX_SPEC)] == ',')) {
+		/* TD-in-a-box: "kvm:emulate-tdx[,emulator options]". */
+		const char *opts = spec + 4 + strlen(BOX_SPEC);
+
+		h->ops = &tdx__kvm_emu_ops;
+		rc = tdx__kvm_box_create(&h->ctx, "/dev/kvm", *opts ? opts + 1 : "");
+		if (rc) {
+			free(h);
+			return rc;
+		}
+	} else if (!strncmp(spec, "kvm", 3) && (spec[3] == '\0' || spec[3] == ':')) {
 		h->ops = &tdx__kvm_real_ops;
 		h->ctx = strdup(conf && conf[1] ? conf + 1 : "/dev/kvm");
 		if (!h->ctx) {
@@ -182,8 +194,8 @@ tdx_status tdx_host_open(tdx_host **out, const char *backend)
 		}
 	} else {
 		free(h);
-		return tdx__fail(TDX_E_INVALID, "host backend \"%s\" is not known; use \"kvm[:/dev/kvm]\" "
-				 "or \"emu[:key=value,...]\"", spec);
+		return tdx__fail(TDX_E_INVALID, "host backend \"%s\" is not known; use \"kvm[:/dev/kvm]\", "
+				 "\"kvm:" BOX_SPEC "[,key=value,...]\" or \"emu[:key=value,...]\"", spec);
 	}
 	h->sys_fd = h->ops->open_system(h->ctx);
 	if (h->sys_fd < 0) {
@@ -226,7 +238,8 @@ const char *tdx_host_backend_name(const tdx_host *h)
 		tdx__fail(TDX_E_INVALID, "h is NULL");
 		return NULL;
 	}
-	return h->ops->name;
+	return tdx__kvm_emu_is_box(h->ctx) && h->ops == &tdx__kvm_emu_ops ? "kvm:" BOX_SPEC
+									  : h->ops->name;
 }
 
 tdx_status tdx_host_info_init(tdx_host_info *info, size_t sz)
@@ -1386,6 +1399,10 @@ tdx_status tdx_vm_guest(tdx_vm *vm, tdx_guest **out)
 		return tdx__fail(TDX_E_NOT_SUPPORTED, "the guest side of a TD on the \"%s\" backend "
 				 "runs inside the TD; only emulated TDs (\"emu\") have one here",
 				 vm->host->ops->name);
+	if (tdx__kvm_emu_is_box(vm->host->ctx))
+		return tdx__fail(TDX_E_NOT_SUPPORTED, "the guest side of a TD in a box is the code "
+				 "running in the VM (tdx_vcpu_run); the emulated module is reachable "
+				 "with tdx_vm_emu");
 	if (vm->state != VM_FINALIZED)
 		return tdx__fail(TDX_E_STATE, "tdx_vm_guest needs tdx_vm_finalize first " ORDER);
 	return tdx__kvm_emu_guest(vm->host->ctx, vm->fd, out);

@@ -49,6 +49,10 @@ typedef struct tdx__kvm_emu_faults {
  * whose TDs use the emulated TDX module configured the same way. */
 int tdx__kvm_emu_create(void **ctx, const char *conf);
 extern const tdx__kvm_ops tdx__kvm_emu_ops;
+/* TD-in-a-box ("kvm:emulate-tdx"): the emulated KVM whose TD vCPUs run on
+ * the real KVM at `device`, their TDCALLs answered by the emulated module. */
+int tdx__kvm_box_create(void **ctx, const char *device, const char *conf);
+int tdx__kvm_emu_is_box(void *ctx);
 void tdx__kvm_emu_set_faults(void *ctx, const tdx__kvm_emu_faults *faults);
 
 /*

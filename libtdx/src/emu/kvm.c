@@ -34,21 +34,25 @@
  */
 #include <cpuid.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tdx/emu.h>
 #include <tdx/measure.h>
 
 #include "../host_backend.h"
+#include "box.h"
 #include "emu_internal.h"
 
 /* ---- constants of the modelled kernel and TDX module ---- */
 
 #define PG 4096ULL
 #define CHUNK_2M (2ULL << 20)
-#define RUN_AREA_SIZE 4096          /* sizeof(struct kvm_run) rounded to a page */
+#define RUN_AREA_SIZE (3 * 4096)    /* as x86 KVM: kvm_run, the PIO data page, the
+				     * coalesced-MMIO ring */
 #define FD_BASE 3                   /* 0..2 look like stdio; never handed out */
 #define VM_TYPES_MASK ((1ULL << KVM_X86_DEFAULT_VM) | (1ULL << KVM_X86_TDX_VM))
 #define KVM_MAX_VCPU_IDS 4096
@@ -216,6 +220,7 @@ struct vm {
 	void *exit_ctx;
 	tdx_emu *emu;
 	struct vcpu *exit_vcpu;
+	tdx__box *box;           /* TD-in-a-box: the real VM running the TD */
 };
 
 struct fd_entry {
@@ -233,6 +238,7 @@ struct kvm_emu {
 	struct vm *graveyard;    /* unreferenced VMs, freed after the mutex is dropped */
 	struct run_page *pages;
 	int system_dummy;        /* the object behind system fds */
+	int box_kvm;             /* TD-in-a-box: the real KVM (/dev/kvm), else -1 */
 };
 
 static int is_td(const struct vm *vm)
@@ -334,6 +340,7 @@ static void vm_put(struct kvm_emu *k, struct vm *vm)
 
 static void vm_free(struct vm *vm)
 {
+	tdx__box_destroy(vm->box); /* it borrows the module: first */
 	if (vm->emu) {
 		/* Waits for a TDVMCALL in flight on another thread (it holds the
 		 * emu's lock): afterwards no hook can reach this VM. */
@@ -1468,7 +1475,9 @@ static long set_cpuid2(struct vcpu *v, const struct kvm_cpuid2 *c)
 	return 0;
 }
 
-static long vcpu_run(struct vcpu *v, unsigned long arg)
+static long box_run(struct kvm_emu *k, struct vcpu *v);
+
+static long vcpu_run(struct kvm_emu *k, struct vcpu *v, unsigned long arg)
 {
 	struct vm *vm = v->vm;
 	struct kvm_run *run = v->page->run;
@@ -1485,6 +1494,8 @@ static long vcpu_run(struct vcpu *v, unsigned long arg)
 	if (run->immediate_exit)
 		return -EINTR;
 	v->has_run = 1;
+	if (k->box_kvm >= 0)
+		return box_run(k, v);
 	/* No guest code runs here: the TD's side is driven through
 	 * tdx__kvm_emu_guest, whose TDVMCALLs reach the exit handler directly.
 	 * KVM_RUN reports an idle vCPU. */
@@ -1506,7 +1517,7 @@ static long vcpu_ioctl(struct kvm_emu *k, struct vcpu *v, unsigned long req, voi
 	 */
 	switch (req) {
 	case KVM_RUN:
-		return vcpu_run(v, (unsigned long)(uintptr_t)arg);
+		return vcpu_run(k, v, (unsigned long)(uintptr_t)arg);
 	case KVM_GET_REGS:
 	case KVM_SET_REGS:
 	case KVM_GET_SREGS:
@@ -1686,6 +1697,8 @@ static void emu_destroy(void *ctx)
 	}
 	free(k->fds);
 	free(k->conf);
+	if (k->box_kvm >= 0)
+		close(k->box_kvm);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 }
@@ -1725,8 +1738,38 @@ int tdx__kvm_emu_create(void **ctx, const char *conf)
 		return tdx__fail(TDX_E_NOMEM, "out of memory for the emulated KVM");
 	}
 	pthread_mutex_init(&k->lock, NULL);
+	k->box_kvm = -1;
 	*ctx = k;
 	return TDX_OK;
+}
+
+int tdx__kvm_box_create(void **ctx, const char *device, const char *conf)
+{
+	struct kvm_emu *k;
+	int rc = tdx__kvm_emu_create(ctx, conf), fd;
+
+	if (rc)
+		return rc;
+	k = *ctx;
+	fd = open(device, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		emu_destroy(k);
+		*ctx = NULL;
+		return tdx__fail_os(e, "TD-in-a-box runs the TD in a plain KVM VM and cannot open "
+				    "%s: %s%s", device, strerror(e),
+				    e == ENOENT ? " (KVM not loaded, or no hardware virtualization; "
+						  "\"emu\" runs without KVM)"
+				    : e == EACCES ? " (run as root or join the kvm group)" : "");
+	}
+	k->box_kvm = fd;
+	return TDX_OK;
+}
+
+int tdx__kvm_emu_is_box(void *ctx)
+{
+	return ctx && ((struct kvm_emu *)ctx)->box_kvm >= 0;
 }
 
 void tdx__kvm_emu_set_faults(void *ctx, const tdx__kvm_emu_faults *faults)
@@ -2131,13 +2174,51 @@ static int build_emu(struct vm *vm, struct td_snapshot *snap, struct tdx_emu **o
 	return TDX_OK;
 }
 
+/*
+ * With the mutex held and the VM pinned: make sure the finalized TD's
+ * emulated module exists.  It is built outside the mutex (the emu's lock
+ * is only ever taken without the mutex held: a guest's TDCALL holds the
+ * emu's lock and takes the mutex in the hook), then published unless
+ * another thread was first.
+ */
+static int td_emu_locked(struct kvm_emu *k, struct vm *vm)
+{
+	struct td_snapshot snap;
+	struct tdx_emu *spare = NULL;
+	int rc;
+
+	if (vm->emu)
+		return TDX_OK;
+	rc = snapshot_td(k, vm, &snap);
+	if (rc)
+		return rc;
+	pthread_mutex_unlock(&k->lock);
+	rc = build_emu(vm, &snap, &spare);
+	snapshot_free(&snap);
+	pthread_mutex_lock(&k->lock);
+	if (spare && !vm->emu) {
+		vm->emu = spare;
+		spare = NULL;
+		vm->exit_vcpu = NULL;
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			if (vm->vcpus[i]->td_init && vm->vcpus[i]->td_index == vm->emu->cfg.vcpu_index)
+				vm->exit_vcpu = vm->vcpus[i];
+	}
+	if (spare) {
+		pthread_mutex_unlock(&k->lock);
+		tdx__emu_set_vmm_hook(spare, NULL, NULL);
+		tdx_emu_close(spare);
+		pthread_mutex_lock(&k->lock);
+	}
+	return rc;
+}
+
 int tdx__kvm_emu_guest(void *ctx, int vm_fd, tdx_guest **out)
 {
 	struct kvm_emu *k = ctx;
-	struct td_snapshot snap;
-	struct tdx_emu *e = NULL, *spare = NULL;
+	struct tdx_emu *e = NULL;
 	struct vm *vm;
-	int rc = TDX_OK;
+	int rc;
 
 	if (!k || !out)
 		return tdx__fail(TDX_E_INVALID, "%s is NULL", k ? "out" : "ctx");
@@ -2155,37 +2236,78 @@ int tdx__kvm_emu_guest(void *ctx, int vm_fd, tdx_guest **out)
 				 !is_td(vm) ? "not a TD" : vm->dead ? "dead" : "not finalized");
 	}
 	vm->refs++; /* pinned until the end */
-	e = vm->emu;
-	if (!e)
-		rc = snapshot_td(k, vm, &snap);
-	pthread_mutex_unlock(&k->lock);
-	/*
-	 * The emu's lock is only ever taken without the mutex held: a guest's
-	 * TDCALL holds the emu's lock and takes the mutex in the hook.
-	 */
-	if (!e && !rc) {
-		rc = build_emu(vm, &snap, &spare);
-		snapshot_free(&snap);
-	}
-	pthread_mutex_lock(&k->lock);
-	if (spare && !vm->emu) { /* publish, unless another thread was first */
-		vm->emu = spare;
-		spare = NULL;
-		vm->exit_vcpu = NULL;
-		for (unsigned i = 0; i < vm->nvcpus; i++)
-			if (vm->vcpus[i]->td_init && vm->vcpus[i]->td_index == vm->emu->cfg.vcpu_index)
-				vm->exit_vcpu = vm->vcpus[i];
-	}
+	rc = td_emu_locked(k, vm);
 	e = vm->emu;
 	pthread_mutex_unlock(&k->lock);
-	if (spare) {
-		tdx__emu_set_vmm_hook(spare, NULL, NULL);
-		tdx_emu_close(spare);
-	}
 	if (!rc)
 		rc = tdx_emu_guest(e, out); /* the VM's pin keeps e alive */
 	pthread_mutex_lock(&k->lock);
 	vm_put(k, vm);
 	unlock_and_reap(k);
 	return rc;
+}
+
+/* ---- TD-in-a-box ---- */
+
+/*
+ * The real VM for a TD's first KVM_RUN: the module's memory (box.c) plus
+ * memory of its own for the initial-image pages above it (the reset
+ * vector's page, firmware below 4 GiB).  Mutex held.
+ */
+static long box_start(struct kvm_emu *k, struct vm *vm, struct vcpu *v)
+{
+	uint64_t mem = vm->emu->mem_size;
+
+	if (tdx__box_create(&vm->box, k->box_kvm, vm->emu, v->init_rcx))
+		return -EIO;
+	for (size_t i = 0; i < vm->nslots; i++) {
+		const struct slot *s = &vm->slots[i];
+		uint64_t first = s->gmem_off / PG, n = s->size / PG;
+		uint64_t base = s->gpa < mem ? mem : s->gpa;
+		uint8_t *host;
+
+		if (!s->gmem || s->gpa + s->size <= mem)
+			continue;
+		host = tdx__box_memory(vm->box, base, s->gpa + s->size - base);
+		if (!host)
+			return -ENOMEM;
+		for (size_t j = 0; j < s->gmem->npages; j++) {
+			const struct gmem_page *p = &s->gmem->pages[j];
+			uint64_t gpa = s->gpa + (p->pgoff - first) * PG;
+
+			if (p->pgoff >= first && p->pgoff < first + n && gpa >= base)
+				memcpy(host + (gpa - base), p->data, PG);
+		}
+	}
+	return 0;
+}
+
+/*
+ * KVM_RUN of a TD vCPU on the real KVM.  The first run builds the TD's
+ * emulated module and the real VM.  The mutex is dropped while the guest
+ * runs: its TDVMCALLs reach the VMM's exit handler through vmm_hook, which
+ * takes it.  One vCPU runs: the module's VCPU_INDEX (the TD's first).
+ */
+static long box_run(struct kvm_emu *k, struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct run_page *page = v->page;
+	long r = 0;
+
+	vm->refs++;
+	if (td_emu_locked(k, vm))
+		r = -ENOMEM;
+	else if (v != vm->exit_vcpu)
+		r = -EINVAL;
+	else if (!vm->box)
+		r = box_start(k, vm, v);
+	if (r == 0) {
+		page->refs++;
+		pthread_mutex_unlock(&k->lock);
+		r = tdx__box_run(vm->box, page->run, RUN_AREA_SIZE);
+		pthread_mutex_lock(&k->lock);
+		page_put(k, page);
+	}
+	vm_put(k, vm);
+	return r;
 }

@@ -39,6 +39,9 @@
 #define KVM_SET_REGS _IOW(KVMIO, 0x82, struct kvm_regs)
 #define KVM_GET_SREGS _IOR(KVMIO, 0x83, struct kvm_sregs)
 #define KVM_SET_SREGS _IOW(KVMIO, 0x84, struct kvm_sregs)
+#define KVM_TRANSLATE _IOWR(KVMIO, 0x85, struct kvm_translation)
+#define KVM_GET_VCPU_EVENTS _IOR(KVMIO, 0x9f, struct kvm_vcpu_events)
+#define KVM_SET_VCPU_EVENTS _IOW(KVMIO, 0xa0, struct kvm_vcpu_events)
 #define KVM_SET_CPUID2 _IOW(KVMIO, 0x90, struct kvm_cpuid2)
 #define KVM_SET_TSC_KHZ _IO(KVMIO, 0xa2)
 #define KVM_ENABLE_CAP _IOW(KVMIO, 0xa3, struct kvm_enable_cap)
@@ -231,6 +234,41 @@ struct kvm_sregs {
 };
 
 /* ---- kvm_run (the parts libtdx reads; the exit union is 256 bytes at 32) ---- */
+/* KVM_TRANSLATE: a guest linear address to its GPA (TD-in-a-box). */
+struct kvm_translation {
+	uint64_t linear_address;
+	uint64_t physical_address;
+	uint8_t valid, writeable, usermode, pad[5];
+};
+
+/* KVM_GET/SET_VCPU_EVENTS (only the exception part is used). */
+struct kvm_vcpu_events {
+	struct {
+		uint8_t injected, nr, has_error_code, pending;
+		uint32_t error_code;
+	} exception;
+	struct {
+		uint8_t injected, nr, soft, shadow;
+	} interrupt;
+	struct {
+		uint8_t injected, pending, masked, pad;
+	} nmi;
+	uint32_t sipi_vector;
+	uint32_t flags;
+	struct {
+		uint8_t smm, pending, smm_inside_nmi, latched_init;
+	} smi;
+	struct {
+		uint8_t pending;
+	} triple_fault;
+	uint8_t reserved[26];
+	uint8_t exception_has_payload;
+	uint64_t exception_payload;
+};
+
+#define KVM_VCPUEVENT_VALID_PAYLOAD 0x00000010
+#define KVM_INTERNAL_ERROR_EMULATION 1
+
 struct kvm_run {
 	uint8_t request_interrupt_window;
 	uint8_t immediate_exit;
@@ -327,6 +365,13 @@ _Static_assert(KVM_CREATE_GUEST_MEMFD == 0xC040AED4, "KVM_CREATE_GUEST_MEMFD");
 _Static_assert(KVM_SET_USER_MEMORY_REGION == 0x4020AE46, "KVM_SET_USER_MEMORY_REGION");
 _Static_assert(KVM_GET_REGS == 0x8090AE81, "KVM_GET_REGS");
 _Static_assert(KVM_SET_SREGS == 0x4138AE84, "KVM_SET_SREGS");
+_Static_assert(KVM_TRANSLATE == 0xC018AE85, "KVM_TRANSLATE");
+_Static_assert(KVM_GET_VCPU_EVENTS == 0x8040AE9F, "KVM_GET_VCPU_EVENTS");
+_Static_assert(KVM_SET_VCPU_EVENTS == 0x4040AEA0, "KVM_SET_VCPU_EVENTS");
+_Static_assert(sizeof(struct kvm_translation) == 24, "kvm_translation");
+_Static_assert(sizeof(struct kvm_vcpu_events) == 64, "kvm_vcpu_events");
+_Static_assert(offsetof(struct kvm_vcpu_events, flags) == 20, "kvm_vcpu_events.flags");
+_Static_assert(offsetof(struct kvm_vcpu_events, exception_payload) == 56, "events.payload");
 
 _Static_assert(sizeof(struct kvm_tdx_cmd) == 24, "kvm_tdx_cmd");
 _Static_assert(offsetof(struct kvm_tdx_cmd, flags) == 4, "kvm_tdx_cmd.flags");
