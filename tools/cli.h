@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tdx/tdx.h>
+
+#define QUOTE_BUF_MAX (64 * 1024)
+
 typedef struct cli {
 	int json;
 	const char *backend; /* --backend SPEC, else LIBTDX_BACKEND, else NULL */
@@ -35,6 +39,31 @@ int cmd_vp_info(const cli *c);
 int cmd_host(const cli *c);
 int cmd_launch(const cli *c);
 int cmd_demo(const cli *c);
+
+/* The tool's VMM side of a TD (cmd_host.c): GetQuote served by the emulated
+ * quoting enclave, the event-notification vector and fatal errors recorded. */
+typedef struct cli_vmm {
+	tdx_vm *vm;
+	int verbose;                /* print each exit */
+	int quotes;                 /* GetQuotes served */
+	uint8_t report[1024];       /* the last GetQuote's TDREPORT */
+	uint8_t *quote;             /* the last quote (malloc'd; free it) */
+	size_t quote_len;
+	unsigned notify_vector;     /* SetupEventNotifyInterrupt's vector */
+	int fatal;                  /* ReportFatalErrors seen */
+	uint64_t fatal_code;
+	char fatal_message[65];
+	unsigned long tdvmcall_exits;
+} cli_vmm;
+void cli_vmm_handler(void *ctx, tdx_vcpu *vcpu, tdx_exit *e);
+/* The demo's checks of a TD's report and quote (cmd_host.c); the failures. */
+int cli_demo_verify(const uint8_t predicted[48], const uint8_t mrtd[48], const uint8_t *report,
+		    const uint8_t *quote, size_t quote_len, const uint8_t data[64],
+		    const uint8_t digest[48], int quotes);
+
+/* TD-in-a-box (cmd_box.c). */
+int cmd_selftest(const cli *c);
+int cmd_demo_kvm(const cli *c);
 
 /* Measurement (cmd_measure.c). */
 int cmd_measure(const cli *c);

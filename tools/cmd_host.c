@@ -11,7 +11,6 @@
 
 #define PAGE 4096u
 #define FOUR_GIB 0x100000000ULL
-#define QUOTE_BUF_MAX (64 * 1024)
 
 int cmd_host(const cli *c)
 {
@@ -188,57 +187,122 @@ int cmd_launch(const cli *c)
 
 /* ---- the demo ---- */
 
-/* The host's GetQuote service: KVM_EXIT_TDX -> the quoting enclave. */
-typedef struct demo_host {
-	tdx_vm *vm;
-	int quotes;
-} demo_host;
-
-static void demo_exit_handler(void *ctx, tdx_vcpu *vcpu, tdx_exit *e)
+/*
+ * The tool's VMM side of a TD: MapGPA shown, GetQuote served by the
+ * emulated quoting enclave (KVM_EXIT_TDX -> the shared buffer), the event
+ * notification vector and a fatal error recorded.
+ */
+void cli_vmm_handler(void *ctx, tdx_vcpu *vcpu, tdx_exit *e)
 {
-	demo_host *d = ctx;
-	uint8_t hdr[24], report[1024], *quote;
+	cli_vmm *d = ctx;
+	uint8_t hdr[24], *quote;
 	uint64_t gpa = e->tdvmcall_args[0], size = e->tdvmcall_args[1], status;
 	size_t qlen;
 	uint32_t out_len;
 
 	(void)vcpu;
 	if (e->reason == TDX_EXIT_MAP_GPA) {
-		printf("host:  KVM_EXIT_HYPERCALL MapGPA [0x%llx, +0x%llx) to %s: converted\n",
-		       (unsigned long long)e->gpa, (unsigned long long)e->size,
-		       e->to_private ? "private" : "shared");
+		if (d->verbose)
+			printf("host:  KVM_EXIT_HYPERCALL MapGPA [0x%llx, +0x%llx) to %s: converted\n",
+			       (unsigned long long)e->gpa, (unsigned long long)e->size,
+			       e->to_private ? "private" : "shared");
 		return;
 	}
-	if (e->reason != TDX_EXIT_TDVMCALL || e->tdvmcall_nr != TDX_TDVMCALL_GET_QUOTE)
+	if (e->reason == TDX_EXIT_FATAL) {
+		d->fatal++;
+		d->fatal_code = e->error_code;
+		memcpy(d->fatal_message, e->message, sizeof(d->fatal_message));
 		return;
-	printf("host:  KVM_EXIT_TDX GetQuote: shared buffer at GPA 0x%llx, %llu bytes\n",
-	       (unsigned long long)gpa, (unsigned long long)size);
+	}
+	if (e->reason != TDX_EXIT_TDVMCALL)
+		return;
+	d->tdvmcall_exits++;
+	if (e->tdvmcall_nr == TDX_TDVMCALL_SETUP_EVENT_NOTIFY) {
+		d->notify_vector = (unsigned)e->tdvmcall_args[0];
+		e->tdvmcall_ret = 0;
+		return;
+	}
+	if (e->tdvmcall_nr != TDX_TDVMCALL_GET_QUOTE)
+		return;
+	if (d->verbose)
+		printf("host:  KVM_EXIT_TDX GetQuote: shared buffer at GPA 0x%llx, %llu bytes\n",
+		       (unsigned long long)gpa, (unsigned long long)size);
 	quote = malloc(QUOTE_BUF_MAX);
 	qlen = size > 24 ? size - 24 : 0;
 	if (!quote || tdx_vm_read(d->vm, gpa, hdr, sizeof(hdr)) ||
-	    tdx_vm_read(d->vm, gpa + 24, report, sizeof(report)) ||
-	    tdx_emu_quote(tdx_vm_emu(d->vm), report, sizeof(report), quote, &qlen)) {
+	    tdx_vm_read(d->vm, gpa + 24, d->report, sizeof(d->report)) ||
+	    tdx_emu_quote(tdx_vm_emu(d->vm), d->report, sizeof(d->report), quote, &qlen)) {
 		printf("host:  the quoting enclave failed: %s\n", tdx_error_last()->message);
 		status = 0x8000000000000000ULL; /* GET_QUOTE_ERROR */
 		out_len = 0;
+		free(quote);
 	} else {
 		status = 0;
 		out_len = (uint32_t)qlen;
 		tdx_vm_write(d->vm, gpa + 24, quote, qlen);
 		d->quotes++;
-		printf("host:  the quoting enclave signed a %zu-byte quote into the buffer\n", qlen);
+		free(d->quote);
+		d->quote = quote;
+		d->quote_len = qlen;
+		if (d->verbose)
+			printf("host:  the quoting enclave signed a %zu-byte quote into the buffer\n",
+			       qlen);
 	}
 	/* The header last, as QEMU does: out_len, then the status. */
 	tdx_vm_write(d->vm, gpa + 20, &out_len, 4);
 	tdx_vm_write(d->vm, gpa + 8, &status, 8);
 	e->tdvmcall_ret = 0; /* TDVMCALL_STATUS_SUCCESS: queued (here: done) */
-	free(quote);
 }
 
 static int demo_check(int ok, const char *what)
 {
 	printf("%s %s\n", ok ? "  ok: " : "FAIL: ", what);
 	return ok ? 0 : 1;
+}
+
+/* The demo's step 4, for both hosts: check the TD's report and quote as a
+ * verifier would.  Returns the number of failed checks. */
+int cli_demo_verify(const uint8_t predicted[48], const uint8_t mrtd[48], const uint8_t *report,
+		    const uint8_t *quote, size_t quote_len, const uint8_t data[64],
+		    const uint8_t digest[48], int quotes)
+{
+	uint8_t want[48] = { 0 };
+	tdx_report *r = NULL;
+	tdx_quote *q = NULL;
+	int fails = 0;
+
+	printf("\n== 4. Check, as a verifier would\n");
+	if (tdx_report_parse(&r, report, 1024) || !quote || tdx_quote_parse(&q, quote, quote_len)) {
+		fails += cli_fail(r ? "parsing the quote" : "parsing the report");
+		goto out;
+	}
+	printf("report MRTD:     ");
+	cli_print_hex(tdx_report_mrtd(r), 48);
+	printf("\npredicted MRTD:  ");
+	cli_print_hex(predicted, 48);
+	printf("\n");
+	fails += demo_check(!memcmp(tdx_report_mrtd(r), predicted, 48),
+			    "MRTD prediction = report MRTD");
+	fails += demo_check(!memcmp(tdx_report_mrtd(r), mrtd, 48), "report MRTD = the host's MRTD");
+	fails += demo_check(!memcmp(tdx_report_report_data(r), data, 64),
+			    "the report carries the nonce");
+	tdx_measure_rtmr_extend(want, digest, 48);
+	fails += demo_check(!memcmp(tdx_report_rtmr(r, 2), want, 48),
+			    "RTMR2 = SHA384(0^48 || ab..ab)");
+	printf("quote: version %d, body type %d, %zu bytes; MRTD ", tdx_quote_version(q),
+	       tdx_quote_body_type(q), tdx_quote_size(q));
+	cli_print_hex(tdx_quote_mrtd(q), 48);
+	printf("\n");
+	fails += demo_check(quotes == 1, "the quote came through KVM_EXIT_TDX to the host handler");
+	fails += demo_check(!memcmp(tdx_quote_mrtd(q), predicted, 48), "quote MRTD = prediction");
+	fails += demo_check(!memcmp(tdx_quote_rtmr(q, 2), tdx_report_rtmr(r, 2), 48) &&
+				    !memcmp(tdx_quote_report_data(q), data, 64),
+			    "quote body = the TD's report (RTMR2, nonce)");
+	printf("note: this quote is signed under libtdx's emulator test root, never Intel's.\n");
+out:
+	tdx_quote_free(q);
+	tdx_report_free(r);
+	return fails;
 }
 
 int cmd_demo(const cli *c)
@@ -248,14 +312,16 @@ int cmd_demo(const cli *c)
 	uint8_t image[3 * PAGE], predicted[48], mrtd[48], data[64], digest[48], report[1024];
 	uint8_t *quote = NULL;
 	size_t rlen = sizeof(report), qlen = QUOTE_BUF_MAX;
-	demo_host d = { 0 };
+	cli_vmm d = { .verbose = 1 };
 	tdx_guest *g = NULL;
-	tdx_report *r = NULL;
-	tdx_quote *q = NULL;
 	launched l;
 	int fails = 0;
 
-	(void)c;
+	for (int i = 0; i < c->argc; i++) {
+		if (!strcmp(c->argv[i], "--kvm"))
+			return cmd_demo_kvm(c);
+		return cli_usage_error("demo", "unexpected argument '%s'", c->argv[i]);
+	}
 	memset(image, 0, sizeof(image));
 	for (size_t i = 0; i < sizeof(image); i++)
 		image[i] = (uint8_t)(i * 31 + 7);
@@ -271,7 +337,7 @@ int cmd_demo(const cli *c)
 	if (launch("emu", image, sizeof(image), 1, &l))
 		return 1;
 	d.vm = l.vm;
-	tdx_vm_set_exit_handler(l.vm, demo_exit_handler, &d);
+	tdx_vm_set_exit_handler(l.vm, cli_vmm_handler, &d);
 	tdx_vm_mrtd(l.vm, mrtd);
 	printf("host:  the TD's MRTD is ");
 	cli_print_hex(mrtd, 48);
@@ -287,51 +353,20 @@ int cmd_demo(const cli *c)
 	if (tdx_guest_rtmr_extend(g, 2, digest, sizeof(digest)))
 		fails += cli_fail("extending RTMR2");
 	printf("guest: TDG.MR.REPORT with the verifier's nonce as report data\n");
-	if (tdx_guest_get_report(g, data, sizeof(data), report, &rlen) ||
-	    tdx_report_parse(&r, report, rlen)) {
+	if (tdx_guest_get_report(g, data, sizeof(data), report, &rlen)) {
 		fails += cli_fail("getting the report");
 		goto out;
 	}
 	printf("guest: GetQuote: MapGPA the buffer to shared, TDVMCALL GetQuote, wait\n");
 	quote = malloc(QUOTE_BUF_MAX);
-	if (!quote || tdx_guest_get_quote(g, data, sizeof(data), quote, &qlen) ||
-	    tdx_quote_parse(&q, quote, qlen)) {
+	if (!quote || tdx_guest_get_quote(g, data, sizeof(data), quote, &qlen)) {
 		fails += cli_fail("getting the quote");
 		goto out;
 	}
-	printf("\n== 4. Check, as a verifier would\n");
-	printf("report MRTD:     ");
-	cli_print_hex(tdx_report_mrtd(r), 48);
-	printf("\npredicted MRTD:  ");
-	cli_print_hex(predicted, 48);
-	printf("\n");
-	fails += demo_check(!memcmp(tdx_report_mrtd(r), predicted, 48),
-			    "MRTD prediction = report MRTD");
-	fails += demo_check(!memcmp(tdx_report_mrtd(r), mrtd, 48), "report MRTD = the host's MRTD");
-	fails += demo_check(!memcmp(tdx_report_report_data(r), data, 64),
-			    "the report carries the nonce");
-	{
-		uint8_t want[48], zero[48] = { 0 };
-
-		memcpy(want, zero, 48);
-		tdx_measure_rtmr_extend(want, digest, 48);
-		fails += demo_check(!memcmp(tdx_report_rtmr(r, 2), want, 48),
-				    "RTMR2 = SHA384(0^48 || ab..ab)");
-	}
-	printf("quote: version %d, body type %d, %zu bytes; MRTD ", tdx_quote_version(q),
-	       tdx_quote_body_type(q), tdx_quote_size(q));
-	cli_print_hex(tdx_quote_mrtd(q), 48);
-	printf("\n");
-	fails += demo_check(d.quotes == 1, "the quote came through KVM_EXIT_TDX to the host handler");
-	fails += demo_check(!memcmp(tdx_quote_mrtd(q), predicted, 48), "quote MRTD = prediction");
-	fails += demo_check(!memcmp(tdx_quote_rtmr(q, 2), tdx_report_rtmr(r, 2), 48) &&
-				    !memcmp(tdx_quote_report_data(q), data, 64),
-			    "quote body = the TD's report (RTMR2, nonce)");
-	printf("note: this quote is signed under libtdx's emulator test root, never Intel's.\n");
+	fails += cli_demo_verify(predicted, mrtd, report, quote, qlen, data, digest, d.quotes);
 out:
-	tdx_quote_free(q);
-	tdx_report_free(r);
 	free(quote);
+	free(d.quote);
 	tdx_guest_close(g);
 	launch_close(&l);
 	printf("\n%s\n", fails ? "demo FAILED" : "demo passed");

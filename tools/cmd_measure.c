@@ -29,34 +29,6 @@ static const char *const type_names[] = {
 	"TD_INFO", "TD_PARAMS",
 };
 
-/* tools/json.h writes objects only; an array member is written here on the
- * same depth/comma bookkeeping (key: a literal needing no escapes). */
-static void json_array_open(json *j, const char *key)
-{
-	if (j->need_comma[j->depth])
-		fputc(',', j->out);
-	j->need_comma[j->depth] = 1;
-	fprintf(j->out, "\"%s\":[", key);
-	j->depth++;
-	j->need_comma[j->depth] = 0;
-}
-
-static void json_array_close(json *j)
-{
-	fputc(']', j->out);
-	j->depth--;
-}
-
-static void json_hex(json *j, const char *key, const uint8_t *p, size_t n)
-{
-	char s[2 * 64 + 1];
-
-	for (size_t i = 0; i < n && i < 64; i++)
-		snprintf(s + 2 * i, 3, "%02x", p[i]);
-	s[2 * (n < 64 ? n : 64)] = '\0';
-	json_string(j, key, s);
-}
-
 static void json_gpa(json *j, const char *key, uint64_t v)
 {
 	char s[24];

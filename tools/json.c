@@ -84,3 +84,29 @@ void json_uint(json *j, const char *key, uint64_t value)
 	member(j, key);
 	fprintf(j->out, "%llu", (unsigned long long)value);
 }
+
+void json_array_open(json *j, const char *key)
+{
+	member(j, key);
+	fputc('[', j->out);
+	if (j->depth + 1 < (int)(sizeof(j->need_comma) / sizeof(j->need_comma[0])))
+		j->depth++;
+	j->need_comma[j->depth] = 0;
+}
+
+void json_array_close(json *j)
+{
+	fputc(']', j->out);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+void json_hex(json *j, const char *key, const uint8_t *p, size_t n)
+{
+	char s[2 * 64 + 1];
+
+	for (size_t i = 0; i < n && i < 64; i++)
+		snprintf(s + 2 * i, 3, "%02x", p[i]);
+	s[2 * (n < 64 ? n : 64)] = '\0';
+	json_string(j, key, s);
+}

@@ -20,5 +20,9 @@ void json_string(json *j, const char *key, const char *value);
 void json_bool(json *j, const char *key, int value);
 void json_int(json *j, const char *key, long long value);
 void json_uint(json *j, const char *key, uint64_t value);
+void json_array_open(json *j, const char *key);
+void json_array_close(json *j);
+/* Up to 64 bytes as lowercase hex. */
+void json_hex(json *j, const char *key, const uint8_t *p, size_t n);
 
 #endif

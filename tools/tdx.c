@@ -214,11 +214,23 @@ static const command commands[] = {
 	  "Create, initialise and finalize a TD whose initial image is FILE (placed\n"
 	  "just below 4 GiB, measured), then print its MRTD and check it against\n"
 	  "the offline prediction.  SPEC: emu, or kvm on a TDX host.\n", -1 },
+	{ "selftest", cmd_selftest, "run guest code that executes TDCALL in a VM (TD-in-a-box)",
+	  "usage: tdx [--json] selftest --kvm [--emit DIR] [--quote-out FILE] [--report-out FILE]\n\n"
+	  "Run libtdx's freestanding guest payload in a VM on /dev/kvm whose TDCALLs\n"
+	  "are answered by the emulated TDX module (host backend kvm:emulate-tdx): every\n"
+	  "TDCALL leaf and TDVMCALL, success and failure cases, then the host's checks\n"
+	  "(MRTD = offline prediction, RTMR extend in the next report, GetQuote through\n"
+	  "a shared buffer).  Prints each case and `N passed, M failed`; exit 0 when all\n"
+	  "pass, 77 when /dev/kvm is absent.  --emit writes the payload layout\n"
+	  "(payload.bin at 0x100000, reset.bin at 0xFFFFF000) for `tdx measure`;\n"
+	  "--quote-out and --report-out save the guest's quote and TDREPORT.\n", -1 },
 	{ "demo", cmd_demo, "the end-to-end tour on an emulated TDX host",
-	  "usage: tdx demo\n\n"
+	  "usage: tdx demo [--kvm]\n\n"
 	  "Predict an MRTD offline, build that TD on an emulated TDX host, then from\n"
 	  "inside it extend an RTMR and get a report and a quote (GetQuote goes\n"
-	  "through KVM_EXIT_TDX to a host handler), and check the MRTD matches.\n", 0 },
+	  "through KVM_EXIT_TDX to a host handler), and check the MRTD matches.\n"
+	  "--kvm: the TD's guest side is real code executing TDCALL in a VM on\n"
+	  "/dev/kvm, answered by the emulated TDX module (TD-in-a-box).\n", -1 },
 	{ "vp-info", cmd_vp_info, "show TDG.VP.INFO",
 	  "usage: tdx [--backend SPEC] [--json] vp-info\n\n"
 	  "Show the TD's GPAW, attributes, vCPU count and this vCPU's index.\n", 0 },

@@ -97,6 +97,10 @@ static int set_cpuid(tdx__box *b, int kvm)
 		}
 		n *= 2;
 	}
+	/* MAXPHYADDR = the GPAW, so that the guest may set the shared bit. */
+	for (uint32_t i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 0x80000008)
+			c->entries[i].eax = (c->entries[i].eax & ~0xFFu) | b->emu->cfg.gpaw;
 	rc = ioctl(b->vcpu, KVM_SET_CPUID2, c) < 0
 		     ? tdx__fail_os(errno, "KVM_SET_CPUID2: %s", strerror(errno))
 		     : TDX_OK;
