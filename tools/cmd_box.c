@@ -12,154 +12,67 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "box.h"
 #include "cli.h"
 #include "json.h"
 
-extern const uint8_t tdx_cli_payload[], tdx_cli_payload_end[];
-extern const uint8_t tdx_cli_reset[], tdx_cli_reset_end[];
+#define MAX_RUNS 100000 /* tdx_vcpu_run calls before giving up */
 
-#define PAGE 4096u
-#define BOX_BACKEND "kvm:emulate-tdx,l2=2,servtd=1"
-#define BOX_MEM (64ULL << 20)   /* the emulated module's memory: GPA 0.. */
-#define PAYLOAD_GPA 0x100000ULL /* tools/payload/payload.ld */
-#define RESET_GPA 0xFFFFF000ULL /* tools/payload/reset.ld */
-#define MAX_RUNS 100000         /* tdx_vcpu_run calls before giving up */
-
-/* Payload modes: the vCPU's initial RCX (tools/payload/payload.h). */
-enum { MODE_SELFTEST = 0, MODE_BENCH = 1, MODE_DEMO = 2 };
-
-typedef struct box {
-	tdx_host *host;
-	tdx_vm *vm;
-	tdx_vcpu *vcpu;
+/* A launched payload and what the tool's VMM saw of it. */
+typedef struct boxed {
+	box b;
 	cli_vmm vmm;
-	uint8_t mrtd[48];
 	unsigned hlt_exits;
-} box;
+} boxed;
 
-static size_t payload_len(void)
+static void boxed_close(boxed *x)
 {
-	return (size_t)(tdx_cli_payload_end - tdx_cli_payload);
+	box_close(&x->b);
+	free(x->vmm.quote);
+	memset(x, 0, sizeof(*x));
 }
 
-/* The MRTD a verifier predicts from the layout alone: the payload's pages
- * at 1 MiB, then the reset page, each added and measured. */
-static int box_predict(uint8_t mrtd[48])
-{
-	size_t len = payload_len();
-	tdx_mrtd *m;
-	int rc = tdx_mrtd_new(&m);
-
-	if (!rc)
-		rc = tdx_mrtd_add_region(m, PAYLOAD_GPA, (len + PAGE - 1) / PAGE, tdx_cli_payload, len,
-					 TDX_MEASURE_EXTEND);
-	if (!rc)
-		rc = tdx_mrtd_add_region(m, RESET_GPA, 1, tdx_cli_reset, PAGE, TDX_MEASURE_EXTEND);
-	if (!rc)
-		rc = tdx_mrtd_finalize(m, mrtd);
-	tdx_mrtd_free(m);
-	return rc;
-}
-
-static void box_close(box *b)
-{
-	tdx_vcpu_close(b->vcpu);
-	tdx_vm_close(b->vm);
-	tdx_host_close(b->host);
-	free(b->vmm.quote);
-	memset(b, 0, sizeof(*b));
-}
-
-/* Is /dev/kvm usable?  If not, say why (the caller exits 77: skipped). */
+/* Skipped (77) without /dev/kvm, saying why. */
 static int kvm_missing(const char *cmd)
 {
-	if (access("/dev/kvm", R_OK | W_OK) == 0)
-		return 0;
-	fprintf(stderr, "tdx %s: skipped: TD-in-a-box needs /dev/kvm (%s)\n", cmd,
-		access("/dev/kvm", F_OK) ? "absent: KVM not loaded, or no hardware virtualization"
-					 : "not accessible: run as root or join the kvm group");
-	return 1;
+	const char *why = box_kvm_missing();
+
+	if (why)
+		fprintf(stderr, "tdx %s: skipped: TD-in-a-box needs /dev/kvm (%s)\n", cmd, why);
+	return why != NULL;
 }
 
-/* Build the TD with the payload as its initial image, the TD way: the same
- * host API calls as on a TDX host. */
-static int box_launch(box *b, uint64_t rcx, int verbose)
+static int boxed_launch(boxed *x, uint64_t rcx, int verbose)
 {
-	size_t npages = (payload_len() + PAGE - 1) / PAGE;
-	uint8_t *pages = aligned_alloc(PAGE, npages * PAGE);
-	int rc = 0;
+	const char *step;
 
-	memset(b, 0, sizeof(*b));
-	if (!pages) {
-		fprintf(stderr, "tdx: out of memory\n");
-		return 1;
-	}
-	memset(pages, 0, npages * PAGE);
-	memcpy(pages, tdx_cli_payload, payload_len());
-#define STEP(what, call)                                   \
-	do {                                               \
-		if (verbose)                               \
-			printf("host:  %s\n", what);       \
-		if ((call)) {                              \
-			rc = cli_fail(what);               \
-			goto out;                          \
-		}                                          \
-	} while (0)
-	STEP("open the host (" BOX_BACKEND ": /dev/kvm + the emulated TDX module)",
-	     tdx_host_open(&b->host, BOX_BACKEND));
-	STEP("create the TD (KVM_CREATE_VM type TDX)", tdx_vm_create(&b->vm, b->host, NULL));
-	STEP("initialise the TD (KVM_TDX_INIT_VM)", tdx_vm_init(b->vm, NULL));
-	STEP("add 64 MiB of private memory at GPA 0 and the reset vector's page",
-	     tdx_vm_add_private_memory(b->vm, 0, BOX_MEM) ||
-		     tdx_vm_add_private_memory(b->vm, RESET_GPA, PAGE));
-	STEP("create and initialise vCPU 0 (KVM_TDX_INIT_VCPU)",
-	     tdx_vcpu_create(&b->vcpu, b->vm) || tdx_vcpu_init(b->vcpu, rcx));
-	STEP("add and measure the payload at 1 MiB and the reset page (KVM_TDX_INIT_MEM_REGION)",
-	     tdx_vm_init_mem_region(b->vcpu, pages, PAYLOAD_GPA, npages, 1) ||
-		     tdx_vm_init_mem_region(b->vcpu, tdx_cli_reset, RESET_GPA, 1, 1));
-	STEP("finalize (KVM_TDX_FINALIZE_VM)", tdx_vm_finalize(b->vm));
-	STEP("read the TD's MRTD", tdx_vm_mrtd(b->vm, b->mrtd));
-#undef STEP
-	b->vmm.vm = b->vm;
-	b->vmm.verbose = verbose;
-	tdx_vm_set_exit_handler(b->vm, cli_vmm_handler, &b->vmm);
-out:
-	free(pages);
-	if (rc)
-		box_close(b);
-	return rc;
-}
-
-/* The guest's console (COM1 through TDVMCALL<IO>), NUL-terminated. */
-static char *box_console(box *b)
-{
-	static char text[8192];
-	size_t len = sizeof(text) - 1;
-
-	if (tdx_emu_console(tdx_vm_emu(b->vm), text, &len))
-		len = 0;
-	text[len] = '\0';
-	return text;
+	memset(x, 0, sizeof(*x));
+	if (box_launch(&x->b, rcx, verbose, &step))
+		return cli_fail(step);
+	x->vmm.vm = x->b.vm;
+	x->vmm.verbose = verbose;
+	tdx_vm_set_exit_handler(x->b.vm, cli_vmm_handler, &x->vmm);
+	return 0;
 }
 
 /* Run until the payload prints a line starting with "done" (its HLTs in
  * between resume).  0, or 1 with a message. */
-static int box_run(box *b, const char *cmd)
+static int boxed_run(boxed *x, const char *cmd)
 {
 	TDX_OPTS(tdx_exit, e);
 
 	for (unsigned i = 0; i < MAX_RUNS; i++) {
 		const char *con;
 
-		if (tdx_vcpu_run(b->vcpu, &e))
+		if (tdx_vcpu_run(x->b.vcpu, &e))
 			return cli_fail("running the TD (KVM_RUN)");
 		if (e.reason != TDX_EXIT_HLT) {
 			fprintf(stderr, "tdx %s: the TD stopped with exit %d (KVM exit %u, subtype %u)\n",
 				cmd, e.reason, e.kvm_exit_reason, e.subtype);
 			return 1;
 		}
-		b->hlt_exits++;
-		con = box_console(b);
+		x->hlt_exits++;
+		con = box_console(&x->b);
 		if (!strncmp(con, "done", 4) || strstr(con, "\ndone"))
 			return 0;
 	}
@@ -221,8 +134,11 @@ static void record(results *r, const char *name, int ok, const char *detail)
 }
 
 /* The guest's lines: "ok NAME" or "FAIL NAME rc=.. status=..". */
-static void guest_results(results *r, char *console)
+static void guest_results(results *r, const char *text)
 {
+	char console[8192];
+
+	snprintf(console, sizeof(console), "%s", text);
 	for (char *line = strtok(console, "\n"); line; line = strtok(NULL, "\n")) {
 		char name[160];
 		const char *detail;
@@ -258,7 +174,7 @@ static unsigned coverage(const results *r, const char *const *names, size_t n, c
 }
 
 /* The host's side of the cases: what it saw of the guest's actions. */
-static void host_results(results *r, box *b, const uint8_t predicted[48])
+static void host_results(results *r, boxed *x, const uint8_t predicted[48])
 {
 	uint8_t rtmr2[48] = { 0 }, digest[48];
 	tdx_report *rep = NULL;
@@ -267,11 +183,11 @@ static void host_results(results *r, box *b, const uint8_t predicted[48])
 	unsigned n;
 
 	record(r, "host: MRTD = offline prediction of the payload layout",
-	       !memcmp(b->mrtd, predicted, 48), NULL);
-	record(r, "host: GetQuote reached the host handler (KVM_EXIT_TDX)", b->vmm.quotes == 1,
+	       !memcmp(x->b.mrtd, predicted, 48), NULL);
+	record(r, "host: GetQuote reached the host handler (KVM_EXIT_TDX)", x->vmm.quotes == 1,
 	       NULL);
-	if (!tdx_report_parse(&rep, b->vmm.report, sizeof(b->vmm.report))) {
-		record(r, "host: the guest's TDREPORT has the MRTD", !memcmp(tdx_report_mrtd(rep), b->mrtd, 48),
+	if (!tdx_report_parse(&rep, x->vmm.report, sizeof(x->vmm.report))) {
+		record(r, "host: the guest's TDREPORT has the MRTD", !memcmp(tdx_report_mrtd(rep), x->b.mrtd, 48),
 		       NULL);
 		memset(digest, 0x5A, sizeof(digest));
 		tdx_measure_rtmr_extend(rtmr2, digest, 48);
@@ -280,7 +196,7 @@ static void host_results(results *r, box *b, const uint8_t predicted[48])
 	} else {
 		record(r, "host: the guest's TDREPORT parses", 0, tdx_error_last()->message);
 	}
-	if (b->vmm.quote && !tdx_quote_parse(&q, b->vmm.quote, b->vmm.quote_len) && rep) {
+	if (x->vmm.quote && !tdx_quote_parse(&q, x->vmm.quote, x->vmm.quote_len) && rep) {
 		int same = !memcmp(tdx_quote_mrtd(q), tdx_report_mrtd(rep), 48) &&
 			   !memcmp(tdx_quote_report_data(q), tdx_report_report_data(rep), 64);
 
@@ -288,15 +204,15 @@ static void host_results(results *r, box *b, const uint8_t predicted[48])
 			same &= !memcmp(tdx_quote_rtmr(q, i), tdx_report_rtmr(rep, i), 48);
 		record(r, "host: the quote parses and its body is the guest's TDREPORT", same, NULL);
 	} else {
-		record(r, "host: the quote parses", 0, b->vmm.quote ? tdx_error_last()->message : "no quote");
+		record(r, "host: the quote parses", 0, x->vmm.quote ? tdx_error_last()->message : "no quote");
 	}
 	record(r, "host: SetupEventNotifyInterrupt reached the host handler (vector 0x40)",
-	       b->vmm.notify_vector == 0x40, NULL);
+	       x->vmm.notify_vector == 0x40, NULL);
 	record(r, "host: ReportFatalError reached the host handler",
-	       b->vmm.fatal == 1 && b->vmm.fatal_code == 0x1234 &&
-		       !strncmp(b->vmm.fatal_message, "libtdx selftest: fatal-error case", 33),
-	       b->vmm.fatal_message);
-	record(r, "host: TDVMCALL<HLT> stopped KVM_RUN with KVM_EXIT_HLT", b->hlt_exits >= 2, NULL);
+	       x->vmm.fatal == 1 && x->vmm.fatal_code == 0x1234 &&
+		       !strncmp(x->vmm.fatal_message, "libtdx selftest: fatal-error case", 33),
+	       x->vmm.fatal_message);
+	record(r, "host: TDVMCALL<HLT> stopped KVM_RUN with KVM_EXIT_HLT", x->hlt_exits >= 2, NULL);
 	n = coverage(r, leaves, sizeof(leaves) / sizeof(leaves[0]), missing, sizeof(missing));
 	snprintf(detail, sizeof(detail), "%u of %zu%s%s", n, sizeof(leaves) / sizeof(leaves[0]),
 		 *missing ? "; missing " : "", missing);
@@ -313,13 +229,15 @@ static void host_results(results *r, box *b, const uint8_t predicted[48])
 static int emit(const char *dir)
 {
 	char path[4096];
+	size_t len;
+	const uint8_t *p = box_payload(&len);
 
 	mkdir(dir, 0755);
 	snprintf(path, sizeof(path), "%s/payload.bin", dir);
-	if (cli_write_file(path, tdx_cli_payload, payload_len()))
+	if (cli_write_file(path, p, len))
 		return 1;
 	snprintf(path, sizeof(path), "%s/reset.bin", dir);
-	return cli_write_file(path, tdx_cli_reset, PAGE);
+	return cli_write_file(path, box_reset_page(), 4096);
 }
 
 int cmd_selftest(const cli *c)
@@ -328,7 +246,7 @@ int cmd_selftest(const cli *c)
 	uint8_t predicted[48];
 	results r = { .json = c->json };
 	int kvm = 0, rc;
-	box b;
+	boxed x;
 
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i];
@@ -352,20 +270,20 @@ int cmd_selftest(const cli *c)
 		return 77;
 	if (box_predict(predicted))
 		return cli_fail("predicting the payload's MRTD");
-	if (box_launch(&b, MODE_SELFTEST, 0))
+	if (boxed_launch(&x, BOX_SELFTEST, 0))
 		return 1;
-	rc = box_run(&b, "selftest");
+	rc = boxed_run(&x, "selftest");
 	if (c->json) {
 		json_begin(&r.j, stdout);
-		json_hex(&r.j, "mrtd", b.mrtd, 48);
+		json_hex(&r.j, "mrtd", x.b.mrtd, 48);
 		json_hex(&r.j, "predicted_mrtd", predicted, 48);
 		json_array_open(&r.j, "cases");
 	}
-	guest_results(&r, box_console(&b));
-	host_results(&r, &b, predicted);
-	if (quote_out && b.vmm.quote && cli_write_file(quote_out, b.vmm.quote, b.vmm.quote_len))
+	guest_results(&r, box_console(&x.b));
+	host_results(&r, &x, predicted);
+	if (quote_out && x.vmm.quote && cli_write_file(quote_out, x.vmm.quote, x.vmm.quote_len))
 		rc = 1;
-	if (report_out && cli_write_file(report_out, b.vmm.report, sizeof(b.vmm.report)))
+	if (report_out && cli_write_file(report_out, x.vmm.report, sizeof(x.vmm.report)))
 		rc = 1;
 	if (c->json) {
 		json_array_close(&r.j);
@@ -375,7 +293,7 @@ int cmd_selftest(const cli *c)
 	} else {
 		printf("%u passed, %u failed\n", r.passed, r.failed);
 	}
-	box_close(&b);
+	boxed_close(&x);
 	return rc || r.failed ? 1 : 0;
 }
 
@@ -385,33 +303,35 @@ int cmd_demo_kvm(const cli *c)
 {
 	uint8_t predicted[48], data[64] = { 0 }, digest[48];
 	int fails = 0;
-	box b;
+	size_t len;
+	boxed x;
 
 	(void)c;
+	box_payload(&len);
 	if (kvm_missing("demo --kvm"))
 		return 77;
 	printf("== 1. Predict the TD's MRTD offline from the payload layout (%zu bytes at 1 MiB,\n"
-	       "      the reset vector's page at 4 GiB - 4 KiB)\n", payload_len());
+	       "      the reset vector's page at 4 GiB - 4 KiB)\n", len);
 	if (box_predict(predicted))
 		return cli_fail("predicting the MRTD");
 	printf("verifier: predicted MRTD ");
 	cli_print_hex(predicted, 48);
 	printf("\n\n== 2. Build the TD: a VM on /dev/kvm whose TDX module is libtdx's emulator\n");
-	if (box_launch(&b, MODE_DEMO, 1))
+	if (boxed_launch(&x, BOX_DEMO, 1))
 		return 1;
 	printf("host:  the TD's MRTD is ");
-	cli_print_hex(b.mrtd, 48);
+	cli_print_hex(x.b.mrtd, 48);
 	printf("\n\n== 3. Run it: the guest code executes TDCALL; KVM stops on each and the\n"
 	       "      emulated module answers\n");
-	b.vmm.verbose = 1;
-	fails += box_run(&b, "demo");
-	fputs(box_console(&b), stdout);
+	x.vmm.verbose = 1;
+	fails += boxed_run(&x, "demo");
+	fputs(box_console(&x.b), stdout);
 	memcpy(data, "nonce from the verifier", 23);
 	memset(digest, 0xab, sizeof(digest));
 	if (!fails)
-		fails += cli_demo_verify(predicted, b.mrtd, b.vmm.report, b.vmm.quote,
-					 b.vmm.quote_len, data, digest, b.vmm.quotes);
-	box_close(&b);
+		fails += cli_demo_verify(predicted, x.b.mrtd, x.vmm.report, x.vmm.quote,
+					 x.vmm.quote_len, data, digest, x.vmm.quotes);
+	boxed_close(&x);
 	printf("\n%s\n", fails ? "demo FAILED" : "demo passed");
 	return fails ? 1 : 0;
 }

@@ -238,7 +238,7 @@ const char *tdx_host_backend_name(const tdx_host *h)
 		tdx__fail(TDX_E_INVALID, "h is NULL");
 		return NULL;
 	}
-	return tdx__kvm_emu_is_box(h->ctx) && h->ops == &tdx__kvm_emu_ops ? "kvm:" BOX_SPEC
+	return h->ops == &tdx__kvm_emu_ops && tdx__kvm_emu_is_box(h->ctx) ? "kvm:" BOX_SPEC
 									  : h->ops->name;
 }
 
