@@ -46,5 +46,7 @@ ctest --test-dir build/fuzz -R '^fuzz_' --output-on-failure
 # Per-call cost from each language, as ratios to C (printed, not asserted).
 echo "=== bindings benchmark" >&2
 bench/bench_bindings.sh build/test
+echo "=== TD-in-a-box benchmark" >&2
+build/test/bench/bench_box 500
 
 echo "=== all tests passed (plain, sanitized, ABI gate, fuzzed)" >&2
