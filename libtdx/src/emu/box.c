@@ -139,7 +139,7 @@ static int set_initial_state(tdx__box *b, uint64_t rcx)
 int tdx__box_create(tdx__box **out, int kvm, tdx_emu *e, uint64_t initial_rcx)
 {
 	tdx__box *b = calloc(1, sizeof(*b));
-	long size;
+	long size = 0;
 	int rc;
 
 	*out = NULL;
