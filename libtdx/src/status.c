@@ -22,6 +22,17 @@ const char *tdx_strerror(int code)
 	case TDX_E_ABI_MISMATCH: return "struct or interface version mismatch";
 	case TDX_E_NOMEM: return "out of memory";
 	case TDX_E_VERIFY: return "verification failed";
+	case TDX_E_QUOTE_FORMAT: return "the quote is not in the format a verifier accepts";
+	case TDX_E_CERT_CHAIN: return "a certificate chain does not reach a trusted root";
+	case TDX_E_EXPIRED: return "a certificate, CRL or collateral is not valid at the time";
+	case TDX_E_QE_REPORT_SIGNATURE: return "the QE report's signature does not verify";
+	case TDX_E_QE_REPORT_DATA: return "the QE report does not bind the attestation key";
+	case TDX_E_QUOTE_SIGNATURE: return "the quote's signature does not verify";
+	case TDX_E_REVOKED: return "a certificate is revoked";
+	case TDX_E_COLLATERAL: return "the collateral is missing, malformed, mis-signed or for another platform";
+	case TDX_E_QE_IDENTITY: return "the quoting enclave does not match its identity";
+	case TDX_E_TDX_MODULE: return "the TDX module does not match its identity";
+	case TDX_E_TCB: return "no acceptable TCB level";
 	default: return "unknown libtdx error code";
 	}
 }

@@ -287,18 +287,19 @@ static void check_quote(tdx__qe *qe, const uint8_t *report, int version)
 	CU_ASSERT_EQUAL(memcmp(p.qe_report + QR_REPORT_DATA, digest, 32), 0);
 	CU_ASSERT_EQUAL(memcmp(p.qe_report + QR_REPORT_DATA + 32, zero, 32), 0);
 
-	/* PCK chain in the quote: leaf then root, no NUL, the QE's own chain. */
+	/* PCK chain in the quote: leaf, Platform CA, root (Intel's shape), no
+	 * NUL, the QE's own chain. */
 	CU_ASSERT_EQUAL(p.pem_len, strlen(tdx__qe_pck_chain_pem(qe)));
 	CU_ASSERT_EQUAL(memcmp(p.pem, tdx__qe_pck_chain_pem(qe), p.pem_len), 0);
-	CU_ASSERT_EQUAL_FATAL(read_pem_certs((const char *)p.pem, p.pem_len, certs, 3), 2);
-	CU_ASSERT_EQUAL(X509_cmp(certs[1], root), 0);
+	CU_ASSERT_EQUAL_FATAL(read_pem_certs((const char *)p.pem, p.pem_len, certs, 4), 3);
+	CU_ASSERT_EQUAL(X509_cmp(certs[2], root), 0);
 	CU_ASSERT(verify_raw(X509_get0_pubkey(certs[0]), p.qe_report, QE_REPORT_SIZE,
 			     p.qe_report_sig));
 	CU_ASSERT_FALSE(verify_raw(ak, p.qe_report, QE_REPORT_SIZE, p.qe_report_sig));
 	CU_ASSERT(chain_verifies(certs[0], certs[1], root, T_2030));
 
-	X509_free(certs[0]);
-	X509_free(certs[1]);
+	for (int i = 0; i < 3; i++)
+		X509_free(certs[i]);
 	X509_free(root);
 	EVP_PKEY_free(ak);
 	free(q);
@@ -363,14 +364,14 @@ static void quote_ak(tdx__qe *qe, uint8_t ak[64])
 
 static void chain_pubs(tdx__qe *qe, uint8_t pck[64], uint8_t root[64])
 {
-	X509 *certs[2] = { NULL };
+	X509 *certs[3] = { NULL };
 	const char *pem = tdx__qe_pck_chain_pem(qe);
 
-	CU_ASSERT_EQUAL_FATAL(read_pem_certs(pem, strlen(pem), certs, 2), 2);
+	CU_ASSERT_EQUAL_FATAL(read_pem_certs(pem, strlen(pem), certs, 3), 3);
 	raw_pub(X509_get0_pubkey(certs[0]), pck);
-	raw_pub(X509_get0_pubkey(certs[1]), root);
-	X509_free(certs[0]);
-	X509_free(certs[1]);
+	raw_pub(X509_get0_pubkey(certs[2]), root);
+	for (int i = 0; i < 3; i++)
+		X509_free(certs[i]);
 }
 
 static void test_keys_deterministic(void)
@@ -418,21 +419,25 @@ static void test_keys_deterministic(void)
 static void test_chain_trust(void)
 {
 	tdx__qe *qe = new_qe(seed_a, NULL), *other = new_qe(seed_b, NULL);
-	X509 *certs[2] = { NULL }, *root = root_cert(qe), *other_root = root_cert(other);
+	X509 *certs[3] = { NULL }, *root = root_cert(qe), *other_root = root_cert(other);
 	X509 *intel = NULL;
 	const char *pem = tdx__qe_pck_chain_pem(qe);
 	unsigned char *intel_pem;
 	size_t intel_len = 0;
 	char *cn;
 
-	CU_ASSERT_EQUAL_FATAL(read_pem_certs(pem, strlen(pem), certs, 2), 2);
+	CU_ASSERT_EQUAL_FATAL(read_pem_certs(pem, strlen(pem), certs, 3), 3);
 	cn = X509_NAME_oneline(X509_get_subject_name(root), NULL, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=libtdx Emulated TDX Root CA (TEST ONLY, not Intel)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=libtdx Emulated SGX Root CA (TEST ONLY, not Intel)"));
+	OPENSSL_free(cn);
+	cn = X509_NAME_oneline(X509_get_subject_name(certs[1]), NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=libtdx Emulated SGX PCK Platform CA (TEST ONLY)"));
 	OPENSSL_free(cn);
 	cn = X509_NAME_oneline(X509_get_subject_name(certs[0]), NULL, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=libtdx Emulated PCK Certificate (TEST ONLY)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=libtdx Emulated SGX PCK Certificate (TEST ONLY)"));
 	OPENSSL_free(cn);
-	CU_ASSERT_EQUAL(X509_check_issued(root, certs[0]), X509_V_OK);
+	CU_ASSERT_EQUAL(X509_check_issued(certs[1], certs[0]), X509_V_OK);
+	CU_ASSERT_EQUAL(X509_check_issued(root, certs[1]), X509_V_OK);
 	CU_ASSERT_EQUAL(X509_check_issued(root, root), X509_V_OK);
 	/* Intel's leaf shape: six extensions. */
 	CU_ASSERT_EQUAL(X509_get_ext_count(certs[0]), 6);
@@ -451,8 +456,8 @@ static void test_chain_trust(void)
 		free(intel_pem);
 	}
 
-	X509_free(certs[0]);
-	X509_free(certs[1]);
+	for (int i = 0; i < 3; i++)
+		X509_free(certs[i]);
 	X509_free(root);
 	X509_free(other_root);
 	tdx__qe_destroy(qe);

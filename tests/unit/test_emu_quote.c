@@ -124,16 +124,21 @@ static void test_signature_verifies(void)
 static int chain_verifies(const char *chain_pem, size_t chain_len, const char *root_pem)
 {
 	BIO *cb = BIO_new_mem_buf(chain_pem, (int)chain_len), *rb = BIO_new_mem_buf(root_pem, -1);
-	X509 *leaf = PEM_read_bio_X509(cb, NULL, NULL, NULL), *root = PEM_read_bio_X509(rb, NULL, NULL, NULL);
+	X509 *leaf = PEM_read_bio_X509(cb, NULL, NULL, NULL), *ca = PEM_read_bio_X509(cb, NULL, NULL, NULL);
+	X509 *root = PEM_read_bio_X509(rb, NULL, NULL, NULL);
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	int ok = 0;
 
-	if (leaf && root && X509_STORE_add_cert(store, root) == 1 &&
-	    X509_STORE_CTX_init(ctx, store, leaf, NULL) == 1)
+	if (leaf && ca && root && untrusted && sk_X509_push(untrusted, ca) > 0 &&
+	    X509_STORE_add_cert(store, root) == 1 &&
+	    X509_STORE_CTX_init(ctx, store, leaf, untrusted) == 1)
 		ok = X509_verify_cert(ctx) == 1;
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
+	sk_X509_free(untrusted);
+	X509_free(ca);
 	X509_free(leaf);
 	X509_free(root);
 	BIO_free(cb);

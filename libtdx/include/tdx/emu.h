@@ -104,6 +104,22 @@ TDX_API tdx_status tdx_emu_quote(tdx_emu *emu, const uint8_t *report, size_t rep
  * emulated quotes.  Borrowed; valid until tdx_emu_close. */
 TDX_API const char *tdx_emu_root_ca_pem(tdx_emu *emu);
 
+/*
+ * The collateral Intel's PCS would serve for this emulated platform, in
+ * the form tdx_verify_opts.collateral takes (<tdx/verify.h>): TCB Info and
+ * QE Identity signed by the emulator's TCB Signing certificate, the root CA
+ * and PCK CRLs, their issuer chains; all under tdx_emu_root_ca_pem, so the
+ * emulator's quotes verify end to end only when that root is trusted
+ * explicitly.  Valid from 2020 to 2049.  flags: TDX_EMU_COLLATERAL_REVOKE_PCK
+ * lists this platform's PCK certificate on the PCK CRL (to test
+ * revocation); TDX_EMU_COLLATERAL_OUT_OF_DATE adds a newer TCB level this
+ * platform does not reach, so its own is OutOfDate (with an advisory ID).  NUL-terminated JSON into buf; *len in: buf's size, out: the
+ * size needed (TDX_E_BUFFER_TOO_SMALL when it did not fit).
+ */
+#define TDX_EMU_COLLATERAL_REVOKE_PCK 1u
+#define TDX_EMU_COLLATERAL_OUT_OF_DATE 2u
+TDX_API tdx_status tdx_emu_collateral(tdx_emu *emu, unsigned flags, char *buf, size_t *len);
+
 TDX_END_DECLS
 
 #endif /* TDX_EMU_H */

@@ -30,7 +30,19 @@ typedef enum tdx_err {
 	TDX_E_STATE = -10,           /* call out of order or in the wrong state */
 	TDX_E_ABI_MISMATCH = -11,    /* struct or interface version mismatch */
 	TDX_E_NOMEM = -12,           /* out of memory */
-	TDX_E_VERIFY = -13           /* verification failed */
+	TDX_E_VERIFY = -13,          /* verification failed */
+	/* tdx_quote_verify: the step that failed (<tdx/verify.h>) */
+	TDX_E_QUOTE_FORMAT = -14,        /* a field the verifier requires is wrong */
+	TDX_E_CERT_CHAIN = -15,          /* a chain does not reach a trusted root */
+	TDX_E_EXPIRED = -16,             /* outside a validity window at the time */
+	TDX_E_QE_REPORT_SIGNATURE = -17, /* the PCK key did not sign the QE report */
+	TDX_E_QE_REPORT_DATA = -18,      /* the QE report does not bind the attestation key */
+	TDX_E_QUOTE_SIGNATURE = -19,     /* the attestation key did not sign the quote */
+	TDX_E_REVOKED = -20,             /* a certificate is on its CRL */
+	TDX_E_COLLATERAL = -21,          /* collateral missing, malformed, mis-signed or not this platform's */
+	TDX_E_QE_IDENTITY = -22,         /* the QE report does not match QE Identity */
+	TDX_E_TDX_MODULE = -23,          /* MRSIGNERSEAM/SEAMATTRIBUTES do not match TCB Info */
+	TDX_E_TCB = -24                  /* no matching TCB level, or a status the policy refuses */
 } tdx_err;
 
 /* The layer a failure came from. */

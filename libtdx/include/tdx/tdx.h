@@ -32,6 +32,7 @@
 #include <tdx/host.h>
 #include <tdx/report.h>
 #include <tdx/quote.h>
+#include <tdx/verify.h>
 #include <tdx/measure.h>
 #include <tdx/eventlog.h>
 

@@ -20,6 +20,7 @@
 
 #include "../guest_backend.h"
 #include "emu_internal.h"
+#include "hexjson.h"
 
 #define DEFAULT_ATTRIBUTES 0x10000000ULL /* SEPT_VE_DISABLE */
 #define DEFAULT_XFAM 0x602e7ULL
@@ -849,6 +850,46 @@ tdx_status tdx_emu_quote(tdx_emu *emu, const uint8_t *report, size_t report_len,
 	}
 	rc = tdx__qe_quote(emu->qe, report, report_len, emu->cfg.module_version >= 15 ? 5 : 4,
 			   quote, quote ? *len : 0, len);
+	pthread_mutex_unlock(&emu->lock);
+	return rc;
+}
+
+static void emit_collateral(tdx__json *j, const void *obj)
+{
+	const tdx__qe_collateral_doc *c = obj;
+
+	tdx__json_object_open(j, NULL);
+	tdx__json_string(j, "pck_crl_issuer_chain", c->pck_crl_issuer_chain);
+	tdx__json_string(j, "root_ca_crl", c->root_ca_crl);
+	tdx__json_string(j, "pck_crl", c->pck_crl);
+	tdx__json_string(j, "tcb_info_issuer_chain", c->tcb_info_issuer_chain);
+	tdx__json_string(j, "tcb_info", c->tcb_info);
+	tdx__json_string(j, "tcb_info_signature", c->tcb_info_signature);
+	tdx__json_string(j, "qe_identity_issuer_chain", c->qe_identity_issuer_chain);
+	tdx__json_string(j, "qe_identity", c->qe_identity);
+	tdx__json_string(j, "qe_identity_signature", c->qe_identity_signature);
+	tdx__json_object_close(j);
+}
+
+tdx_status tdx_emu_collateral(tdx_emu *emu, unsigned flags, char *buf, size_t *len)
+{
+	uint8_t report[TDREPORT_SIZE], data[REPORT_DATA_SIZE] = { 0 };
+	const tdx__qe_collateral_doc *c;
+	int rc;
+
+	CHECK_EMU(emu);
+	if (!len)
+		return tdx__fail(TDX_E_INVALID, "len is NULL; pass the buffer's size");
+	if (flags & ~(TDX_EMU_COLLATERAL_REVOKE_PCK | TDX_EMU_COLLATERAL_OUT_OF_DATE))
+		return tdx__fail(TDX_E_INVALID, "flags 0x%x has bits other than "
+				 "TDX_EMU_COLLATERAL_REVOKE_PCK and _OUT_OF_DATE", flags);
+	pthread_mutex_lock(&emu->lock);
+	/* TCB Info describes the TEE_TCB_SVN this module reports. */
+	tdx__emu_make_report(emu, data, report);
+	c = tdx__qe_collateral(emu->qe, report + TEE_TCB_INFO_OFF + TT_TEE_TCB_SVN,
+			       (flags & TDX_EMU_COLLATERAL_REVOKE_PCK ? TDX_QE_COLLATERAL_REVOKE_PCK : 0) |
+			       (flags & TDX_EMU_COLLATERAL_OUT_OF_DATE ? TDX_QE_COLLATERAL_OUT_OF_DATE : 0));
+	rc = c ? tdx__json_export(emit_collateral, c, buf, len, __func__) : tdx_error_last()->code;
 	pthread_mutex_unlock(&emu->lock);
 	return rc;
 }

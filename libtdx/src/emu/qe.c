@@ -40,9 +40,17 @@ static const uint8_t qe_vendor_id[16] = {
 	0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07,
 };
 
+/*
+ * The emulator's PKI has Intel's shape (verify.md §2.1): root, Platform CA,
+ * PCK leaf, and a TCB Signing certificate for the collateral.  The names
+ * carry the phrases verifiers look for ("SGX Root CA", "SGX PCK Platform
+ * CA", "SGX PCK Certificate", "TCB Signing") and say TEST ONLY.
+ */
 static const char root_ikm[] = "libtdx emulator root CA";
-static const char root_cn[] = "libtdx Emulated TDX Root CA (TEST ONLY, not Intel)";
-static const char pck_cn[] = "libtdx Emulated PCK Certificate (TEST ONLY)";
+static const char root_cn[] = "libtdx Emulated SGX Root CA (TEST ONLY, not Intel)";
+static const char ca_cn[] = "libtdx Emulated SGX PCK Platform CA (TEST ONLY)";
+static const char pck_cn[] = "libtdx Emulated SGX PCK Certificate (TEST ONLY)";
+static const char tcb_cn[] = "libtdx Emulated SGX TCB Signing (TEST ONLY)";
 static const char cert_org[] = "libtdx emulator";
 /* Fixed validity, so verification at any date in the range works anywhere. */
 static const char not_before[] = "20200101000000Z";
@@ -70,7 +78,15 @@ struct tdx__qe {
 	size_t cert_data_len;
 	char *root_pem;
 	char *chain_pem;
+	/* The PKI, kept for the collateral (tdx__qe_collateral). */
+	EVP_PKEY *root_key, *ca_key;
+	X509 *root, *ca, *leaf;
+	/* Built once per variant (index: the TDX_QE_COLLATERAL_* flags), so
+	 * that repeated calls return the same bytes (ECDSA is randomised). */
+	tdx__qe_collateral_doc collateral[4];
 };
+
+static void collateral_free(tdx__qe_collateral_doc *c);
 
 void tdx__qe_params_default(tdx__qe_params *p)
 {
@@ -285,7 +301,7 @@ typedef struct cert_ext {
 	const char *value; /* OpenSSL x509v3_config syntax */
 } cert_ext;
 
-/* Extensions of the root, as in Intel's SGX Root CA (no CRL: none published). */
+/* Extensions of the root, as in Intel's SGX Root CA. */
 static const cert_ext root_exts[] = {
 	{ "subjectKeyIdentifier", "hash" },
 	{ "authorityKeyIdentifier", "keyid:always" },
@@ -293,9 +309,26 @@ static const cert_ext root_exts[] = {
 	{ "basicConstraints", "critical,CA:TRUE,pathlen:1" },
 };
 
+/* The Platform CA's and the TCB Signing certificate's, as Intel's. */
+static const cert_ext ca_exts[] = {
+	{ "authorityKeyIdentifier", "keyid:always" },
+	{ "crlDistributionPoints", "URI:https://libtdx.invalid/emulator/rootcacrl" },
+	{ "subjectKeyIdentifier", "hash" },
+	{ "keyUsage", "critical,keyCertSign,cRLSign" },
+	{ "basicConstraints", "critical,CA:TRUE,pathlen:0" },
+};
+static const cert_ext tcb_exts[] = {
+	{ "authorityKeyIdentifier", "keyid:always" },
+	{ "crlDistributionPoints", "URI:https://libtdx.invalid/emulator/rootcacrl" },
+	{ "subjectKeyIdentifier", "hash" },
+	{ "keyUsage", "critical,digitalSignature,nonRepudiation" },
+	{ "basicConstraints", "critical,CA:FALSE" },
+};
+
 /*
  * Intel's six PCK leaf extensions, in Intel's order (GTG requires exactly
- * six).  The CRL URL is under .invalid: the emulator publishes no CRL.
+ * six).  The CRL URL is under .invalid: the emulator's CRLs come with its
+ * collateral (tdx__qe_collateral).
  */
 static const cert_ext pck_exts[] = {
 	{ "authorityKeyIdentifier", "keyid:always" },
@@ -366,44 +399,47 @@ static int cert_pem(X509 *x, char **out)
 	return TDX_OK;
 }
 
-/* The root and PCK certificates; sets qe->root_pem and qe->chain_pem. */
+/* Root, Platform CA and PCK leaf; sets qe->root_pem and qe->chain_pem
+ * (leaf, CA, root, as Intel's quotes carry them). */
 static int build_chain(tdx__qe *qe, EVP_PKEY *pck, const uint8_t seed[TDX_QE_SEED_SIZE])
 {
-	static const uint8_t root_serial[] = { 0x01 };
+	static const uint8_t root_serial[] = { 0x01 }, ca_serial[] = { 0x02 };
 	uint8_t pck_serial[16];
-	EVP_PKEY *root_key = NULL;
-	X509 *root = NULL, *leaf = NULL;
 	CONF *conf = NULL;
-	char *leaf_pem = NULL;
+	char *leaf_pem = NULL, *ca_pem = NULL;
 	int rc;
 
 	if ((rc = derive_p256(root_ikm, strlen(root_ikm), "libtdx emulator root CA key",
-			      &root_key, NULL)) ||
+			      &qe->root_key, NULL)) ||
+	    (rc = derive_p256(root_ikm, strlen(root_ikm), "libtdx emulator PCK platform CA key",
+			      &qe->ca_key, NULL)) ||
 	    (rc = hkdf(seed, TDX_QE_SEED_SIZE, "libtdx emulator PCK serial", pck_serial,
 		       sizeof(pck_serial))))
 		goto out;
 	/* A positive 16-byte serial (RFC 5280: positive, at most 20 bytes). */
 	pck_serial[0] = (uint8_t)((pck_serial[0] & 0x7f) | 0x40);
 	if ((rc = sgx_ext_conf(qe, &conf)) ||
-	    (rc = make_cert(&root, root_cn, root_serial, sizeof(root_serial), root_key, NULL,
-			    NULL, root_exts, TDX_ARRAY_SIZE(root_exts), NULL)) ||
-	    (rc = make_cert(&leaf, pck_cn, pck_serial, sizeof(pck_serial), pck, root, root_key,
-			    pck_exts, TDX_ARRAY_SIZE(pck_exts), conf)) ||
-	    (rc = cert_pem(root, &qe->root_pem)) || (rc = cert_pem(leaf, &leaf_pem)))
+	    (rc = make_cert(&qe->root, root_cn, root_serial, sizeof(root_serial), qe->root_key,
+			    NULL, NULL, root_exts, TDX_ARRAY_SIZE(root_exts), NULL)) ||
+	    (rc = make_cert(&qe->ca, ca_cn, ca_serial, sizeof(ca_serial), qe->ca_key, qe->root,
+			    qe->root_key, ca_exts, TDX_ARRAY_SIZE(ca_exts), NULL)) ||
+	    (rc = make_cert(&qe->leaf, pck_cn, pck_serial, sizeof(pck_serial), pck, qe->ca,
+			    qe->ca_key, pck_exts, TDX_ARRAY_SIZE(pck_exts), conf)) ||
+	    (rc = cert_pem(qe->root, &qe->root_pem)) || (rc = cert_pem(qe->ca, &ca_pem)) ||
+	    (rc = cert_pem(qe->leaf, &leaf_pem)))
 		goto out;
-	qe->chain_pem = malloc(strlen(leaf_pem) + strlen(qe->root_pem) + 1);
+	qe->chain_pem = malloc(strlen(leaf_pem) + strlen(ca_pem) + strlen(qe->root_pem) + 1);
 	if (!qe->chain_pem) {
 		rc = tdx__fail(TDX_E_NOMEM, "emulated QE: out of memory for the PCK chain");
 		goto out;
 	}
 	strcpy(qe->chain_pem, leaf_pem);
+	strcat(qe->chain_pem, ca_pem);
 	strcat(qe->chain_pem, qe->root_pem);
 out:
 	free(leaf_pem);
+	free(ca_pem);
 	NCONF_free(conf);
-	X509_free(leaf);
-	X509_free(root);
-	EVP_PKEY_free(root_key);
 	return rc;
 }
 
@@ -485,6 +521,13 @@ void tdx__qe_destroy(tdx__qe *qe)
 	if (!qe)
 		return;
 	EVP_PKEY_free(qe->ak);
+	EVP_PKEY_free(qe->root_key);
+	EVP_PKEY_free(qe->ca_key);
+	X509_free(qe->root);
+	X509_free(qe->ca);
+	X509_free(qe->leaf);
+	for (size_t i = 0; i < TDX_ARRAY_SIZE(qe->collateral); i++)
+		collateral_free(&qe->collateral[i]);
 	free(qe->cert_data);
 	free(qe->root_pem);
 	free(qe->chain_pem);
@@ -581,4 +624,265 @@ int tdx__qe_quote(tdx__qe *qe, const uint8_t *tdreport, size_t report_len, int v
 	put_u32(sig + QS_CERT_SIZE, (uint32_t)qe->cert_data_len);
 	memcpy(sig + QS_CERT_DATA, qe->cert_data, qe->cert_data_len);
 	return sign_raw(qe->ak, out, signed_len, sig + QS_SIGNATURE);
+}
+
+/* ---- collateral: what Intel's PCS serves for a platform, for this one ---- */
+
+/* Valid as long as the certificates, so verification works at any date. */
+static const char col_issue[] = "2020-01-01T00:00:00Z";
+static const char col_next[] = "2049-12-31T23:59:59Z";
+static const char col_tcb_date[] = "2025-01-01T00:00:00Z";
+static const char col_newer_date[] = "2026-01-01T00:00:00Z";
+static const char col_advisory[] = "LIBTDX-EMU-SA-0001";
+static const char col_behind_advisory[] = "LIBTDX-EMU-SA-0002";
+
+static int crl_der_hex(X509 *issuer, EVP_PKEY *key, X509 *revoked, char **out)
+{
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *t = ASN1_TIME_new();
+	ASN1_INTEGER *num = ASN1_INTEGER_new();
+	X509V3_CTX ctx;
+	X509_EXTENSION *aki = NULL;
+	unsigned char *der = NULL;
+	int n = -1, ok;
+
+	*out = NULL;
+	ok = crl && t && num && X509_CRL_set_version(crl, 1) == 1 &&
+	     X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) == 1 &&
+	     ASN1_TIME_set_string_X509(t, not_before) == 1 && X509_CRL_set1_lastUpdate(crl, t) == 1 &&
+	     ASN1_TIME_set_string_X509(t, not_after) == 1 && X509_CRL_set1_nextUpdate(crl, t) == 1 &&
+	     ASN1_INTEGER_set(num, 1) == 1 &&
+	     X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) == 1;
+	if (ok) {
+		X509V3_set_ctx(&ctx, issuer, NULL, NULL, crl, 0);
+		aki = X509V3_EXT_conf_nid(NULL, &ctx, NID_authority_key_identifier, "keyid:always");
+		ok = aki && X509_CRL_add_ext(crl, aki, -1) == 1;
+	}
+	if (ok && revoked) {
+		X509_REVOKED *r = X509_REVOKED_new();
+
+		ok = r && X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(revoked)) == 1 &&
+		     ASN1_TIME_set_string_X509(t, not_before) == 1 &&
+		     X509_REVOKED_set_revocationDate(r, t) == 1 && X509_CRL_add0_revoked(crl, r) == 1;
+		if (!ok)
+			X509_REVOKED_free(r);
+	}
+	ok = ok && X509_CRL_sort(crl) == 1 && X509_CRL_sign(crl, key, EVP_sha256()) > 0 &&
+	     (n = i2d_X509_CRL(crl, &der)) > 0 && (*out = malloc(2 * (size_t)n + 1)) != NULL;
+	if (ok) {
+		for (int i = 0; i < n; i++)
+			snprintf(*out + 2 * i, 3, "%02x", der[i]);
+	}
+	OPENSSL_free(der);
+	X509_EXTENSION_free(aki);
+	ASN1_INTEGER_free(num);
+	ASN1_TIME_free(t);
+	X509_CRL_free(crl);
+	return ok ? TDX_OK : crypto_fail("build an emulator CRL");
+}
+
+/* n SVNs as a TCB Info component array. */
+static void put_components(FILE *f, const uint8_t *svn)
+{
+	fputc('[', f);
+	for (int i = 0; i < 16; i++)
+		fprintf(f, "%s{\"svn\":%u}", i ? "," : "", svn ? svn[i] : 0);
+	fputc(']', f);
+}
+
+/* A module identity's or QE's level list: current SVN UpToDate, 0 OutOfDate. */
+static void put_isv_levels(FILE *f, unsigned svn)
+{
+	fprintf(f, "\"tcbLevels\":[{\"tcb\":{\"isvsvn\":%u},\"tcbDate\":\"%s\",\"tcbStatus\":"
+		   "\"UpToDate\"},{\"tcb\":{\"isvsvn\":0},\"tcbDate\":\"%s\",\"tcbStatus\":"
+		   "\"OutOfDate\",\"advisoryIDs\":[\"%s\"]}]", svn, col_tcb_date, col_issue,
+		col_advisory);
+}
+
+/*
+ * TCB Info (v3, TDX) as PCS would serve it for this platform: two levels,
+ * this platform's TCB (UpToDate) and an all-zero one (OutOfDate, with an
+ * advisory); the module identity TDX_<major> likewise.
+ */
+static char *tcb_info_text(const tdx__qe *qe, const uint8_t tee[16], int out_of_date)
+{
+	const tdx__qe_params *p = &qe->params;
+	char fmspc[13], pceid[5], *text = NULL;
+	static const char zeros48[] = "0000000000000000000000000000000000000000000000000000000000"
+				      "00000000000000000000000000000000000000";
+	size_t n;
+	FILE *f = open_memstream(&text, &n);
+
+	if (!f)
+		return NULL;
+	hex(p->fmspc, 6, fmspc);
+	hex(p->pce_id, 2, pceid);
+	fprintf(f, "{\"id\":\"TDX\",\"version\":3,\"issueDate\":\"%s\",\"nextUpdate\":\"%s\","
+		   "\"fmspc\":\"%s\",\"pceId\":\"%s\",\"tcbType\":0,\"tcbEvaluationDataNumber\":1,"
+		   "\"tdxModule\":{\"mrsigner\":\"%s\",\"attributes\":\"0000000000000000\","
+		   "\"attributesMask\":\"FFFFFFFFFFFFFFFF\"},\"tdxModuleIdentities\":[{\"id\":"
+		   "\"TDX_%02X\",\"mrsigner\":\"%s\",\"attributes\":\"0000000000000000\","
+		   "\"attributesMask\":\"FFFFFFFFFFFFFFFF\",", col_issue, col_next, fmspc, pceid,
+		zeros48, tee[1] ? tee[1] : 1, zeros48);
+	put_isv_levels(f, tee[0]);
+	fprintf(f, "}],\"tcbLevels\":[");
+	if (out_of_date) { /* a newer level: SGX component 0 one higher */
+		uint8_t newer[16];
+
+		memcpy(newer, p->tcb_comp_svn, 16);
+		newer[0]++;
+		fprintf(f, "{\"tcb\":{\"sgxtcbcomponents\":");
+		put_components(f, newer);
+		fprintf(f, ",\"pcesvn\":%u,\"tdxtcbcomponents\":", p->pce_svn);
+		put_components(f, tee);
+		fprintf(f, "},\"tcbDate\":\"%s\",\"tcbStatus\":\"UpToDate\"},", col_newer_date);
+	}
+	fprintf(f, "{\"tcb\":{\"sgxtcbcomponents\":");
+	put_components(f, p->tcb_comp_svn);
+	fprintf(f, ",\"pcesvn\":%u,\"tdxtcbcomponents\":", p->pce_svn);
+	put_components(f, tee);
+	if (out_of_date)
+		fprintf(f, "},\"tcbDate\":\"%s\",\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[\"%s\"]},",
+			col_tcb_date, col_behind_advisory);
+	else
+		fprintf(f, "},\"tcbDate\":\"%s\",\"tcbStatus\":\"UpToDate\"},", col_tcb_date);
+	fprintf(f, "{\"tcb\":{\"sgxtcbcomponents\":");
+	put_components(f, NULL);
+	fprintf(f, ",\"pcesvn\":0,\"tdxtcbcomponents\":");
+	put_components(f, NULL);
+	fprintf(f, "},\"tcbDate\":\"%s\",\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[\"%s\"]}]}",
+		col_issue, col_advisory);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* QE Identity (v2, TD_QE) matching this QE's report. */
+static char *qe_identity_text(const tdx__qe *qe)
+{
+	const uint8_t *r = qe->cert_data;
+	char attrs[33], mrsigner[65], *text = NULL;
+	size_t n;
+	FILE *f = open_memstream(&text, &n);
+
+	if (!f)
+		return NULL;
+	/* The identity's attributes are the QE's under the mask (Intel's
+	 * mask leaves out MODE64BIT, flags bit 2, and the XFRM). */
+	{
+		static const uint8_t mask[16] = { 0xFB, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+		uint8_t masked[16];
+
+		for (int i = 0; i < 16; i++)
+			masked[i] = r[QR_ATTRIBUTES + i] & mask[i];
+		hex(masked, 16, attrs);
+	}
+	hex(r + QR_MRSIGNER, 32, mrsigner);
+	fprintf(f, "{\"id\":\"TD_QE\",\"version\":2,\"issueDate\":\"%s\",\"nextUpdate\":\"%s\","
+		   "\"tcbEvaluationDataNumber\":1,\"miscselect\":\"00000000\",\"miscselectMask\":"
+		   "\"FFFFFFFF\",\"attributes\":\"%s\",\"attributesMask\":"
+		   "\"FBFFFFFFFFFFFFFF0000000000000000\",\"mrsigner\":\"%s\",\"isvprodid\":%u,",
+		col_issue, col_next, attrs, mrsigner, QE_ISVPRODID);
+	put_isv_levels(f, qe->params.qe_svn);
+	fputc('}', f);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static char *sig_hex(EVP_PKEY *key, const char *text, int *rc)
+{
+	uint8_t sig[ECDSA_RAW_SIZE];
+	char *h = malloc(2 * sizeof(sig) + 1);
+
+	*rc = h ? sign_raw(key, (const uint8_t *)text, strlen(text), sig)
+		: tdx__fail(TDX_E_NOMEM, "emulated PCS: out of memory");
+	if (*rc) {
+		free(h);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(sig); i++)
+		snprintf(h + 2 * i, 3, "%02x", sig[i]);
+	return h;
+}
+
+static char *concat(const char *a, const char *b)
+{
+	char *s = malloc(strlen(a) + strlen(b) + 1);
+
+	if (s) {
+		strcpy(s, a);
+		strcat(s, b);
+	}
+	return s;
+}
+
+static int build_collateral(tdx__qe *qe, const uint8_t tee_tcb_svn[16], unsigned flags,
+			    tdx__qe_collateral_doc *c)
+{
+	static const uint8_t tcb_serial[] = { 0x03 };
+	EVP_PKEY *tcb_key = NULL;
+	X509 *tcb = NULL;
+	char *ca_pem = NULL, *tcb_pem = NULL;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = derive_p256(root_ikm, strlen(root_ikm), "libtdx emulator TCB signing key",
+			      &tcb_key, NULL)) ||
+	    (rc = make_cert(&tcb, tcb_cn, tcb_serial, sizeof(tcb_serial), tcb_key, qe->root,
+			    qe->root_key, tcb_exts, TDX_ARRAY_SIZE(tcb_exts), NULL)) ||
+	    (rc = cert_pem(tcb, &tcb_pem)) || (rc = cert_pem(qe->ca, &ca_pem)) ||
+	    (rc = crl_der_hex(qe->root, qe->root_key, NULL, &c->root_ca_crl)) ||
+	    (rc = crl_der_hex(qe->ca, qe->ca_key,
+			      flags & TDX_QE_COLLATERAL_REVOKE_PCK ? qe->leaf : NULL, &c->pck_crl)))
+		goto out;
+	c->pck_crl_issuer_chain = concat(ca_pem, qe->root_pem);
+	c->tcb_info_issuer_chain = concat(tcb_pem, qe->root_pem);
+	c->qe_identity_issuer_chain = concat(tcb_pem, qe->root_pem);
+	c->tcb_info = tcb_info_text(qe, tee_tcb_svn, flags & TDX_QE_COLLATERAL_OUT_OF_DATE);
+	c->qe_identity = qe_identity_text(qe);
+	if (!c->pck_crl_issuer_chain || !c->tcb_info_issuer_chain || !c->qe_identity_issuer_chain ||
+	    !c->tcb_info || !c->qe_identity) {
+		rc = tdx__fail(TDX_E_NOMEM, "emulated PCS: out of memory for the collateral");
+		goto out;
+	}
+	c->tcb_info_signature = sig_hex(tcb_key, c->tcb_info, &rc);
+	if (!rc)
+		c->qe_identity_signature = sig_hex(tcb_key, c->qe_identity, &rc);
+out:
+	if (rc)
+		collateral_free(c);
+	free(ca_pem);
+	free(tcb_pem);
+	X509_free(tcb);
+	EVP_PKEY_free(tcb_key);
+	return rc;
+}
+
+const tdx__qe_collateral_doc *tdx__qe_collateral(tdx__qe *qe, const uint8_t tee_tcb_svn[16],
+						  unsigned flags)
+{
+	tdx__qe_collateral_doc *c = &qe->collateral[flags & 3];
+
+	if (!c->tcb_info && build_collateral(qe, tee_tcb_svn, flags & 3, c))
+		return NULL;
+	return c;
+}
+
+static void collateral_free(tdx__qe_collateral_doc *c)
+{
+	free(c->pck_crl_issuer_chain);
+	free(c->root_ca_crl);
+	free(c->pck_crl);
+	free(c->tcb_info_issuer_chain);
+	free(c->tcb_info);
+	free(c->tcb_info_signature);
+	free(c->qe_identity_issuer_chain);
+	free(c->qe_identity);
+	free(c->qe_identity_signature);
+	memset(c, 0, sizeof(*c));
 }

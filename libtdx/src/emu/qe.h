@@ -70,4 +70,25 @@ int tdx__qe_quote(tdx__qe *qe, const uint8_t *tdreport, size_t report_len, int v
 const char *tdx__qe_root_pem(const tdx__qe *qe);
 const char *tdx__qe_pck_chain_pem(const tdx__qe *qe);
 
+/*
+ * The collateral Intel's PCS would serve for this platform, under the
+ * emulator's PKI: its root CA and PCK CRLs (hex of DER; with REVOKE_PCK the
+ * PCK CRL lists this QE's PCK certificate), TCB Info for a TDX module
+ * reporting tee_tcb_svn (with OUT_OF_DATE a newer level this platform does
+ * not reach comes first and its own is OutOfDate, with an advisory), QE
+ * Identity for this QE, each signed (hex r||s)
+ * by the emulator's TCB Signing certificate; issuer chains in PEM.  Built
+ * once per variant and kept (borrowed; valid while qe lives); NULL with
+ * the error recorded on failure.
+ */
+typedef struct tdx__qe_collateral_doc {
+	char *pck_crl_issuer_chain, *root_ca_crl, *pck_crl;
+	char *tcb_info_issuer_chain, *tcb_info, *tcb_info_signature;
+	char *qe_identity_issuer_chain, *qe_identity, *qe_identity_signature;
+} tdx__qe_collateral_doc;
+#define TDX_QE_COLLATERAL_REVOKE_PCK 1u
+#define TDX_QE_COLLATERAL_OUT_OF_DATE 2u
+const tdx__qe_collateral_doc *tdx__qe_collateral(tdx__qe *qe, const uint8_t tee_tcb_svn[16],
+						  unsigned flags);
+
 #endif /* TDX_EMU_QE_H */
