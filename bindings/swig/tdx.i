@@ -68,6 +68,8 @@ TDX_OPAQUE(tdx_quote)
 TDX_OPAQUE(tdx_mrtd)
 TDX_OPAQUE(tdx_tdvf)
 TDX_OPAQUE(tdx_eventlog)
+TDX_OPAQUE(tdx_pck)
+TDX_OPAQUE(tdx_verify_result)
 
 /*
  * The error record is read-only to callers (the library owns it and its
@@ -96,5 +98,6 @@ TDX_OPAQUE(tdx_eventlog)
 %include <tdx/host.h>
 %include <tdx/report.h>
 %include <tdx/quote.h>
+%include <tdx/verify.h>
 %include <tdx/measure.h>
 %include <tdx/eventlog.h>

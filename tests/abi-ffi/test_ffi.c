@@ -173,6 +173,7 @@ static void check_machine_probe(const manifest_entry *e, void *fn)
 #include "manifest_measure.inc"
 #include "manifest_eventlog.inc"
 #include "manifest_host.inc"
+#include "manifest_verify.inc"
 
 /* int returns are widened to ffi_sarg by libffi: read them as ffi_sarg. */
 static const manifest_entry manifest[] = {
@@ -197,6 +198,7 @@ static const manifest_entry manifest[] = {
 	TDX_MEASURE_MANIFEST_ENTRIES,
 	TDX_EVENTLOG_MANIFEST_ENTRIES,
 	TDX_HOST_MANIFEST_ENTRIES,
+	TDX_VERIFY_MANIFEST_ENTRIES,
 };
 
 static const manifest_entry *find_entry(const char *name)
@@ -418,6 +420,7 @@ static void test_struct_layout(void)
 	CU_ASSERT_EQUAL(offsetof(tdx_exit, hw_reason), 216);
 	TDX_MEASURE_STRUCT_LAYOUT;
 	TDX_EVENTLOG_STRUCT_LAYOUT;
+	TDX_VERIFY_STRUCT_LAYOUT;
 }
 
 int main(int argc, char **argv)

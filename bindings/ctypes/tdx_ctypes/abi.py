@@ -14,7 +14,7 @@ output buffer) -> POINTER(c_char), `[const] void *` -> c_void_p, `uint8_t
 *` and `uint8_t x[N]` -> POINTER(c_uint8), handles -> POINTER(<opaque
 struct>), `T **out` -> POINTER(POINTER(T)).
 """
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_size_t,
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t,
                     c_uint, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p, sizeof)
 
 # ---- <tdx/errors.h> -------------------------------------------------------
@@ -33,6 +33,17 @@ TDX_E_STATE = -10
 TDX_E_ABI_MISMATCH = -11
 TDX_E_NOMEM = -12
 TDX_E_VERIFY = -13
+TDX_E_QUOTE_FORMAT = -14
+TDX_E_CERT_CHAIN = -15
+TDX_E_EXPIRED = -16
+TDX_E_QE_REPORT_SIGNATURE = -17
+TDX_E_QE_REPORT_DATA = -18
+TDX_E_QUOTE_SIGNATURE = -19
+TDX_E_REVOKED = -20
+TDX_E_COLLATERAL = -21
+TDX_E_QE_IDENTITY = -22
+TDX_E_TDX_MODULE = -23
+TDX_E_TCB = -24
 
 TDX_LAYER_NONE = 0
 TDX_LAYER_LIBRARY = 1
@@ -117,6 +128,41 @@ TDX_EVENTLOG_RTMR_COUNT = 4
 TDX_EVENTLOG_RTMR_SIZE = 48
 TDX_EV_NO_ACTION = 0x3
 TDX_CCEL_TABLE_SIZE = 56
+
+# ---- <tdx/verify.h>, <tdx/emu.h> collateral ---------------------------------
+
+TDX_PCK_DYNAMIC_PLATFORM = 0
+TDX_PCK_CACHED_KEYS = 1
+TDX_PCK_SMT_ENABLED = 2
+TDX_TCB_UNKNOWN = 0
+TDX_TCB_UP_TO_DATE = 1
+TDX_TCB_SW_HARDENING_NEEDED = 2
+TDX_TCB_CONFIGURATION_NEEDED = 3
+TDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED = 4
+TDX_TCB_OUT_OF_DATE = 5
+TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED = 6
+TDX_TCB_REVOKED = 7
+TDX_TCB_NOT_SUPPORTED = 8
+TDX_TCB_TD_RELAUNCH_ADVISED = 9
+TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED = 10
+TDX_VERIFY_QUOTE_FORMAT = 0
+TDX_VERIFY_PCK_CHAIN = 1
+TDX_VERIFY_QE_REPORT_SIGNATURE = 2
+TDX_VERIFY_QE_REPORT_DATA = 3
+TDX_VERIFY_QUOTE_SIGNATURE = 4
+TDX_VERIFY_CRLS = 5
+TDX_VERIFY_COLLATERAL = 6
+TDX_VERIFY_QE_IDENTITY = 7
+TDX_VERIFY_TDX_MODULE = 8
+TDX_VERIFY_TCB_LEVEL = 9
+TDX_VERIFY_POLICY = 10
+TDX_VERIFY_STEPS = 11
+TDX_STEP_NOT_RUN = 0
+TDX_STEP_PASSED = 1
+TDX_STEP_FAILED = 2
+TDX_STEP_SKIPPED = 3
+TDX_EMU_COLLATERAL_REVOKE_PCK = 1
+TDX_EMU_COLLATERAL_OUT_OF_DATE = 2
 
 #: Every constant above, by name (tests compare it with the headers).
 CONSTANTS = {k: v for k, v in dict(globals()).items() if k.startswith("TDX_")}
@@ -390,11 +436,28 @@ class tdx_ccel_table(SizedStruct):
     ]
 
 
+class tdx_verify_opts(SizedStruct):
+    _fields_ = [
+        ("sz", c_size_t),
+        ("roots", POINTER(c_uint8)),
+        ("roots_len", c_size_t),
+        ("collateral", c_char_p),
+        ("collateral_len", c_size_t),
+        ("crls", POINTER(c_uint8)),
+        ("crls_len", c_size_t),
+        ("at", c_int64),
+        ("accept", c_uint32),
+        ("require_collateral", c_int),
+        ("require_crls", c_int),
+    ]
+
+
 #: Every public struct, by its C name.
 STRUCTS = {c.__name__: c for c in (
     tdx_error, tdx_machine_info, tdx_regs, tdx_vp_info, tdx_ve_info, tdx_page_attr,
     tdx_l2_exit, tdx_guest_caps, tdx_emu_config, tdx_host_info, tdx_vm_opts, tdx_cpuid_entry, tdx_vm_caps,
-    tdx_vm_init_opts, tdx_exit, tdx_td_info, tdx_tdvf_section, tdx_event, tdx_ccel_table)}
+    tdx_vm_init_opts, tdx_exit, tdx_td_info, tdx_tdvf_section, tdx_event, tdx_ccel_table,
+    tdx_verify_opts)}
 
 
 # ---- opaque handles -------------------------------------------------------
@@ -439,8 +502,17 @@ class tdx_eventlog(Structure):
     """Opaque."""
 
 
+class tdx_pck(Structure):
+    """Opaque."""
+
+
+class tdx_verify_result(Structure):
+    """Opaque."""
+
+
 HANDLES = {c.__name__: c for c in (tdx_guest, tdx_emu, tdx_host, tdx_vm, tdx_vcpu, tdx_report,
-                                   tdx_quote, tdx_mrtd, tdx_tdvf, tdx_eventlog)}
+                                   tdx_quote, tdx_mrtd, tdx_tdvf, tdx_eventlog, tdx_pck,
+                                   tdx_verify_result)}
 
 # ---- callback types -------------------------------------------------------
 
@@ -465,6 +537,8 @@ Q = P(tdx_quote)
 M = P(tdx_mrtd)
 T = P(tdx_tdvf)
 EL = P(tdx_eventlog)
+PCK = P(tdx_pck)
+VR = P(tdx_verify_result)
 
 #: name -> (restype, [argtypes]) for every exported function, in header order.
 FUNCTIONS = {
@@ -552,6 +626,7 @@ FUNCTIONS = {
     "tdx_emu_console": (status, [E, P(c_char), P(c_size_t)]),
     "tdx_emu_quote": (status, [E, u8p, c_size_t, u8p, P(c_size_t)]),
     "tdx_emu_root_ca_pem": (c_char_p, [E]),
+    "tdx_emu_collateral": (status, [E, c_uint, P(c_char), P(c_size_t)]),
     # <tdx/host.h>
     "tdx_host_open": (status, [P(H), c_char_p]),
     "tdx_host_close": (None, [H]),
@@ -677,6 +752,36 @@ FUNCTIONS = {
     "tdx_eventlog_to_json": (status, [EL, P(c_char), P(c_size_t)]),
     "tdx_ccel_table_init": (status, [P(tdx_ccel_table), c_size_t]),
     "tdx_ccel_table_parse": (status, [P(tdx_ccel_table), u8p, c_size_t]),
+    # <tdx/verify.h>
+    "tdx_pck_parse": (status, [P(PCK), u8p, c_size_t]),
+    "tdx_pck_free": (None, [PCK]),
+    "tdx_pck_ppid": (u8p, [PCK]),
+    "tdx_pck_cpusvn": (u8p, [PCK]),
+    "tdx_pck_tcb_component": (c_int, [PCK, c_uint]),
+    "tdx_pck_pcesvn": (c_int, [PCK]),
+    "tdx_pck_pceid": (u8p, [PCK]),
+    "tdx_pck_fmspc": (u8p, [PCK]),
+    "tdx_pck_sgx_type": (c_int, [PCK]),
+    "tdx_pck_platform_instance_id": (u8p, [PCK]),
+    "tdx_pck_config": (c_int, [PCK, c_uint]),
+    "tdx_tcb_status_name": (c_char_p, [c_int]),
+    "tdx_verify_step_name": (c_char_p, [c_int]),
+    "tdx_verify_opts_init": (status, [P(tdx_verify_opts), c_size_t]),
+    "tdx_quote_verify": (status, [Q, P(tdx_verify_opts), P(VR)]),
+    "tdx_verify_result_free": (None, [VR]),
+    "tdx_verify_result_status": (status, [VR]),
+    "tdx_verify_step_outcome": (c_int, [VR, c_int]),
+    "tdx_verify_step_error": (status, [VR, c_int]),
+    "tdx_verify_step_message": (c_char_p, [VR, c_int]),
+    "tdx_verify_result_tcb_status": (c_int, [VR]),
+    "tdx_verify_result_advisory_count": (c_size_t, [VR]),
+    "tdx_verify_result_advisory": (c_char_p, [VR, c_size_t]),
+    "tdx_verify_result_tcb_date": (c_char_p, [VR]),
+    "tdx_verify_result_tcb_level": (c_int, [VR]),
+    "tdx_verify_result_explanation": (c_char_p, [VR]),
+    "tdx_verify_result_pck": (PCK, [VR]),
+    "tdx_verify_result_to_json": (status, [VR, P(c_char), P(c_size_t)]),
+    "tdx_intel_sgx_root_ca_pem": (c_char_p, []),
 }
 
 del P
@@ -685,7 +790,9 @@ del P
 INT_VALUE_FUNCTIONS = frozenset({
     "tdx_report_type", "tdx_report_subtype", "tdx_report_version", "tdx_quote_version",
     "tdx_quote_att_key_type", "tdx_quote_body_type", "tdx_quote_cert_data_type",
-    "tdx_quote_pck_cert_type"})
+    "tdx_quote_pck_cert_type", "tdx_pck_tcb_component", "tdx_pck_pcesvn", "tdx_pck_sgx_type",
+    "tdx_pck_config", "tdx_verify_step_outcome", "tdx_verify_result_tcb_status",
+    "tdx_verify_result_tcb_level"})
 #: Functions returning a tdx_status (TDX_OK or a negative TDX_E_* code).
 STATUS_FUNCTIONS = frozenset(n for n, (r, _) in FUNCTIONS.items()
                              if r is c_int and n not in INT_VALUE_FUNCTIONS)

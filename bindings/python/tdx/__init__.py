@@ -14,12 +14,16 @@ tdx.<name>.
 from . import lowlevel
 from .errors import (Error, InvalidArgument, NotSupported, NoDevice, PermissionDenied,
                      BufferTooSmall, Retry, TdcallError, VmcallError, OsError, StateError,
-                     AbiMismatch, OutOfMemory, VerificationError)
+                     AbiMismatch, OutOfMemory, VerificationError, QuoteFormatError,
+                     CertChainError, ExpiredError, QeReportSignatureError, QeReportDataError,
+                     QuoteSignatureError, RevokedError, CollateralError, QeIdentityError,
+                     TdxModuleError, TcbError)
 from .guest import Guest, GuestCaps, VpInfo
 from .emu import Emu
 from .host import Host, Vm, Vcpu, Exit, HostInfo, VmCaps, CpuidEntry
 from .parse import Report, Quote
 from .eventlog import EventLog
+from .verify import verify, VerifyResult, Pck
 from . import measure
 
 
@@ -55,5 +59,7 @@ __all__ = [
     "PermissionDenied", "BufferTooSmall", "Retry", "TdcallError", "VmcallError", "OsError",
     "StateError", "AbiMismatch", "OutOfMemory", "VerificationError", "Guest", "GuestCaps",
     "VpInfo", "Emu", "Host", "Vm", "Vcpu", "Exit", "HostInfo", "VmCaps", "CpuidEntry", "Report",
-    "Quote", "EventLog",
+    "Quote", "EventLog", "verify", "VerifyResult", "Pck", "QuoteFormatError", "CertChainError",
+    "ExpiredError", "QeReportSignatureError", "QeReportDataError", "QuoteSignatureError",
+    "RevokedError", "CollateralError", "QeIdentityError", "TdxModuleError", "TcbError",
 ]

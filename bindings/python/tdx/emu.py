@@ -46,6 +46,11 @@ class Emu(Handle):
         """The emulator's test root CA (PEM): trust it to verify its quotes."""
         return _ll.tdx_emu_root_ca_pem(self.handle)
 
+    def collateral(self, flags=0):
+        """This platform's collateral (JSON text) for tdx.verify, under
+        root_ca_pem; flags: TDX_EMU_COLLATERAL_REVOKE_PCK, _OUT_OF_DATE."""
+        return _ll.tdx_emu_collateral(self.handle, flags)
+
     def quote(self, report):
         """The emulated quoting enclave's quote for a TDREPORT of this platform."""
         return _ll.tdx_emu_quote(self.handle, getattr(report, "raw", report))

@@ -15,7 +15,9 @@ import builtins
 __all__ = [
     "Error", "InvalidArgument", "NotSupported", "NoDevice", "PermissionDenied",
     "BufferTooSmall", "Retry", "TdcallError", "VmcallError", "OsError", "StateError",
-    "AbiMismatch", "OutOfMemory", "VerificationError",
+    "AbiMismatch", "OutOfMemory", "VerificationError", "QuoteFormatError", "CertChainError",
+    "ExpiredError", "QeReportSignatureError", "QeReportDataError", "QuoteSignatureError",
+    "RevokedError", "CollateralError", "QeIdentityError", "TdxModuleError", "TcbError",
 ]
 
 # tdx_layer values and their tdx_layer_name() spellings.
@@ -129,10 +131,69 @@ class VerificationError(Error):
     default_code = -13
 
 
+# tdx_quote_verify's failing steps: each a VerificationError of its own.
+
+class QuoteFormatError(VerificationError):
+    """TDX_E_QUOTE_FORMAT: a field the verifier requires is wrong."""
+    default_code = -14
+
+
+class CertChainError(VerificationError):
+    """TDX_E_CERT_CHAIN: a certificate chain does not reach a trusted root."""
+    default_code = -15
+
+
+class ExpiredError(VerificationError):
+    """TDX_E_EXPIRED: a certificate, CRL or collateral is not valid at the time."""
+    default_code = -16
+
+
+class QeReportSignatureError(VerificationError):
+    """TDX_E_QE_REPORT_SIGNATURE: the PCK key did not sign the QE report."""
+    default_code = -17
+
+
+class QeReportDataError(VerificationError):
+    """TDX_E_QE_REPORT_DATA: the QE report does not bind the attestation key."""
+    default_code = -18
+
+
+class QuoteSignatureError(VerificationError):
+    """TDX_E_QUOTE_SIGNATURE: the attestation key did not sign the quote."""
+    default_code = -19
+
+
+class RevokedError(VerificationError):
+    """TDX_E_REVOKED: a certificate is on its CRL."""
+    default_code = -20
+
+
+class CollateralError(VerificationError):
+    """TDX_E_COLLATERAL: collateral missing, malformed, mis-signed or another platform's."""
+    default_code = -21
+
+
+class QeIdentityError(VerificationError):
+    """TDX_E_QE_IDENTITY: the QE report does not match QE Identity."""
+    default_code = -22
+
+
+class TdxModuleError(VerificationError):
+    """TDX_E_TDX_MODULE: the TDX module does not match TCB Info's identity."""
+    default_code = -23
+
+
+class TcbError(VerificationError):
+    """TDX_E_TCB: no matching TCB level, or a status the policy refuses."""
+    default_code = -24
+
+
 _BY_CODE = {cls.default_code: cls for cls in (
     InvalidArgument, NotSupported, NoDevice, PermissionDenied, BufferTooSmall, Retry,
     TdcallError, VmcallError, OsError, StateError, AbiMismatch, OutOfMemory,
-    VerificationError)}
+    VerificationError, QuoteFormatError, CertChainError, ExpiredError, QeReportSignatureError,
+    QeReportDataError, QuoteSignatureError, RevokedError, CollateralError, QeIdentityError,
+    TdxModuleError, TcbError)}
 
 
 def _from_record(code, layer, hw_status, errno, message):

@@ -187,7 +187,11 @@ static PyObject *tdx_py_field(const uint8_t *p, size_t n)
 	(const uint8_t *src, size_t src_len),
 	(const uint8_t *log, size_t len),
 	(const uint8_t *table, size_t len),
-	(const uint8_t *rtmr, size_t rtmr_len)
+	(const uint8_t *rtmr, size_t rtmr_len),
+	(const uint8_t *cert, size_t len),
+	(const uint8_t *roots, size_t roots_len),
+	(const uint8_t *collateral, size_t collateral_len),
+	(const uint8_t *crls, size_t crls_len)
 };
 %apply (const void *BYTES, size_t LEN) { (const void *buf, size_t len) };
 
@@ -477,6 +481,11 @@ TDX_PY_INIT_FN(tdx_vm_caps)
 }
 %enddef
 
+TDX_PY_BYTES(tdx_pck_ppid, 16)
+TDX_PY_BYTES(tdx_pck_cpusvn, 16)
+TDX_PY_BYTES(tdx_pck_pceid, 2)
+TDX_PY_BYTES(tdx_pck_fmspc, 6)
+TDX_PY_BYTES(tdx_pck_platform_instance_id, 16)
 TDX_PY_BYTES(tdx_report_raw, TDX_REPORT_SIZE)
 TDX_PY_BYTES(tdx_report_cpusvn, 16)
 TDX_PY_BYTES(tdx_report_tee_tcb_info_hash, 48)
@@ -541,6 +550,12 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 %ignore tdx_eventlog_replay;
 %ignore tdx_eventlog_check;
 %ignore tdx_eventlog_to_json;
+%ignore tdx_quote_verify;
+%ignore tdx_verify_result_to_json;
+%ignore tdx_emu_collateral;
+%rename(tdx_quote_verify) tdx_py_quote_verify;
+%rename(tdx_verify_result_to_json) tdx_py_verify_result_to_json;
+%rename(tdx_emu_collateral) tdx_py_emu_collateral;
 
 %rename(tdx_guest_get_report) tdx_py_guest_get_report;
 %rename(tdx_guest_get_quote) tdx_py_guest_get_quote;
@@ -576,7 +591,8 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 	PyObject *tdx_py_vm_init_mem_region,
 	PyObject *tdx_py_vm_mrtd, PyObject *tdx_py_mrtd_finalize, PyObject *tdx_py_measure_tdvf,
 	PyObject *tdx_py_eventlog_replay, PyObject *tdx_py_eventlog_check,
-	PyObject *tdx_py_eventlog_to_json,
+	PyObject *tdx_py_eventlog_to_json, PyObject *tdx_py_verify_result_to_json,
+	PyObject *tdx_py_emu_collateral,
 	PyObject *tdx_py_vp_info_fields {
 	if (!$1)
 		SWIG_fail;
@@ -595,6 +611,17 @@ TDX_PY_BYTES(tdx_quote_qe_report_signature, 64)
 %delobject tdx_mrtd_free;
 %delobject tdx_tdvf_free;
 %delobject tdx_eventlog_free;
+%delobject tdx_pck_free;
+%delobject tdx_verify_result_free;
+/* The verification's result, owned; NULL (bad arguments) raises.  A
+ * failed verification is a result too: its status says which step. */
+%typemap(out) tdx_verify_result *tdx_py_quote_verify {
+	if (!$1) {
+		tdx_py_raise_last();
+		SWIG_fail;
+	}
+	$result = SWIG_NewPointerObj($1, $1_descriptor, SWIG_POINTER_OWN);
+}
 
 /* ---- the shared interface ---- */
 
@@ -619,6 +646,8 @@ TDX_PY_HANDLE(tdx_quote, tdx_quote_free)
 TDX_PY_HANDLE(tdx_mrtd, tdx_mrtd_free)
 TDX_PY_HANDLE(tdx_tdvf, tdx_tdvf_free)
 TDX_PY_HANDLE(tdx_eventlog, tdx_eventlog_free)
+TDX_PY_HANDLE(tdx_pck, tdx_pck_free)
+TDX_PY_HANDLE(tdx_verify_result, tdx_verify_result_free)
 
 /* Growable structs made from Python start life _init'ed (sz set). */
 %define TDX_PY_SZ_STRUCT(T)
@@ -740,6 +769,27 @@ static PyObject *tdx_py_digest(tdx_status st, const uint8_t d[48])
 	}
 	return PyBytes_FromStringAndSize((const char *)d, 48);
 }
+%}
+
+%{
+/* Fill functions of the verification helpers below (not wrapped). */
+static tdx_status tdx_py_fill_verify_json(const void *r, void *buf, size_t *len)
+{
+	return tdx_verify_result_to_json((const tdx_verify_result *)r, (char *)buf, len);
+}
+
+struct tdx_py_collateral_call {
+	tdx_emu *emu;
+	unsigned flags;
+};
+
+static tdx_status tdx_py_fill_collateral(const void *ctx, void *buf, size_t *len)
+{
+	const struct tdx_py_collateral_call *a = ctx;
+
+	return tdx_emu_collateral(a->emu, a->flags, (char *)buf, len);
+}
+
 %}
 
 %inline %{
@@ -1002,6 +1052,45 @@ PyObject *tdx_py_eventlog_check(const tdx_eventlog *log, const uint8_t *rtmr, si
 PyObject *tdx_py_eventlog_to_json(const tdx_eventlog *log)
 {
 	return tdx_py_grow(tdx_py_fill_eventlog_json, log, 65536, 1);
+}
+
+/* tdx_quote_verify with the options as arguments (bytes or None; at 0:
+ * now; accept 0: UpToDate only). */
+tdx_verify_result *tdx_py_quote_verify(const tdx_quote *q, const uint8_t *roots, size_t roots_len,
+				       const uint8_t *collateral, size_t collateral_len,
+				       const uint8_t *crls, size_t crls_len, long long at,
+				       unsigned accept, int require_collateral, int require_crls)
+{
+	tdx_verify_opts o;
+	tdx_verify_result *r = NULL;
+
+	tdx_verify_opts_init(&o, sizeof(o));
+	o.roots = roots;
+	o.roots_len = roots_len;
+	o.collateral = (const char *)collateral;
+	o.collateral_len = collateral_len;
+	o.crls = crls;
+	o.crls_len = crls_len;
+	o.at = at;
+	o.accept = accept;
+	o.require_collateral = require_collateral;
+	o.require_crls = require_crls;
+	tdx_quote_verify(q, &o, &r);
+	return r;
+}
+
+/* The verification's result as a JSON string. */
+PyObject *tdx_py_verify_result_to_json(const tdx_verify_result *r)
+{
+	return tdx_py_grow(tdx_py_fill_verify_json, r, 8192, 1);
+}
+
+/* The emulated platform's collateral (JSON text). */
+PyObject *tdx_py_emu_collateral(tdx_emu *emu, unsigned flags)
+{
+	struct tdx_py_collateral_call a = { emu, flags };
+
+	return tdx_py_grow(tdx_py_fill_collateral, &a, 32768, 1);
 }
 %}
 

@@ -241,6 +241,9 @@ LAYOUT = {
                        "data_offset": 72, "data_size": 80}),
     "tdx_ccel_table": (32, {"sz": 0, "cc_type": 8, "cc_subtype": 9,
                             "log_area_minimum_length": 16, "log_area_start_address": 24}),
+    "tdx_verify_opts": (80, {"sz": 0, "roots": 8, "roots_len": 16, "collateral": 24,
+                             "collateral_len": 32, "crls": 40, "crls_len": 48, "at": 56,
+                             "accept": 64, "require_collateral": 68, "require_crls": 72}),
 }
 
 

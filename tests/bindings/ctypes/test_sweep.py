@@ -231,6 +231,20 @@ class Ctx:
         self.ccel_table = ccel_table_bytes()
         self.host = HostTD().advance(Stage.GUEST)  # a launched TD, its guest side
         self.h = self.host.h
+        # The quote verified with the emulator's root and collateral, and its PCK.
+        n = c_size_t(0)
+        tdx.tdx_emu_collateral(self.emu, 0, None, byref(n))
+        buf = new(c_char * n.value)
+        tdx.check(tdx.tdx_emu_collateral(self.emu, 0, buf, byref(n)))
+        self.collateral = buf.value
+        self.root = tdx.tdx_emu_root_ca_pem(self.emu)
+        opts = sized(T.tdx_verify_opts, roots=ctypes.cast(ctypes.c_char_p(self.root),
+                                                          POINTER(c_uint8)),
+                     roots_len=len(self.root), collateral=self.collateral,
+                     collateral_len=len(self.collateral))
+        self.vr = POINTER(abi.tdx_verify_result)()
+        tdx.check(tdx.tdx_quote_verify(self.q, opts, byref(self.vr)))
+        self.pck = tdx.tdx_verify_result_pck(self.vr)
 
     # -- fresh objects ------------------------------------------------------
     def after(self, fn):
@@ -286,6 +300,7 @@ class Ctx:
 
     def close(self):
         self.cleanup_case()
+        tdx.tdx_verify_result_free(self.vr)
         tdx.tdx_quote_free(self.q4)
         tdx.tdx_quote_free(self.q5)
         tdx.tdx_quote_free(self.q)
@@ -481,6 +496,12 @@ def guest(ctx):
 
 T = abi
 SWEEP = {}
+#: int-returning functions whose 0 is a valid value: they fail with -1.
+MINUS_ONE_ON_ERROR = frozenset({
+    "tdx_pck_tcb_component", "tdx_pck_pcesvn", "tdx_pck_sgx_type", "tdx_pck_config",
+    "tdx_verify_step_outcome", "tdx_verify_result_tcb_status", "tdx_verify_result_tcb_level"})
+#: Functions that hand out their result when the verification itself fails.
+RESULT_ON_FAILURE = frozenset({"tdx_quote_verify"})
 
 
 def sweep(name, *cases):
@@ -1182,6 +1203,94 @@ sweep("tdx_quote_to_json",
       *[Case(f"*len {n}", lambda c, n=n: (c.q, chars(64), size_p(n)),
              E.TDX_E_BUFFER_TOO_SMALL) for n in (0, 1, 64)])
 
+# ---- verification ---------------------------------------------------------
+
+def _vopts(c, **fields):
+    return sized(T.tdx_verify_opts, at=1_800_000_000, **fields)
+
+
+def _junk(data):
+    return ctypes.cast(ctypes.c_char_p(data), POINTER(c_uint8))
+
+
+sweep("tdx_emu_collateral",
+      Case("NULL emu", lambda c: (None, 0, chars(65536), size_p(65536))),
+      Case("NULL len", lambda c: (c.emu, 0, chars(65536), None)),
+      Case("flags 4", lambda c: (c.emu, 4, chars(65536), size_p(65536))),
+      Case("NULL buf (size query)", lambda c: (c.emu, 0, None, size_p(65536)),
+           E.TDX_E_BUFFER_TOO_SMALL, post=len_is(3, lambda c, n: n == len(c.collateral) + 1,
+                                                 "*len = the size needed")),
+      *[Case(f"*len {n}", lambda c, n=n: (c.emu, 0, chars(64), size_p(n)),
+             E.TDX_E_BUFFER_TOO_SMALL) for n in (0, 1, 64)])
+sweep("tdx_pck_parse",
+      null_each("tdx_pck_parse", lambda c: (out(T.tdx_pck), _junk(c.root), len(c.root)), [0, 1]),
+      Case("len 0", lambda c: (out(T.tdx_pck), _junk(c.root), 0)),
+      Case("not a certificate", lambda c: (out(T.tdx_pck), u8(b"hello"), 5)),
+      Case("DER garbage", lambda c: (out(T.tdx_pck), u8(b"\x30\x82\xff\xff" + bytes(60)), 64)),
+      Case("a root CA (no SGX extension)", lambda c: (out(T.tdx_pck), _junk(c.root),
+                                                       len(c.root))))
+sweep("tdx_pck_free", Case("NULL", lambda c: (None,), None))
+for _n in ("tdx_pck_ppid", "tdx_pck_cpusvn", "tdx_pck_pcesvn", "tdx_pck_pceid", "tdx_pck_fmspc",
+           "tdx_pck_sgx_type", "tdx_pck_platform_instance_id"):
+    sweep(_n, Case("NULL p", lambda c: (None,)))
+sweep("tdx_pck_tcb_component",
+      Case("NULL p", lambda c: (None, 0)),
+      *[Case(f"index {i}", lambda c, i=i: (c.pck, i)) for i in (16, U32_MAX)])
+sweep("tdx_pck_config",
+      Case("NULL p", lambda c: (None, 0)),
+      *[Case(f"flag {i}", lambda c, i=i: (c.pck, i)) for i in (3, U32_MAX)])
+sweep("tdx_tcb_status_name", *[Case(f"status {i}", lambda c, i=i: (i,)) for i in (-1, 11, 2**31 - 1)])
+sweep("tdx_verify_step_name", *[Case(f"step {i}", lambda c, i=i: (i,)) for i in (-1, 11)])
+sweep("tdx_verify_opts_init", init_cases(T.tdx_verify_opts))
+sweep("tdx_quote_verify",
+      Case("NULL q", lambda c: (None, _vopts(c), out(T.tdx_verify_result))),
+      Case("NULL out", lambda c: (c.q, _vopts(c), None)),
+      struct_cases(lambda c: (c.q, None, out(T.tdx_verify_result)), 1, T.tdx_verify_opts, "opts"),
+      Case("roots_len without roots", lambda c: (c.q, _vopts(c, roots_len=5),
+                                                 out(T.tdx_verify_result))),
+      Case("roots without roots_len", lambda c: (c.q, _vopts(c, roots=_junk(c.root)),
+                                                 out(T.tdx_verify_result))),
+      Case("roots not certificates", lambda c: (c.q, _vopts(c, roots=_junk(b"junk"), roots_len=4),
+                                                out(T.tdx_verify_result))),
+      Case("crls not CRLs", lambda c: (c.q, _vopts(c, crls=_junk(b"junk"), crls_len=4),
+                                       out(T.tdx_verify_result))),
+      Case("collateral_len without collateral", lambda c: (c.q, _vopts(c, collateral_len=9),
+                                                           out(T.tdx_verify_result))),
+      Case("accept bit 31", lambda c: (c.q, _vopts(c, accept=1 << 31), out(T.tdx_verify_result))),
+      Case("the default root refuses the emulator's chain", lambda c: (
+          c.q, _vopts(c), out(T.tdx_verify_result)), E.TDX_E_CERT_CHAIN),
+      Case("collateral not JSON", lambda c: (
+          c.q, _vopts(c, roots=_junk(c.root), roots_len=len(c.root), collateral=b"{",
+                      collateral_len=1), out(T.tdx_verify_result)), E.TDX_E_COLLATERAL),
+      Case("collateral for another platform", lambda c: (
+          c.q, _vopts(c, roots=_junk(c.root), roots_len=len(c.root),
+                      collateral=c.collateral.replace(b"90C06F000000", b"00606A000000"),
+                      collateral_len=len(c.collateral)), out(T.tdx_verify_result)),
+           E.TDX_E_COLLATERAL))
+sweep("tdx_verify_result_free", Case("NULL", lambda c: (None,), None))
+sweep("tdx_verify_result_status", Case("NULL r", lambda c: (None,)))
+for _n in ("tdx_verify_step_outcome", "tdx_verify_step_error", "tdx_verify_step_message"):
+    sweep(_n,
+          Case("NULL r", lambda c: (None, 0)),
+          *[Case(f"step {i}", lambda c, i=i: (c.vr, i)) for i in (-1, 11, 2**31 - 1)])
+for _n in ("tdx_verify_result_tcb_status", "tdx_verify_result_advisory_count",
+           "tdx_verify_result_tcb_date", "tdx_verify_result_tcb_level",
+           "tdx_verify_result_explanation", "tdx_verify_result_pck"):
+    sweep(_n, Case("NULL r", lambda c: (None,)))
+sweep("tdx_verify_result_advisory",
+      Case("NULL r", lambda c: (None, 0)),
+      *[Case(f"index {i}", lambda c, i=i: (c.vr, i)) for i in (0, U64_MAX)])
+sweep("tdx_verify_result_to_json",
+      Case("NULL r", lambda c: (None, chars(8192), size_p(8192))),
+      Case("NULL len", lambda c: (c.vr, chars(8192), None)),
+      Case("NULL buf (size query)", lambda c: (c.vr, None, size_p(8192)),
+           E.TDX_E_BUFFER_TOO_SMALL, post=len_is(2, lambda c, n: n > 500, "*len = the size needed")),
+      *[Case(f"*len {n}", lambda c, n=n: (c.vr, chars(64), size_p(n)),
+             E.TDX_E_BUFFER_TOO_SMALL) for n in (0, 1, 64)])
+sweep("tdx_intel_sgx_root_ca_pem",
+      Case("no arguments: the built-in root", lambda c: (),
+           Total(lambda r: r.startswith(b"-----BEGIN CERTIFICATE-----"), "a PEM certificate")))
+
 # ---- measurement ----------------------------------------------------------
 
 sweep("tdx_mrtd_new", Case("NULL out", lambda c: (None,)))
@@ -1412,7 +1521,15 @@ def test_sweep(ctx, name, case):
             assert message and message != b"no error", f"no message: {_describe(result)}"
             for i, t in enumerate(abi.FUNCTIONS[name][1]):  # no half-made handle comes back
                 if t in _OUT_HANDLE_TYPES and isinstance(args[i], type(byref(c_uint8()))):
+                    if name in RESULT_ON_FAILURE and result <= E.TDX_E_QUOTE_FORMAT:
+                        # a verdict, not a half-made handle: it explains the failure
+                        assert args[i]._obj, f"argument {i}: no result for a failed verification"
+                        tdx.tdx_verify_result_free(args[i]._obj)
+                        continue
                     assert not args[i]._obj, f"argument {i} (**out) is not NULL after a failure"
+        elif name in MINUS_ONE_ON_ERROR:  # values where 0 is valid: -1 and an error recorded
+            assert result == -1, f"expected -1, {_describe(result)}"
+            assert code < 0 and message and message != b"no error", _describe(result)
         else:  # a pointer or a value: NULL / 0 and an error recorded
             value = result if not isinstance(result, ctypes._Pointer) else bool(result)
             assert not value, f"expected NULL/0, {_describe(result)}"

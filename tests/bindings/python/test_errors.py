@@ -91,7 +91,13 @@ def test_every_code_has_its_class():
         "TDX_E_TDCALL": tdx.TdcallError, "TDX_E_VMCALL": tdx.VmcallError,
         "TDX_E_OS": tdx.OsError, "TDX_E_STATE": tdx.StateError,
         "TDX_E_ABI_MISMATCH": tdx.AbiMismatch, "TDX_E_NOMEM": tdx.OutOfMemory,
-        "TDX_E_VERIFY": tdx.VerificationError,
+        "TDX_E_VERIFY": tdx.VerificationError, "TDX_E_QUOTE_FORMAT": tdx.QuoteFormatError,
+        "TDX_E_CERT_CHAIN": tdx.CertChainError, "TDX_E_EXPIRED": tdx.ExpiredError,
+        "TDX_E_QE_REPORT_SIGNATURE": tdx.QeReportSignatureError,
+        "TDX_E_QE_REPORT_DATA": tdx.QeReportDataError,
+        "TDX_E_QUOTE_SIGNATURE": tdx.QuoteSignatureError, "TDX_E_REVOKED": tdx.RevokedError,
+        "TDX_E_COLLATERAL": tdx.CollateralError, "TDX_E_QE_IDENTITY": tdx.QeIdentityError,
+        "TDX_E_TDX_MODULE": tdx.TdxModuleError, "TDX_E_TCB": tdx.TcbError,
     }
     codes = [n for n in dir(ll) if n.startswith("TDX_E_")]
     assert sorted(codes) == sorted(classes)
