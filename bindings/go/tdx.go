@@ -475,38 +475,38 @@ typedef _goslice_ swig_type_428;
 typedef long long swig_type_429;
 typedef long long swig_type_430;
 typedef long long swig_type_431;
-typedef long long swig_type_432;
-typedef long long swig_type_433;
-typedef long long swig_type_434;
-typedef long long swig_type_435;
+typedef _goslice_ swig_type_432;
+typedef _goslice_ swig_type_433;
+typedef _goslice_ swig_type_434;
+typedef _goslice_ swig_type_435;
 typedef _goslice_ swig_type_436;
-typedef long long swig_type_437;
-typedef long long swig_type_438;
-typedef long long swig_type_439;
-typedef _goslice_ swig_type_440;
+typedef _goslice_ swig_type_437;
+typedef _gostring_ swig_type_438;
+typedef _gostring_ swig_type_439;
+typedef long long swig_type_440;
 typedef long long swig_type_441;
-typedef _goslice_ swig_type_442;
+typedef long long swig_type_442;
 typedef long long swig_type_443;
-typedef _goslice_ swig_type_444;
-typedef _goslice_ swig_type_445;
+typedef _gostring_ swig_type_444;
+typedef long long swig_type_445;
 typedef long long swig_type_446;
 typedef long long swig_type_447;
 typedef long long swig_type_448;
 typedef long long swig_type_449;
 typedef long long swig_type_450;
 typedef long long swig_type_451;
-typedef _goslice_ swig_type_452;
-typedef _goslice_ swig_type_453;
-typedef _goslice_ swig_type_454;
-typedef _goslice_ swig_type_455;
-typedef _goslice_ swig_type_456;
-typedef _goslice_ swig_type_457;
-typedef _goslice_ swig_type_458;
-typedef _goslice_ swig_type_459;
-typedef _goslice_ swig_type_460;
-typedef _goslice_ swig_type_461;
-typedef _goslice_ swig_type_462;
-typedef _goslice_ swig_type_463;
+typedef long long swig_type_452;
+typedef long long swig_type_453;
+typedef long long swig_type_454;
+typedef _gostring_ swig_type_455;
+typedef long long swig_type_456;
+typedef _gostring_ swig_type_457;
+typedef long long swig_type_458;
+typedef _gostring_ swig_type_459;
+typedef _gostring_ swig_type_460;
+typedef _gostring_ swig_type_461;
+typedef long long swig_type_462;
+typedef long long swig_type_463;
 typedef long long swig_type_464;
 typedef long long swig_type_465;
 typedef long long swig_type_466;
@@ -514,716 +514,849 @@ typedef _goslice_ swig_type_467;
 typedef long long swig_type_468;
 typedef long long swig_type_469;
 typedef long long swig_type_470;
-typedef long long swig_type_471;
+typedef _goslice_ swig_type_471;
 typedef long long swig_type_472;
-typedef long long swig_type_473;
+typedef _goslice_ swig_type_473;
 typedef long long swig_type_474;
-typedef long long swig_type_475;
-typedef long long swig_type_476;
-typedef _gostring_ swig_type_477;
+typedef _goslice_ swig_type_475;
+typedef _goslice_ swig_type_476;
+typedef long long swig_type_477;
 typedef long long swig_type_478;
-typedef _goslice_ swig_type_479;
+typedef long long swig_type_479;
 typedef long long swig_type_480;
 typedef long long swig_type_481;
 typedef long long swig_type_482;
-typedef long long swig_type_483;
-typedef _gostring_ swig_type_484;
+typedef _goslice_ swig_type_483;
+typedef _goslice_ swig_type_484;
 typedef _goslice_ swig_type_485;
-typedef long long swig_type_486;
+typedef _goslice_ swig_type_486;
 typedef _goslice_ swig_type_487;
-typedef long long swig_type_488;
-typedef long long swig_type_489;
-typedef long long swig_type_490;
+typedef _goslice_ swig_type_488;
+typedef _goslice_ swig_type_489;
+typedef _goslice_ swig_type_490;
 typedef _goslice_ swig_type_491;
 typedef _goslice_ swig_type_492;
-typedef long long swig_type_493;
-typedef long long swig_type_494;
+typedef _goslice_ swig_type_493;
+typedef _goslice_ swig_type_494;
 typedef long long swig_type_495;
 typedef long long swig_type_496;
 typedef long long swig_type_497;
-typedef long long swig_type_498;
+typedef _goslice_ swig_type_498;
 typedef long long swig_type_499;
-typedef _goslice_ swig_type_500;
+typedef long long swig_type_500;
 typedef long long swig_type_501;
-typedef _goslice_ swig_type_502;
-typedef _goslice_ swig_type_503;
+typedef long long swig_type_502;
+typedef long long swig_type_503;
 typedef long long swig_type_504;
 typedef long long swig_type_505;
 typedef long long swig_type_506;
 typedef long long swig_type_507;
-typedef long long swig_type_508;
+typedef _gostring_ swig_type_508;
 typedef long long swig_type_509;
-typedef long long swig_type_510;
+typedef _goslice_ swig_type_510;
 typedef long long swig_type_511;
 typedef long long swig_type_512;
-typedef _goslice_ swig_type_513;
+typedef long long swig_type_513;
 typedef long long swig_type_514;
-typedef _goslice_ swig_type_515;
+typedef _gostring_ swig_type_515;
 typedef _goslice_ swig_type_516;
-typedef _goslice_ swig_type_517;
-typedef long long swig_type_518;
-typedef _goslice_ swig_type_519;
-typedef _goslice_ swig_type_520;
-typedef _goslice_ swig_type_521;
-typedef long long swig_type_522;
+typedef long long swig_type_517;
+typedef _goslice_ swig_type_518;
+typedef long long swig_type_519;
+typedef long long swig_type_520;
+typedef long long swig_type_521;
+typedef _goslice_ swig_type_522;
 typedef _goslice_ swig_type_523;
-typedef _goslice_ swig_type_524;
+typedef long long swig_type_524;
 typedef long long swig_type_525;
-typedef _goslice_ swig_type_526;
-typedef _goslice_ swig_type_527;
-typedef _goslice_ swig_type_528;
+typedef long long swig_type_526;
+typedef long long swig_type_527;
+typedef long long swig_type_528;
 typedef long long swig_type_529;
-typedef _goslice_ swig_type_530;
+typedef long long swig_type_530;
 typedef _goslice_ swig_type_531;
 typedef long long swig_type_532;
 typedef _goslice_ swig_type_533;
 typedef _goslice_ swig_type_534;
-typedef _goslice_ swig_type_535;
+typedef long long swig_type_535;
 typedef long long swig_type_536;
-typedef _goslice_ swig_type_537;
-typedef _goslice_ swig_type_538;
+typedef long long swig_type_537;
+typedef long long swig_type_538;
 typedef long long swig_type_539;
-typedef _goslice_ swig_type_540;
-typedef _goslice_ swig_type_541;
+typedef long long swig_type_540;
+typedef long long swig_type_541;
 typedef long long swig_type_542;
-typedef _goslice_ swig_type_543;
+typedef long long swig_type_543;
 typedef _goslice_ swig_type_544;
 typedef long long swig_type_545;
 typedef _goslice_ swig_type_546;
 typedef _goslice_ swig_type_547;
-typedef long long swig_type_548;
-typedef _goslice_ swig_type_549;
-typedef long long swig_type_550;
-typedef long long swig_type_551;
+typedef _goslice_ swig_type_548;
+typedef long long swig_type_549;
+typedef _goslice_ swig_type_550;
+typedef _goslice_ swig_type_551;
 typedef _goslice_ swig_type_552;
 typedef long long swig_type_553;
-typedef long long swig_type_554;
-typedef long long swig_type_555;
+typedef _goslice_ swig_type_554;
+typedef _goslice_ swig_type_555;
 typedef long long swig_type_556;
 typedef _goslice_ swig_type_557;
 typedef _goslice_ swig_type_558;
 typedef _goslice_ swig_type_559;
 typedef long long swig_type_560;
-typedef _gostring_ swig_type_561;
-extern void _wrap_Swig_free_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_tdx_2ffbf394ef69bf87(swig_intgo arg1);
-extern void _wrap_tdx_version_tdx_2ffbf394ef69bf87(swig_type_1 arg1, swig_type_2 arg2, swig_type_3 arg3);
-extern swig_type_4 _wrap_tdx_version_string_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_OK_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_INVALID_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_NO_DEVICE_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_PERM_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_RETRY_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_TDCALL_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_VMCALL_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_OS_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_STATE_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_ABI_MISMATCH_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_NOMEM_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_E_VERIFY_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_LAYER_NONE_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_LAYER_LIBRARY_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_LAYER_OS_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_LAYER_MODULE_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_LAYER_VMCALL_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_LAYER_KVM_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_tdx_error_code_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_error_layer_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_5 _wrap_tdx_error_hw_status_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_error_os_errno_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_6 _wrap_tdx_error_message_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_7 _wrap_tdx_strerror_tdx_2ffbf394ef69bf87(swig_intgo arg1);
-extern swig_type_8 _wrap_tdx_layer_name_tdx_2ffbf394ef69bf87(swig_intgo arg1);
-extern swig_type_9 _wrap_tdx_module_status_name_tdx_2ffbf394ef69bf87(swig_type_10 arg1);
-extern swig_type_11 _wrap_tdx_module_status_operand_tdx_2ffbf394ef69bf87(swig_type_12 arg1);
-extern swig_type_13 _wrap_tdx_vmcall_status_name_tdx_2ffbf394ef69bf87(swig_type_14 arg1);
-extern void _wrap_tdx_machine_info_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_15 arg2);
-extern swig_type_16 _wrap_tdx_machine_info_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_guest_device_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_guest_device_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_configfs_tsm_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_kvm_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_api_version_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_17 arg2);
-extern swig_type_18 _wrap_tdx_machine_info_kvm_vm_types_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_tdx_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_guest_device_detail_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_19 arg2);
-extern swig_type_20 _wrap_tdx_machine_info_guest_device_detail_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_21 arg2);
-extern swig_type_22 _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_machine_info_kvm_detail_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_23 arg2);
-extern swig_type_24 _wrap_tdx_machine_info_kvm_detail_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_machine_info_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_machine_info_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_25 _wrap_tdx_machine_info_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_26 arg2);
-extern swig_type_27 _wrap_tdx_machine_probe_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_rax_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_28 arg2);
-extern swig_type_29 _wrap_tdx_regs_rax_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_rcx_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_30 arg2);
-extern swig_type_31 _wrap_tdx_regs_rcx_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_rdx_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_32 arg2);
-extern swig_type_33 _wrap_tdx_regs_rdx_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_rbx_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_34 arg2);
-extern swig_type_35 _wrap_tdx_regs_rbx_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_rsi_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_36 arg2);
-extern swig_type_37 _wrap_tdx_regs_rsi_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_rdi_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_38 arg2);
-extern swig_type_39 _wrap_tdx_regs_rdi_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_r8_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_40 arg2);
-extern swig_type_41 _wrap_tdx_regs_r8_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_r9_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_42 arg2);
-extern swig_type_43 _wrap_tdx_regs_r9_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_r10_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_44 arg2);
-extern swig_type_45 _wrap_tdx_regs_r10_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_r11_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_46 arg2);
-extern swig_type_47 _wrap_tdx_regs_r11_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_r12_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_48 arg2);
-extern swig_type_49 _wrap_tdx_regs_r12_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_r13_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_50 arg2);
-extern swig_type_51 _wrap_tdx_regs_r13_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_r14_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_52 arg2);
-extern swig_type_53 _wrap_tdx_regs_r14_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_regs_r15_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_54 arg2);
-extern swig_type_55 _wrap_tdx_regs_r15_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_regs_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_regs_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_56 _wrap_tdx_guest_open_tdx_2ffbf394ef69bf87(swig_voidp arg1, swig_type_57 arg2);
-extern void _wrap_tdx_guest_close_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_58 _wrap_tdx_guest_backend_name_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_59 _wrap_tdx_guest_last_status_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_60 arg2);
-extern swig_type_61 _wrap_tdx_vp_info_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_gpaw_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_gpaw_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_attributes_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_62 arg2);
-extern swig_type_63 _wrap_tdx_vp_info_attributes_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_num_vcpus_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_max_vcpus_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_vcpu_index_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vp_info_sys_rd_available_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_vp_info_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_vp_info_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_64 _wrap_tdx_vp_info_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_65 arg2);
-extern void _wrap_tdx_ve_info_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_66 arg2);
-extern swig_type_67 _wrap_tdx_ve_info_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_exit_reason_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_ve_info_exit_reason_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_exit_qualification_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_68 arg2);
-extern swig_type_69 _wrap_tdx_ve_info_exit_qualification_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_guest_linear_address_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_70 arg2);
-extern swig_type_71 _wrap_tdx_ve_info_guest_linear_address_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_guest_physical_address_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_72 arg2);
-extern swig_type_73 _wrap_tdx_ve_info_guest_physical_address_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_instruction_length_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_ve_info_instruction_length_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ve_info_instruction_information_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_ve_info_instruction_information_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_ve_info_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_ve_info_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_74 _wrap_tdx_ve_info_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_75 arg2);
-extern void _wrap_tdx_page_attr_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_76 arg2);
-extern swig_type_77 _wrap_tdx_page_attr_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_page_attr_gpa_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_78 arg2);
-extern swig_type_79 _wrap_tdx_page_attr_gpa_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_page_attr_level_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_page_attr_level_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_page_attr_pending_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_page_attr_pending_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_page_attr_attr_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_80 arg2);
-extern swig_type_81 _wrap_tdx_page_attr_attr_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_page_attr_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_page_attr_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_82 _wrap_tdx_page_attr_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_83 arg2);
-extern void _wrap_tdx_l2_exit_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_84 arg2);
-extern swig_type_85 _wrap_tdx_l2_exit_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_exit_class_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_l2_exit_exit_class_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_exit_reason_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_exit_qualification_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_86 arg2);
-extern swig_type_87 _wrap_tdx_l2_exit_exit_qualification_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_88 arg2);
-extern swig_type_89 _wrap_tdx_l2_exit_guest_linear_address_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_cs_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_90 arg2);
-extern swig_type_91 _wrap_tdx_l2_exit_cs_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_cs_base_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_92 arg2);
-extern swig_type_93 _wrap_tdx_l2_exit_cs_base_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_94 arg2);
-extern swig_type_95 _wrap_tdx_l2_exit_guest_physical_address_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_interruption_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_96 arg2);
-extern swig_type_97 _wrap_tdx_l2_exit_interruption_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_98 arg2);
-extern swig_type_99 _wrap_tdx_l2_exit_idt_vectoring_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_instruction_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_100 arg2);
-extern swig_type_101 _wrap_tdx_l2_exit_instruction_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_additional_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_102 arg2);
-extern swig_type_103 _wrap_tdx_l2_exit_additional_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_l2_exit_extended_qualification_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_104 arg2);
-extern swig_type_105 _wrap_tdx_l2_exit_extended_qualification_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_l2_exit_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_l2_exit_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_106 _wrap_tdx_l2_exit_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_tdx_tdg_vp_vmcall_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_109 _wrap_tdx_tdg_vp_info_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_110 _wrap_tdx_tdg_mr_rtmr_extend_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_111 arg2, swig_intgo arg3);
-extern swig_type_112 _wrap_tdx_tdg_vp_veinfo_get_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_113 _wrap_tdx_tdg_mr_report_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_114 arg2, swig_type_115 arg3, swig_intgo arg4);
-extern swig_type_116 _wrap_tdx_tdg_vp_cpuidve_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_117 arg2);
-extern swig_type_118 _wrap_tdx_tdg_mem_page_accept_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_119 arg2, swig_intgo arg3);
-extern swig_type_120 _wrap_tdx_tdg_vm_rd_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_121 arg2, swig_intgo arg3, swig_type_122 arg4, swig_type_123 arg5);
-extern swig_type_124 _wrap_tdx_tdg_vm_wr_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_125 arg2, swig_type_126 arg3, swig_type_127 arg4, swig_type_128 arg5);
-extern swig_type_129 _wrap_tdx_tdg_vp_rd_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_130 arg2, swig_type_131 arg3, swig_type_132 arg4);
-extern swig_type_133 _wrap_tdx_tdg_vp_wr_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3, swig_type_136 arg4, swig_type_137 arg5);
-extern swig_type_138 _wrap_tdx_tdg_sys_rd_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3, swig_type_141 arg4);
-extern swig_type_142 _wrap_tdx_tdg_sys_rdall_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_143 arg2, swig_type_144 arg3, swig_type_145 arg4);
-extern swig_type_146 _wrap_tdx_tdg_servtd_rd_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_147 arg2, swig_type_148 arg3, swig_type_149 arg4, swig_type_150 arg5, swig_type_151 arg6);
-extern swig_type_152 _wrap_tdx_tdg_servtd_wr_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_153 arg2, swig_type_154 arg3, swig_type_155 arg4, swig_type_156 arg5, swig_type_157 arg6, swig_type_158 arg7);
-extern swig_type_159 _wrap_tdx_tdg_mr_verifyreport_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_160 arg2);
-extern swig_type_161 _wrap_tdx_tdg_mem_page_attr_rd_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_162 arg2, uintptr_t arg3);
-extern swig_type_163 _wrap_tdx_tdg_mem_page_attr_wr_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_164 arg2, swig_intgo arg3, swig_type_165 arg4, swig_type_166 arg5, uintptr_t arg6);
-extern swig_type_167 _wrap_tdx_tdg_vp_enter_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_168 arg4, uintptr_t arg5);
-extern swig_type_169 _wrap_tdx_tdg_vp_invept_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_170 arg2);
-extern swig_type_171 _wrap_tdx_tdg_vp_invgla_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_172 arg2, swig_type_173 arg3);
-extern swig_type_174 _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_175 arg2, swig_type_176 arg3);
-extern swig_type_177 _wrap_tdx_tdvmcall_map_gpa_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_178 arg2, swig_type_179 arg3, swig_type_180 arg4);
-extern swig_type_181 _wrap_tdx_tdvmcall_get_quote_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_182 arg2, swig_type_183 arg3);
-extern swig_type_184 _wrap_tdx_tdvmcall_report_fatal_error_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2, swig_type_185 arg3, swig_type_186 arg4);
-extern swig_type_187 _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_188 _wrap_tdx_tdvmcall_service_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_189 arg2, swig_type_190 arg3, swig_intgo arg4, swig_type_191 arg5);
-extern swig_type_192 _wrap_tdx_tdvmcall_cpuid_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_193 arg4);
-extern swig_type_194 _wrap_tdx_tdvmcall_hlt_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_195 _wrap_tdx_tdvmcall_io_read_tdx_2ffbf394ef69bf87(uintptr_t arg1, short arg2, swig_intgo arg3, swig_type_196 arg4);
-extern swig_type_197 _wrap_tdx_tdvmcall_io_write_tdx_2ffbf394ef69bf87(uintptr_t arg1, short arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_type_198 _wrap_tdx_tdvmcall_rdmsr_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2, swig_type_199 arg3);
-extern swig_type_200 _wrap_tdx_tdvmcall_wrmsr_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2, swig_type_201 arg3);
-extern swig_type_202 _wrap_tdx_tdvmcall_mmio_read_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_203 arg2, swig_intgo arg3, swig_type_204 arg4);
-extern swig_type_205 _wrap_tdx_tdvmcall_mmio_write_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_206 arg2, swig_intgo arg3, swig_type_207 arg4);
-extern swig_type_208 _wrap_tdx_tdvmcall_wbinvd_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_209 _wrap_tdx_tdvmcall_pconfig_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_210 arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5, swig_type_214 arg6);
-extern swig_type_215 _wrap_tdx_guest_rtmr_extend_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2, swig_type_216 arg3);
-extern swig_type_217 _wrap_tdx_guest_rtmr_read_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2, swig_type_218 arg3);
-extern void _wrap_tdx_guest_caps_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_219 arg2);
-extern swig_type_220 _wrap_tdx_guest_caps_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_guest_caps_tdcall_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_guest_caps_tdcall_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_guest_caps_report_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_guest_caps_report_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_guest_caps_quote_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_guest_caps_quote_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_guest_caps_rtmr_read_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_guest_caps_rtmr_read_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_guest_caps_rtmr_extend_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_guest_caps_rtmr_extend_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_guest_caps_eventlog_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_guest_caps_eventlog_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_guest_caps_detail_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_221 arg2);
-extern swig_type_222 _wrap_tdx_guest_caps_detail_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_guest_caps_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_guest_caps_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_223 _wrap_tdx_guest_caps_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_224 arg2);
-extern swig_type_225 _wrap_tdx_guest_capabilities_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_226 _wrap_tdx_guest_verify_report_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_227 arg2);
-extern void _wrap_tdx_emu_config_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_228 arg2);
-extern swig_type_229 _wrap_tdx_emu_config_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_module_version_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_module_version_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_attributes_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_230 arg2);
-extern swig_type_231 _wrap_tdx_emu_config_attributes_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_xfam_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_232 arg2);
-extern swig_type_233 _wrap_tdx_emu_config_xfam_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mrtd_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_234 arg2);
-extern swig_type_235 _wrap_tdx_emu_config_mrtd_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mrconfigid_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_236 arg2);
-extern swig_type_237 _wrap_tdx_emu_config_mrconfigid_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mrowner_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_238 arg2);
-extern swig_type_239 _wrap_tdx_emu_config_mrowner_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mrownerconfig_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_240 arg2);
-extern swig_type_241 _wrap_tdx_emu_config_mrownerconfig_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_gpaw_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_gpaw_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_num_vcpus_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_vcpu_index_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_num_l2_vms_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_mem_size_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_242 arg2);
-extern swig_type_243 _wrap_tdx_emu_config_mem_size_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_accepted_size_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_244 arg2);
-extern swig_type_245 _wrap_tdx_emu_config_accepted_size_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_servtd_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_emu_config_servtd_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_emu_config_state_file_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_246 arg2);
-extern swig_type_247 _wrap_tdx_emu_config_state_file_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_emu_config_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_emu_config_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_248 _wrap_tdx_emu_config_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_249 arg2);
-extern swig_type_250 _wrap_tdx_emu_config_parse_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_251 arg2);
-extern swig_type_252 _wrap_tdx_emu_open_tdx_2ffbf394ef69bf87(swig_voidp arg1, uintptr_t arg2);
-extern void _wrap_tdx_emu_close_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_253 _wrap_tdx_emu_guest_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_voidp arg2);
-extern swig_type_254 _wrap_tdx_emu_mem_read_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_255 arg2, swig_type_256 arg3);
-extern swig_type_257 _wrap_tdx_emu_mem_write_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_258 arg2, swig_type_259 arg3);
-extern swig_type_260 _wrap_tdx_emu_inject_ve_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_261 _wrap_tdx_emu_event_notify_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_262 arg2, swig_type_263 arg3);
-extern swig_type_264 _wrap_tdx_emu_root_ca_pem_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_265 _wrap_tdx_host_open_tdx_2ffbf394ef69bf87(swig_voidp arg1, swig_type_266 arg2);
-extern void _wrap_tdx_host_close_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_267 _wrap_tdx_host_backend_name_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_268 arg2);
-extern swig_type_269 _wrap_tdx_host_info_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_api_version_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_api_version_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_vm_types_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_270 arg2);
-extern swig_type_271 _wrap_tdx_host_info_vm_types_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_tdx_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_tdx_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_max_vcpus_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_max_vcpus_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_guest_memfd_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_guest_memfd_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_user_memory2_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_host_info_user_memory2_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_memory_attributes_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_272 arg2);
-extern swig_type_273 _wrap_tdx_host_info_memory_attributes_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_exit_hypercall_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_274 arg2);
-extern swig_type_275 _wrap_tdx_host_info_exit_hypercall_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_host_info_tdx_detail_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_276 arg2);
-extern swig_type_277 _wrap_tdx_host_info_tdx_detail_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_host_info_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_host_info_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_278 _wrap_tdx_host_info_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_279 arg2);
-extern swig_type_280 _wrap_tdx_host_probe_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern void _wrap_tdx_vm_opts_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_281 arg2);
-extern swig_type_282 _wrap_tdx_vm_opts_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_opts_plain_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_opts_plain_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_opts_tsc_khz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_vm_opts_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_vm_opts_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_283 _wrap_tdx_vm_opts_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_284 arg2);
-extern swig_type_285 _wrap_tdx_vm_create_tdx_2ffbf394ef69bf87(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
-extern void _wrap_tdx_vm_close_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_function_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_function_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_index_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_index_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_flags_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_flags_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_eax_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_eax_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_ebx_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_ecx_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_cpuid_entry_edx_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_cpuid_entry_edx_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_cpuid_entry_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_cpuid_entry_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_286 arg2);
-extern swig_type_287 _wrap_tdx_vm_caps_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_supported_attrs_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_288 arg2);
-extern swig_type_289 _wrap_tdx_vm_caps_supported_attrs_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_supported_xfam_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_290 arg2);
-extern swig_type_291 _wrap_tdx_vm_caps_supported_xfam_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_292 arg2);
-extern swig_type_293 _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_294 arg2);
-extern swig_type_295 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_296 arg2);
-extern swig_type_297 _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_298 arg2);
-extern swig_type_299 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_vm_caps_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_vm_caps_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_300 _wrap_tdx_vm_caps_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_301 arg2);
-extern swig_type_302 _wrap_tdx_vm_get_capabilities_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_303 _wrap_tdx_vm_cpuid_config_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2, uintptr_t arg3);
-extern void _wrap_tdx_vm_init_opts_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_304 arg2);
-extern swig_type_305 _wrap_tdx_vm_init_opts_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_attributes_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_306 arg2);
-extern swig_type_307 _wrap_tdx_vm_init_opts_attributes_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_xfam_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_308 arg2);
-extern swig_type_309 _wrap_tdx_vm_init_opts_xfam_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_310 arg2);
-extern swig_type_311 _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_mrowner_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_312 arg2);
-extern swig_type_313 _wrap_tdx_vm_init_opts_mrowner_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_314 arg2);
-extern swig_type_315 _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_gpaw_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_cpuid_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_tdx_vm_init_opts_cpuid_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_vm_init_opts_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_vm_init_opts_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_316 _wrap_tdx_vm_init_opts_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_317 arg2);
-extern swig_type_318 _wrap_tdx_vm_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_319 _wrap_tdx_vm_add_private_memory_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_320 arg2, swig_type_321 arg3);
-extern swig_type_322 _wrap_tdx_vm_add_shared_memory_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_323 arg2, swig_type_324 arg3);
-extern swig_type_325 _wrap_tdx_vm_read_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_326 arg2, swig_type_327 arg3);
-extern swig_type_328 _wrap_tdx_vm_write_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_329 arg2, swig_type_330 arg3);
-extern swig_type_331 _wrap_tdx_vcpu_create_tdx_2ffbf394ef69bf87(swig_voidp arg1, uintptr_t arg2);
-extern void _wrap_tdx_vcpu_close_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_332 _wrap_tdx_vcpu_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_333 arg2);
-extern swig_type_334 _wrap_tdx_vm_finalize_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_335 _wrap_tdx_vm_mrtd_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_336 arg2);
-extern swig_intgo _wrap_TDX_EXIT_UNKNOWN_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_IO_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_MMIO_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_HLT_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_TDVMCALL_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_MAP_GPA_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_FATAL_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_2ffbf394ef69bf87(void);
-extern swig_intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_tdx_exit_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_337 arg2);
-extern swig_type_338 _wrap_tdx_exit_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_reason_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_reason_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_kvm_exit_reason_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_io_port_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, short arg2);
-extern short _wrap_tdx_exit_io_port_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_io_size_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, char arg2);
-extern char _wrap_tdx_exit_io_size_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_io_out_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, char arg2);
-extern char _wrap_tdx_exit_io_out_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_io_count_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_io_count_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_mmio_gpa_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_339 arg2);
-extern swig_type_340 _wrap_tdx_exit_mmio_gpa_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_mmio_len_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_mmio_len_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_mmio_write_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, char arg2);
-extern char _wrap_tdx_exit_mmio_write_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_data_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_341 arg2);
-extern swig_type_342 _wrap_tdx_exit_data_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_tdvmcall_nr_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_343 arg2);
-extern swig_type_344 _wrap_tdx_exit_tdvmcall_nr_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_tdvmcall_ret_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_345 arg2);
-extern swig_type_346 _wrap_tdx_exit_tdvmcall_ret_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_tdvmcall_args_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_347 arg2);
-extern swig_type_348 _wrap_tdx_exit_tdvmcall_args_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_gpa_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_349 arg2);
-extern swig_type_350 _wrap_tdx_exit_gpa_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_size_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_351 arg2);
-extern swig_type_352 _wrap_tdx_exit_size_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_to_private_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_to_private_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_error_code_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_353 arg2);
-extern swig_type_354 _wrap_tdx_exit_error_code_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_fatal_gpa_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_355 arg2);
-extern swig_type_356 _wrap_tdx_exit_fatal_gpa_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_message_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_357 arg2);
-extern swig_type_358 _wrap_tdx_exit_message_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_subtype_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_exit_subtype_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_exit_hw_reason_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_359 arg2);
-extern swig_type_360 _wrap_tdx_exit_hw_reason_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_exit_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_exit_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_361 _wrap_tdx_exit_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_362 arg2);
-extern swig_type_363 _wrap_tdx_vcpu_run_tdx_2ffbf394ef69bf87(uintptr_t arg1, uintptr_t arg2);
-extern swig_type_364 _wrap_tdx_vm_guest_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_voidp arg2);
-extern uintptr_t _wrap_tdx_vm_emu_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_365 _wrap_TDX_TD_ATTR_DEBUG_tdx_2ffbf394ef69bf87(void);
-extern swig_type_366 _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_2ffbf394ef69bf87(void);
-extern swig_type_367 _wrap_TDX_TD_ATTR_PERF_PROF_tdx_2ffbf394ef69bf87(void);
-extern swig_type_368 _wrap_TDX_TD_ATTR_PMT_PROF_tdx_2ffbf394ef69bf87(void);
-extern swig_type_369 _wrap_TDX_TD_ATTR_ICSSD_tdx_2ffbf394ef69bf87(void);
-extern swig_type_370 _wrap_TDX_TD_ATTR_LASS_tdx_2ffbf394ef69bf87(void);
-extern swig_type_371 _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_2ffbf394ef69bf87(void);
-extern swig_type_372 _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_2ffbf394ef69bf87(void);
-extern swig_type_373 _wrap_TDX_TD_ATTR_PKS_tdx_2ffbf394ef69bf87(void);
-extern swig_type_374 _wrap_TDX_TD_ATTR_KL_tdx_2ffbf394ef69bf87(void);
-extern swig_type_375 _wrap_TDX_TD_ATTR_TPA_tdx_2ffbf394ef69bf87(void);
-extern swig_type_376 _wrap_TDX_TD_ATTR_PERFMON_tdx_2ffbf394ef69bf87(void);
-extern swig_type_377 _wrap_tdx_report_parse_tdx_2ffbf394ef69bf87(swig_voidp arg1, swig_type_378 arg2);
-extern void _wrap_tdx_report_free_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_379 _wrap_tdx_report_raw_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_report_type_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_report_subtype_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_report_version_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_380 _wrap_tdx_report_cpusvn_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_381 _wrap_tdx_report_tee_tcb_info_hash_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_382 _wrap_tdx_report_tee_info_hash_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_383 _wrap_tdx_report_report_data_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_384 _wrap_tdx_report_mac_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_385 _wrap_tdx_report_mac_struct_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_386 _wrap_tdx_report_tee_tcb_valid_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_387 _wrap_tdx_report_tee_tcb_svn_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_388 _wrap_tdx_report_mrseam_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_389 _wrap_tdx_report_mrsignerseam_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_390 _wrap_tdx_report_seam_attributes_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_391 _wrap_tdx_report_tee_tcb_svn2_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_392 _wrap_tdx_report_attributes_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_393 _wrap_tdx_report_xfam_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_394 _wrap_tdx_report_mrtd_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_395 _wrap_tdx_report_mrconfigid_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_396 _wrap_tdx_report_mrowner_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_397 _wrap_tdx_report_mrownerconfig_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_398 _wrap_tdx_report_rtmr_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_399 _wrap_tdx_report_servtd_hash_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_400 _wrap_tdx_td_attribute_name_tdx_2ffbf394ef69bf87(swig_intgo arg1);
-extern swig_type_401 _wrap_tdx_quote_parse_tdx_2ffbf394ef69bf87(swig_voidp arg1, swig_type_402 arg2);
-extern void _wrap_tdx_quote_free_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_version_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_att_key_type_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_tee_type_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_403 _wrap_tdx_quote_header_reserved_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_404 _wrap_tdx_quote_qe_vendor_id_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_405 _wrap_tdx_quote_user_data_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_body_type_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_406 _wrap_tdx_quote_body_size_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_407 _wrap_tdx_quote_body_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_408 _wrap_tdx_quote_tee_tcb_svn_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_409 _wrap_tdx_quote_mrseam_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_410 _wrap_tdx_quote_mrsignerseam_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_411 _wrap_tdx_quote_seam_attributes_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_412 _wrap_tdx_quote_td_attributes_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_413 _wrap_tdx_quote_xfam_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_414 _wrap_tdx_quote_mrtd_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_415 _wrap_tdx_quote_mrconfigid_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_416 _wrap_tdx_quote_mrowner_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_417 _wrap_tdx_quote_mrownerconfig_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_418 _wrap_tdx_quote_rtmr_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_419 _wrap_tdx_quote_report_data_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_420 _wrap_tdx_quote_tee_tcb_svn2_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_421 _wrap_tdx_quote_mrservicetd_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_422 _wrap_tdx_quote_signed_data_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_423 _wrap_tdx_quote_signature_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_424 _wrap_tdx_quote_attestation_key_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_cert_data_type_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_425 _wrap_tdx_quote_qe_report_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_426 _wrap_tdx_quote_qe_report_signature_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_427 _wrap_tdx_quote_qe_auth_data_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_intgo _wrap_tdx_quote_pck_cert_type_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_428 _wrap_tdx_quote_pck_chain_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_429 _wrap_tdx_quote_size_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_430 _wrap_tdx_quote_trailing_bytes_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_431 _wrap_tdx_mrtd_new_tdx_2ffbf394ef69bf87(swig_voidp arg1);
-extern void _wrap_tdx_mrtd_free_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_432 _wrap_tdx_mrtd_page_add_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_433 arg2);
-extern swig_type_434 _wrap_tdx_mrtd_extend_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_435 arg2, swig_type_436 arg3);
-extern swig_type_437 _wrap_tdx_mrtd_add_region_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_438 arg2, swig_type_439 arg3, swig_type_440 arg4, swig_intgo arg5);
-extern swig_type_441 _wrap_tdx_mrtd_finalize_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_442 arg2);
-extern swig_type_443 _wrap_tdx_measure_rtmr_extend_tdx_2ffbf394ef69bf87(swig_type_444 arg1, swig_type_445 arg2);
-extern void _wrap_tdx_td_info_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_446 arg2);
-extern swig_type_447 _wrap_tdx_td_info_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_td_info_attributes_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_448 arg2);
-extern swig_type_449 _wrap_tdx_td_info_attributes_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_td_info_xfam_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_450 arg2);
-extern swig_type_451 _wrap_tdx_td_info_xfam_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_td_info_mrtd_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_452 arg2);
-extern swig_type_453 _wrap_tdx_td_info_mrtd_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_td_info_mrconfigid_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_454 arg2);
-extern swig_type_455 _wrap_tdx_td_info_mrconfigid_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_td_info_mrowner_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_456 arg2);
-extern swig_type_457 _wrap_tdx_td_info_mrowner_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_td_info_mrownerconfig_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_458 arg2);
-extern swig_type_459 _wrap_tdx_td_info_mrownerconfig_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_td_info_rtmr_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_460 arg2);
-extern swig_type_461 _wrap_tdx_td_info_rtmr_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_td_info_servtd_hash_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_462 arg2);
-extern swig_type_463 _wrap_tdx_td_info_servtd_hash_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_td_info_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_td_info_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_464 _wrap_tdx_td_info_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_465 arg2);
-extern swig_type_466 _wrap_tdx_measure_tee_info_hash_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_467 arg2);
-extern void _wrap_tdx_tdvf_section_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_468 arg2);
-extern swig_type_469 _wrap_tdx_tdvf_section_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_data_offset_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_memory_address_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_470 arg2);
-extern swig_type_471 _wrap_tdx_tdvf_section_memory_address_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_472 arg2);
-extern swig_type_473 _wrap_tdx_tdvf_section_memory_data_size_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_section_type_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_tdvf_section_section_type_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_tdvf_section_attributes_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_tdvf_section_attributes_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_tdvf_section_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_tdvf_section_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_474 _wrap_tdx_tdvf_section_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_475 arg2);
-extern swig_type_476 _wrap_tdx_tdvf_open_tdx_2ffbf394ef69bf87(swig_voidp arg1, swig_type_477 arg2);
-extern swig_type_478 _wrap_tdx_tdvf_parse_tdx_2ffbf394ef69bf87(swig_voidp arg1, swig_type_479 arg2);
-extern void _wrap_tdx_tdvf_free_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_480 _wrap_tdx_tdvf_section_count_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_481 _wrap_tdx_tdvf_get_section_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_482 arg2, uintptr_t arg3);
-extern swig_type_483 _wrap_tdx_measure_tdvf_tdx_2ffbf394ef69bf87(swig_type_484 arg1, swig_intgo arg2, swig_type_485 arg3);
-extern swig_type_486 _wrap_tdx_eventlog_parse_tdx_2ffbf394ef69bf87(swig_voidp arg1, swig_type_487 arg2);
-extern void _wrap_tdx_eventlog_free_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_488 _wrap_tdx_eventlog_count_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_event_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_489 arg2);
-extern swig_type_490 _wrap_tdx_event_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_event_mr_index_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_event_mr_index_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_event_event_type_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_event_event_type_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_event_has_sha384_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_event_has_sha384_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_event_sha384_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_491 arg2);
-extern swig_type_492 _wrap_tdx_event_sha384_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_event_data_offset_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_493 arg2);
-extern swig_type_494 _wrap_tdx_event_data_offset_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_event_data_size_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_tdx_event_data_size_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_event_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_event_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_495 _wrap_tdx_event_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_496 arg2);
-extern swig_type_497 _wrap_tdx_eventlog_event_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_498 arg2, uintptr_t arg3);
-extern swig_type_499 _wrap_tdx_eventlog_replay_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_500 arg2);
-extern swig_type_501 _wrap_tdx_eventlog_check_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_502 arg2, swig_type_503 arg3);
-extern void _wrap_tdx_ccel_table_sz_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_504 arg2);
-extern swig_type_505 _wrap_tdx_ccel_table_sz_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ccel_table_cc_type_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, char arg2);
-extern char _wrap_tdx_ccel_table_cc_type_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ccel_table_cc_subtype_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, char arg2);
-extern char _wrap_tdx_ccel_table_cc_subtype_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_506 arg2);
-extern swig_type_507 _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_508 arg2);
-extern swig_type_509 _wrap_tdx_ccel_table_log_area_start_address_get_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern uintptr_t _wrap_new_tdx_ccel_table_tdx_2ffbf394ef69bf87(void);
-extern void _wrap_delete_tdx_ccel_table_tdx_2ffbf394ef69bf87(uintptr_t arg1);
-extern swig_type_510 _wrap_tdx_ccel_table_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_511 arg2);
-extern swig_type_512 _wrap_tdx_ccel_table_parse_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_513 arg2);
-extern swig_type_514 _wrap_tdx_guest_get_report_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_515 arg2, swig_type_516 arg3, swig_type_517 arg4);
-extern swig_type_518 _wrap_tdx_guest_get_quote_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_519 arg2, swig_type_520 arg3, swig_type_521 arg4);
-extern swig_type_522 _wrap_tdx_guest_get_eventlog_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_523 arg2, swig_type_524 arg3);
-extern swig_type_525 _wrap_tdx_emu_quote_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_526 arg2, swig_type_527 arg3, swig_type_528 arg4);
-extern swig_type_529 _wrap_tdx_emu_console_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_530 arg2, swig_type_531 arg3);
-extern swig_type_532 _wrap_tdx_emu_fatal_error_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_533 arg2, swig_type_534 arg3, swig_type_535 arg4);
-extern swig_type_536 _wrap_tdx_report_to_json_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_537 arg2, swig_type_538 arg3);
-extern swig_type_539 _wrap_tdx_quote_to_json_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_540 arg2, swig_type_541 arg3);
-extern swig_type_542 _wrap_tdx_eventlog_to_json_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_543 arg2, swig_type_544 arg3);
-extern swig_type_545 _wrap_tdx_vcpu_get_cpuid_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_546 arg2, swig_type_547 arg3);
-extern swig_type_548 _wrap_tdx_vm_init_mem_region_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_549 arg2, swig_type_550 arg3, swig_intgo arg4);
-extern swig_type_551 _wrap_tdx_go_vp_info_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_552 arg2);
-extern swig_type_553 _wrap_tdx_go_vm_create_tdx_2ffbf394ef69bf87(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
-extern swig_type_554 _wrap_tdx_go_vm_init_tdx_2ffbf394ef69bf87(uintptr_t arg1, swig_type_555 arg2, swig_type_556 arg3, swig_type_557 arg4, swig_type_558 arg5, swig_type_559 arg6, swig_intgo arg7);
-extern swig_type_560 _wrap_tdx_go_emu_open_tdx_2ffbf394ef69bf87(swig_voidp arg1, swig_type_561 arg2);
+typedef _goslice_ swig_type_561;
+typedef _goslice_ swig_type_562;
+typedef long long swig_type_563;
+typedef _goslice_ swig_type_564;
+typedef _goslice_ swig_type_565;
+typedef _goslice_ swig_type_566;
+typedef long long swig_type_567;
+typedef _goslice_ swig_type_568;
+typedef _goslice_ swig_type_569;
+typedef long long swig_type_570;
+typedef _goslice_ swig_type_571;
+typedef _goslice_ swig_type_572;
+typedef long long swig_type_573;
+typedef _goslice_ swig_type_574;
+typedef _goslice_ swig_type_575;
+typedef long long swig_type_576;
+typedef _goslice_ swig_type_577;
+typedef _goslice_ swig_type_578;
+typedef long long swig_type_579;
+typedef _goslice_ swig_type_580;
+typedef long long swig_type_581;
+typedef long long swig_type_582;
+typedef _goslice_ swig_type_583;
+typedef long long swig_type_584;
+typedef long long swig_type_585;
+typedef long long swig_type_586;
+typedef long long swig_type_587;
+typedef _goslice_ swig_type_588;
+typedef _goslice_ swig_type_589;
+typedef _goslice_ swig_type_590;
+typedef long long swig_type_591;
+typedef _gostring_ swig_type_592;
+typedef long long swig_type_593;
+typedef _goslice_ swig_type_594;
+typedef _goslice_ swig_type_595;
+typedef _goslice_ swig_type_596;
+typedef long long swig_type_597;
+typedef long long swig_type_598;
+typedef _goslice_ swig_type_599;
+typedef _goslice_ swig_type_600;
+typedef long long swig_type_601;
+typedef _goslice_ swig_type_602;
+typedef _goslice_ swig_type_603;
+extern void _wrap_Swig_free_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_tdx_b3e39941400d340c(swig_intgo arg1);
+extern void _wrap_tdx_version_tdx_b3e39941400d340c(swig_type_1 arg1, swig_type_2 arg2, swig_type_3 arg3);
+extern swig_type_4 _wrap_tdx_version_string_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_OK_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_INVALID_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_NO_DEVICE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_PERM_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_RETRY_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_TDCALL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_VMCALL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_OS_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_STATE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_ABI_MISMATCH_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_NOMEM_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_VERIFY_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_QUOTE_FORMAT_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_CERT_CHAIN_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_EXPIRED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_QE_REPORT_SIGNATURE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_QE_REPORT_DATA_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_QUOTE_SIGNATURE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_REVOKED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_COLLATERAL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_QE_IDENTITY_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_TDX_MODULE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_E_TCB_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_LAYER_NONE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_LAYER_LIBRARY_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_LAYER_OS_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_LAYER_MODULE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_LAYER_VMCALL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_LAYER_KVM_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_tdx_error_code_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_error_layer_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_5 _wrap_tdx_error_hw_status_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_error_os_errno_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_6 _wrap_tdx_error_message_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_7 _wrap_tdx_strerror_tdx_b3e39941400d340c(swig_intgo arg1);
+extern swig_type_8 _wrap_tdx_layer_name_tdx_b3e39941400d340c(swig_intgo arg1);
+extern swig_type_9 _wrap_tdx_module_status_name_tdx_b3e39941400d340c(swig_type_10 arg1);
+extern swig_type_11 _wrap_tdx_module_status_operand_tdx_b3e39941400d340c(swig_type_12 arg1);
+extern swig_type_13 _wrap_tdx_vmcall_status_name_tdx_b3e39941400d340c(swig_type_14 arg1);
+extern void _wrap_tdx_machine_info_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_15 arg2);
+extern swig_type_16 _wrap_tdx_machine_info_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_guest_device_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_guest_device_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_configfs_tsm_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_kvm_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_api_version_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_17 arg2);
+extern swig_type_18 _wrap_tdx_machine_info_kvm_vm_types_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_tdx_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_guest_device_detail_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_19 arg2);
+extern swig_type_20 _wrap_tdx_machine_info_guest_device_detail_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_21 arg2);
+extern swig_type_22 _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_machine_info_kvm_detail_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_23 arg2);
+extern swig_type_24 _wrap_tdx_machine_info_kvm_detail_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_machine_info_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_machine_info_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_25 _wrap_tdx_machine_info_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_26 arg2);
+extern swig_type_27 _wrap_tdx_machine_probe_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_rax_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_28 arg2);
+extern swig_type_29 _wrap_tdx_regs_rax_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_rcx_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_30 arg2);
+extern swig_type_31 _wrap_tdx_regs_rcx_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_rdx_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_32 arg2);
+extern swig_type_33 _wrap_tdx_regs_rdx_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_rbx_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_34 arg2);
+extern swig_type_35 _wrap_tdx_regs_rbx_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_rsi_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_36 arg2);
+extern swig_type_37 _wrap_tdx_regs_rsi_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_rdi_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_38 arg2);
+extern swig_type_39 _wrap_tdx_regs_rdi_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_r8_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_40 arg2);
+extern swig_type_41 _wrap_tdx_regs_r8_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_r9_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_42 arg2);
+extern swig_type_43 _wrap_tdx_regs_r9_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_r10_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_44 arg2);
+extern swig_type_45 _wrap_tdx_regs_r10_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_r11_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_46 arg2);
+extern swig_type_47 _wrap_tdx_regs_r11_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_r12_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_48 arg2);
+extern swig_type_49 _wrap_tdx_regs_r12_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_r13_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_50 arg2);
+extern swig_type_51 _wrap_tdx_regs_r13_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_r14_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_52 arg2);
+extern swig_type_53 _wrap_tdx_regs_r14_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_regs_r15_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_54 arg2);
+extern swig_type_55 _wrap_tdx_regs_r15_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_regs_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_regs_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_56 _wrap_tdx_guest_open_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_57 arg2);
+extern void _wrap_tdx_guest_close_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_58 _wrap_tdx_guest_backend_name_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_59 _wrap_tdx_guest_last_status_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_60 arg2);
+extern swig_type_61 _wrap_tdx_vp_info_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_gpaw_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_gpaw_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_attributes_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_62 arg2);
+extern swig_type_63 _wrap_tdx_vp_info_attributes_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_num_vcpus_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_max_vcpus_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_vcpu_index_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vp_info_sys_rd_available_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_vp_info_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_vp_info_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_64 _wrap_tdx_vp_info_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_65 arg2);
+extern void _wrap_tdx_ve_info_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_66 arg2);
+extern swig_type_67 _wrap_tdx_ve_info_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_exit_reason_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_ve_info_exit_reason_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_exit_qualification_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_68 arg2);
+extern swig_type_69 _wrap_tdx_ve_info_exit_qualification_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_guest_linear_address_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_70 arg2);
+extern swig_type_71 _wrap_tdx_ve_info_guest_linear_address_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_guest_physical_address_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_72 arg2);
+extern swig_type_73 _wrap_tdx_ve_info_guest_physical_address_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_instruction_length_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_ve_info_instruction_length_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ve_info_instruction_information_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_ve_info_instruction_information_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_ve_info_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_ve_info_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_74 _wrap_tdx_ve_info_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_75 arg2);
+extern void _wrap_tdx_page_attr_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_76 arg2);
+extern swig_type_77 _wrap_tdx_page_attr_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_page_attr_gpa_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_78 arg2);
+extern swig_type_79 _wrap_tdx_page_attr_gpa_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_page_attr_level_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_page_attr_level_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_page_attr_pending_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_page_attr_pending_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_page_attr_attr_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_80 arg2);
+extern swig_type_81 _wrap_tdx_page_attr_attr_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_page_attr_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_page_attr_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_82 _wrap_tdx_page_attr_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_83 arg2);
+extern void _wrap_tdx_l2_exit_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_84 arg2);
+extern swig_type_85 _wrap_tdx_l2_exit_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_exit_class_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_l2_exit_exit_class_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_exit_reason_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_exit_qualification_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_86 arg2);
+extern swig_type_87 _wrap_tdx_l2_exit_exit_qualification_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_88 arg2);
+extern swig_type_89 _wrap_tdx_l2_exit_guest_linear_address_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_cs_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_90 arg2);
+extern swig_type_91 _wrap_tdx_l2_exit_cs_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_cs_base_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_92 arg2);
+extern swig_type_93 _wrap_tdx_l2_exit_cs_base_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_94 arg2);
+extern swig_type_95 _wrap_tdx_l2_exit_guest_physical_address_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_interruption_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_96 arg2);
+extern swig_type_97 _wrap_tdx_l2_exit_interruption_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_98 arg2);
+extern swig_type_99 _wrap_tdx_l2_exit_idt_vectoring_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_instruction_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_100 arg2);
+extern swig_type_101 _wrap_tdx_l2_exit_instruction_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_additional_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_102 arg2);
+extern swig_type_103 _wrap_tdx_l2_exit_additional_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_l2_exit_extended_qualification_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_104 arg2);
+extern swig_type_105 _wrap_tdx_l2_exit_extended_qualification_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_l2_exit_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_l2_exit_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_106 _wrap_tdx_l2_exit_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_tdx_tdg_vp_vmcall_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_109 _wrap_tdx_tdg_vp_info_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_110 _wrap_tdx_tdg_mr_rtmr_extend_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_111 arg2, swig_intgo arg3);
+extern swig_type_112 _wrap_tdx_tdg_vp_veinfo_get_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_113 _wrap_tdx_tdg_mr_report_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_114 arg2, swig_type_115 arg3, swig_intgo arg4);
+extern swig_type_116 _wrap_tdx_tdg_vp_cpuidve_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_117 arg2);
+extern swig_type_118 _wrap_tdx_tdg_mem_page_accept_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_119 arg2, swig_intgo arg3);
+extern swig_type_120 _wrap_tdx_tdg_vm_rd_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_121 arg2, swig_intgo arg3, swig_type_122 arg4, swig_type_123 arg5);
+extern swig_type_124 _wrap_tdx_tdg_vm_wr_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_125 arg2, swig_type_126 arg3, swig_type_127 arg4, swig_type_128 arg5);
+extern swig_type_129 _wrap_tdx_tdg_vp_rd_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_130 arg2, swig_type_131 arg3, swig_type_132 arg4);
+extern swig_type_133 _wrap_tdx_tdg_vp_wr_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_134 arg2, swig_type_135 arg3, swig_type_136 arg4, swig_type_137 arg5);
+extern swig_type_138 _wrap_tdx_tdg_sys_rd_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_139 arg2, swig_type_140 arg3, swig_type_141 arg4);
+extern swig_type_142 _wrap_tdx_tdg_sys_rdall_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_143 arg2, swig_type_144 arg3, swig_type_145 arg4);
+extern swig_type_146 _wrap_tdx_tdg_servtd_rd_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_147 arg2, swig_type_148 arg3, swig_type_149 arg4, swig_type_150 arg5, swig_type_151 arg6);
+extern swig_type_152 _wrap_tdx_tdg_servtd_wr_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_153 arg2, swig_type_154 arg3, swig_type_155 arg4, swig_type_156 arg5, swig_type_157 arg6, swig_type_158 arg7);
+extern swig_type_159 _wrap_tdx_tdg_mr_verifyreport_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_160 arg2);
+extern swig_type_161 _wrap_tdx_tdg_mem_page_attr_rd_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_162 arg2, uintptr_t arg3);
+extern swig_type_163 _wrap_tdx_tdg_mem_page_attr_wr_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_164 arg2, swig_intgo arg3, swig_type_165 arg4, swig_type_166 arg5, uintptr_t arg6);
+extern swig_type_167 _wrap_tdx_tdg_vp_enter_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_168 arg4, uintptr_t arg5);
+extern swig_type_169 _wrap_tdx_tdg_vp_invept_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_170 arg2);
+extern swig_type_171 _wrap_tdx_tdg_vp_invgla_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_172 arg2, swig_type_173 arg3);
+extern swig_type_174 _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_175 arg2, swig_type_176 arg3);
+extern swig_type_177 _wrap_tdx_tdvmcall_map_gpa_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_178 arg2, swig_type_179 arg3, swig_type_180 arg4);
+extern swig_type_181 _wrap_tdx_tdvmcall_get_quote_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_182 arg2, swig_type_183 arg3);
+extern swig_type_184 _wrap_tdx_tdvmcall_report_fatal_error_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, swig_type_185 arg3, swig_type_186 arg4);
+extern swig_type_187 _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_188 _wrap_tdx_tdvmcall_service_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_189 arg2, swig_type_190 arg3, swig_intgo arg4, swig_type_191 arg5);
+extern swig_type_192 _wrap_tdx_tdvmcall_cpuid_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3, swig_type_193 arg4);
+extern swig_type_194 _wrap_tdx_tdvmcall_hlt_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_195 _wrap_tdx_tdvmcall_io_read_tdx_b3e39941400d340c(uintptr_t arg1, short arg2, swig_intgo arg3, swig_type_196 arg4);
+extern swig_type_197 _wrap_tdx_tdvmcall_io_write_tdx_b3e39941400d340c(uintptr_t arg1, short arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_type_198 _wrap_tdx_tdvmcall_rdmsr_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, swig_type_199 arg3);
+extern swig_type_200 _wrap_tdx_tdvmcall_wrmsr_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, swig_type_201 arg3);
+extern swig_type_202 _wrap_tdx_tdvmcall_mmio_read_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_203 arg2, swig_intgo arg3, swig_type_204 arg4);
+extern swig_type_205 _wrap_tdx_tdvmcall_mmio_write_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_206 arg2, swig_intgo arg3, swig_type_207 arg4);
+extern swig_type_208 _wrap_tdx_tdvmcall_wbinvd_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_209 _wrap_tdx_tdvmcall_pconfig_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_210 arg2, swig_type_211 arg3, swig_type_212 arg4, swig_type_213 arg5, swig_type_214 arg6);
+extern swig_type_215 _wrap_tdx_guest_rtmr_extend_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, swig_type_216 arg3);
+extern swig_type_217 _wrap_tdx_guest_rtmr_read_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, swig_type_218 arg3);
+extern void _wrap_tdx_guest_caps_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_219 arg2);
+extern swig_type_220 _wrap_tdx_guest_caps_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_guest_caps_tdcall_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_guest_caps_tdcall_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_guest_caps_report_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_guest_caps_report_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_guest_caps_quote_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_guest_caps_quote_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_guest_caps_rtmr_read_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_guest_caps_rtmr_read_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_guest_caps_rtmr_extend_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_guest_caps_rtmr_extend_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_guest_caps_eventlog_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_guest_caps_eventlog_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_guest_caps_detail_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_221 arg2);
+extern swig_type_222 _wrap_tdx_guest_caps_detail_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_guest_caps_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_guest_caps_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_223 _wrap_tdx_guest_caps_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_224 arg2);
+extern swig_type_225 _wrap_tdx_guest_capabilities_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_226 _wrap_tdx_guest_verify_report_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_227 arg2);
+extern void _wrap_tdx_emu_config_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_228 arg2);
+extern swig_type_229 _wrap_tdx_emu_config_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_module_version_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_module_version_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_attributes_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_230 arg2);
+extern swig_type_231 _wrap_tdx_emu_config_attributes_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_xfam_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_232 arg2);
+extern swig_type_233 _wrap_tdx_emu_config_xfam_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mrtd_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_234 arg2);
+extern swig_type_235 _wrap_tdx_emu_config_mrtd_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mrconfigid_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_236 arg2);
+extern swig_type_237 _wrap_tdx_emu_config_mrconfigid_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mrowner_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_238 arg2);
+extern swig_type_239 _wrap_tdx_emu_config_mrowner_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mrownerconfig_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_240 arg2);
+extern swig_type_241 _wrap_tdx_emu_config_mrownerconfig_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_gpaw_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_gpaw_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_num_vcpus_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_vcpu_index_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_num_l2_vms_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_mem_size_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_242 arg2);
+extern swig_type_243 _wrap_tdx_emu_config_mem_size_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_accepted_size_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_244 arg2);
+extern swig_type_245 _wrap_tdx_emu_config_accepted_size_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_servtd_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_emu_config_servtd_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_emu_config_state_file_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_246 arg2);
+extern swig_type_247 _wrap_tdx_emu_config_state_file_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_emu_config_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_emu_config_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_248 _wrap_tdx_emu_config_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_249 arg2);
+extern swig_type_250 _wrap_tdx_emu_config_parse_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_251 arg2);
+extern swig_type_252 _wrap_tdx_emu_open_tdx_b3e39941400d340c(swig_voidp arg1, uintptr_t arg2);
+extern void _wrap_tdx_emu_close_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_253 _wrap_tdx_emu_guest_tdx_b3e39941400d340c(uintptr_t arg1, swig_voidp arg2);
+extern swig_type_254 _wrap_tdx_emu_mem_read_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_255 arg2, swig_type_256 arg3);
+extern swig_type_257 _wrap_tdx_emu_mem_write_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_258 arg2, swig_type_259 arg3);
+extern swig_type_260 _wrap_tdx_emu_inject_ve_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_261 _wrap_tdx_emu_event_notify_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_262 arg2, swig_type_263 arg3);
+extern swig_type_264 _wrap_tdx_emu_root_ca_pem_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_265 _wrap_tdx_host_open_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_266 arg2);
+extern void _wrap_tdx_host_close_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_267 _wrap_tdx_host_backend_name_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_268 arg2);
+extern swig_type_269 _wrap_tdx_host_info_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_api_version_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_api_version_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_vm_types_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_270 arg2);
+extern swig_type_271 _wrap_tdx_host_info_vm_types_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_tdx_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_tdx_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_max_vcpus_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_max_vcpus_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_guest_memfd_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_guest_memfd_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_user_memory2_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_host_info_user_memory2_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_memory_attributes_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_272 arg2);
+extern swig_type_273 _wrap_tdx_host_info_memory_attributes_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_exit_hypercall_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_274 arg2);
+extern swig_type_275 _wrap_tdx_host_info_exit_hypercall_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_host_info_tdx_detail_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_276 arg2);
+extern swig_type_277 _wrap_tdx_host_info_tdx_detail_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_host_info_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_host_info_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_278 _wrap_tdx_host_info_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_279 arg2);
+extern swig_type_280 _wrap_tdx_host_probe_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern void _wrap_tdx_vm_opts_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_281 arg2);
+extern swig_type_282 _wrap_tdx_vm_opts_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_opts_plain_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_opts_plain_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_opts_tsc_khz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_vm_opts_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_vm_opts_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_283 _wrap_tdx_vm_opts_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_284 arg2);
+extern swig_type_285 _wrap_tdx_vm_create_tdx_b3e39941400d340c(swig_voidp arg1, uintptr_t arg2, uintptr_t arg3);
+extern void _wrap_tdx_vm_close_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_function_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_function_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_index_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_index_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_flags_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_flags_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_eax_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_eax_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_ebx_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_ecx_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_cpuid_entry_edx_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_cpuid_entry_edx_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_cpuid_entry_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_cpuid_entry_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_286 arg2);
+extern swig_type_287 _wrap_tdx_vm_caps_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_supported_attrs_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_288 arg2);
+extern swig_type_289 _wrap_tdx_vm_caps_supported_attrs_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_supported_xfam_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_290 arg2);
+extern swig_type_291 _wrap_tdx_vm_caps_supported_xfam_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_292 arg2);
+extern swig_type_293 _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_294 arg2);
+extern swig_type_295 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_296 arg2);
+extern swig_type_297 _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_298 arg2);
+extern swig_type_299 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_vm_caps_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_vm_caps_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_300 _wrap_tdx_vm_caps_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_301 arg2);
+extern swig_type_302 _wrap_tdx_vm_get_capabilities_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_303 _wrap_tdx_vm_cpuid_config_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, uintptr_t arg3);
+extern void _wrap_tdx_vm_init_opts_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_304 arg2);
+extern swig_type_305 _wrap_tdx_vm_init_opts_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_attributes_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_306 arg2);
+extern swig_type_307 _wrap_tdx_vm_init_opts_attributes_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_xfam_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_308 arg2);
+extern swig_type_309 _wrap_tdx_vm_init_opts_xfam_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_310 arg2);
+extern swig_type_311 _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_mrowner_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_312 arg2);
+extern swig_type_313 _wrap_tdx_vm_init_opts_mrowner_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_314 arg2);
+extern swig_type_315 _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_gpaw_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_cpuid_set_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_tdx_vm_init_opts_cpuid_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_vm_init_opts_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_vm_init_opts_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_316 _wrap_tdx_vm_init_opts_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_317 arg2);
+extern swig_type_318 _wrap_tdx_vm_init_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_319 _wrap_tdx_vm_add_private_memory_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_320 arg2, swig_type_321 arg3);
+extern swig_type_322 _wrap_tdx_vm_add_shared_memory_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_323 arg2, swig_type_324 arg3);
+extern swig_type_325 _wrap_tdx_vm_read_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_326 arg2, swig_type_327 arg3);
+extern swig_type_328 _wrap_tdx_vm_write_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_329 arg2, swig_type_330 arg3);
+extern swig_type_331 _wrap_tdx_vcpu_create_tdx_b3e39941400d340c(swig_voidp arg1, uintptr_t arg2);
+extern void _wrap_tdx_vcpu_close_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_332 _wrap_tdx_vcpu_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_333 arg2);
+extern swig_type_334 _wrap_tdx_vm_finalize_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_335 _wrap_tdx_vm_mrtd_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_336 arg2);
+extern swig_intgo _wrap_TDX_EXIT_UNKNOWN_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_IO_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_MMIO_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_HLT_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_TDVMCALL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_MAP_GPA_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_FATAL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_b3e39941400d340c(void);
+extern void _wrap_tdx_exit_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_337 arg2);
+extern swig_type_338 _wrap_tdx_exit_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_reason_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_reason_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_kvm_exit_reason_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_io_port_set_tdx_b3e39941400d340c(uintptr_t arg1, short arg2);
+extern short _wrap_tdx_exit_io_port_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_io_size_set_tdx_b3e39941400d340c(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_exit_io_size_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_io_out_set_tdx_b3e39941400d340c(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_exit_io_out_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_io_count_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_io_count_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_mmio_gpa_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_339 arg2);
+extern swig_type_340 _wrap_tdx_exit_mmio_gpa_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_mmio_len_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_mmio_len_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_mmio_write_set_tdx_b3e39941400d340c(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_exit_mmio_write_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_data_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_341 arg2);
+extern swig_type_342 _wrap_tdx_exit_data_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_tdvmcall_nr_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_343 arg2);
+extern swig_type_344 _wrap_tdx_exit_tdvmcall_nr_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_tdvmcall_ret_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_345 arg2);
+extern swig_type_346 _wrap_tdx_exit_tdvmcall_ret_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_tdvmcall_args_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_347 arg2);
+extern swig_type_348 _wrap_tdx_exit_tdvmcall_args_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_gpa_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_349 arg2);
+extern swig_type_350 _wrap_tdx_exit_gpa_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_size_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_351 arg2);
+extern swig_type_352 _wrap_tdx_exit_size_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_to_private_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_to_private_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_error_code_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_353 arg2);
+extern swig_type_354 _wrap_tdx_exit_error_code_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_fatal_gpa_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_355 arg2);
+extern swig_type_356 _wrap_tdx_exit_fatal_gpa_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_message_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_357 arg2);
+extern swig_type_358 _wrap_tdx_exit_message_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_subtype_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_exit_subtype_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_exit_hw_reason_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_359 arg2);
+extern swig_type_360 _wrap_tdx_exit_hw_reason_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_exit_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_exit_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_361 _wrap_tdx_exit_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_362 arg2);
+extern swig_type_363 _wrap_tdx_vcpu_run_tdx_b3e39941400d340c(uintptr_t arg1, uintptr_t arg2);
+extern swig_type_364 _wrap_tdx_vm_guest_tdx_b3e39941400d340c(uintptr_t arg1, swig_voidp arg2);
+extern uintptr_t _wrap_tdx_vm_emu_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_365 _wrap_TDX_TD_ATTR_DEBUG_tdx_b3e39941400d340c(void);
+extern swig_type_366 _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_b3e39941400d340c(void);
+extern swig_type_367 _wrap_TDX_TD_ATTR_PERF_PROF_tdx_b3e39941400d340c(void);
+extern swig_type_368 _wrap_TDX_TD_ATTR_PMT_PROF_tdx_b3e39941400d340c(void);
+extern swig_type_369 _wrap_TDX_TD_ATTR_ICSSD_tdx_b3e39941400d340c(void);
+extern swig_type_370 _wrap_TDX_TD_ATTR_LASS_tdx_b3e39941400d340c(void);
+extern swig_type_371 _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_b3e39941400d340c(void);
+extern swig_type_372 _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_b3e39941400d340c(void);
+extern swig_type_373 _wrap_TDX_TD_ATTR_PKS_tdx_b3e39941400d340c(void);
+extern swig_type_374 _wrap_TDX_TD_ATTR_KL_tdx_b3e39941400d340c(void);
+extern swig_type_375 _wrap_TDX_TD_ATTR_TPA_tdx_b3e39941400d340c(void);
+extern swig_type_376 _wrap_TDX_TD_ATTR_PERFMON_tdx_b3e39941400d340c(void);
+extern swig_type_377 _wrap_tdx_report_parse_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_378 arg2);
+extern void _wrap_tdx_report_free_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_379 _wrap_tdx_report_raw_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_report_type_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_report_subtype_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_report_version_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_380 _wrap_tdx_report_cpusvn_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_381 _wrap_tdx_report_tee_tcb_info_hash_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_382 _wrap_tdx_report_tee_info_hash_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_383 _wrap_tdx_report_report_data_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_384 _wrap_tdx_report_mac_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_385 _wrap_tdx_report_mac_struct_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_386 _wrap_tdx_report_tee_tcb_valid_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_387 _wrap_tdx_report_tee_tcb_svn_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_388 _wrap_tdx_report_mrseam_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_389 _wrap_tdx_report_mrsignerseam_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_390 _wrap_tdx_report_seam_attributes_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_391 _wrap_tdx_report_tee_tcb_svn2_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_392 _wrap_tdx_report_attributes_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_393 _wrap_tdx_report_xfam_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_394 _wrap_tdx_report_mrtd_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_395 _wrap_tdx_report_mrconfigid_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_396 _wrap_tdx_report_mrowner_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_397 _wrap_tdx_report_mrownerconfig_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_398 _wrap_tdx_report_rtmr_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_399 _wrap_tdx_report_servtd_hash_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_400 _wrap_tdx_td_attribute_name_tdx_b3e39941400d340c(swig_intgo arg1);
+extern swig_type_401 _wrap_tdx_quote_parse_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_402 arg2);
+extern void _wrap_tdx_quote_free_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_version_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_att_key_type_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_tee_type_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_403 _wrap_tdx_quote_header_reserved_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_404 _wrap_tdx_quote_qe_vendor_id_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_405 _wrap_tdx_quote_user_data_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_body_type_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_406 _wrap_tdx_quote_body_size_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_407 _wrap_tdx_quote_body_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_408 _wrap_tdx_quote_tee_tcb_svn_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_409 _wrap_tdx_quote_mrseam_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_410 _wrap_tdx_quote_mrsignerseam_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_411 _wrap_tdx_quote_seam_attributes_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_412 _wrap_tdx_quote_td_attributes_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_413 _wrap_tdx_quote_xfam_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_414 _wrap_tdx_quote_mrtd_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_415 _wrap_tdx_quote_mrconfigid_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_416 _wrap_tdx_quote_mrowner_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_417 _wrap_tdx_quote_mrownerconfig_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_418 _wrap_tdx_quote_rtmr_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_419 _wrap_tdx_quote_report_data_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_420 _wrap_tdx_quote_tee_tcb_svn2_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_421 _wrap_tdx_quote_mrservicetd_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_422 _wrap_tdx_quote_signed_data_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_423 _wrap_tdx_quote_signature_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_424 _wrap_tdx_quote_attestation_key_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_cert_data_type_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_425 _wrap_tdx_quote_qe_report_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_426 _wrap_tdx_quote_qe_report_signature_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_427 _wrap_tdx_quote_qe_auth_data_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_quote_pck_cert_type_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_428 _wrap_tdx_quote_pck_chain_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_429 _wrap_tdx_quote_size_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_430 _wrap_tdx_quote_trailing_bytes_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_431 _wrap_tdx_pck_parse_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_432 arg2);
+extern void _wrap_tdx_pck_free_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_433 _wrap_tdx_pck_ppid_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_434 _wrap_tdx_pck_cpusvn_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_pck_tcb_component_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_pck_pcesvn_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_435 _wrap_tdx_pck_pceid_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_436 _wrap_tdx_pck_fmspc_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_pck_sgx_type_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_437 _wrap_tdx_pck_platform_instance_id_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_pck_config_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_TDX_TCB_UNKNOWN_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_UP_TO_DATE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_SW_HARDENING_NEEDED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_CONFIGURATION_NEEDED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_OUT_OF_DATE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_REVOKED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_NOT_SUPPORTED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_TD_RELAUNCH_ADVISED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED_tdx_b3e39941400d340c(void);
+extern swig_type_438 _wrap_tdx_tcb_status_name_tdx_b3e39941400d340c(swig_intgo arg1);
+extern swig_intgo _wrap_TDX_VERIFY_QUOTE_FORMAT_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_PCK_CHAIN_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_QE_REPORT_SIGNATURE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_QE_REPORT_DATA_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_QUOTE_SIGNATURE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_CRLS_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_COLLATERAL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_QE_IDENTITY_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_TDX_MODULE_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_TCB_LEVEL_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_POLICY_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_VERIFY_STEPS_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_STEP_NOT_RUN_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_STEP_PASSED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_STEP_FAILED_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_STEP_SKIPPED_tdx_b3e39941400d340c(void);
+extern swig_type_439 _wrap_tdx_verify_step_name_tdx_b3e39941400d340c(swig_intgo arg1);
+extern void _wrap_tdx_verify_opts_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_440 arg2);
+extern swig_type_441 _wrap_tdx_verify_opts_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_roots_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_voidp arg2);
+extern swig_voidp _wrap_tdx_verify_opts_roots_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_roots_len_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_442 arg2);
+extern swig_type_443 _wrap_tdx_verify_opts_roots_len_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_444 _wrap_tdx_verify_opts_collateral_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_collateral_len_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_445 arg2);
+extern swig_type_446 _wrap_tdx_verify_opts_collateral_len_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_crls_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_voidp arg2);
+extern swig_voidp _wrap_tdx_verify_opts_crls_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_crls_len_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_447 arg2);
+extern swig_type_448 _wrap_tdx_verify_opts_crls_len_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_at_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_449 arg2);
+extern swig_type_450 _wrap_tdx_verify_opts_at_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_accept_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_verify_opts_accept_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_require_collateral_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_verify_opts_require_collateral_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_verify_opts_require_crls_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_verify_opts_require_crls_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_verify_opts_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_verify_opts_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_451 _wrap_tdx_verify_opts_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_452 arg2);
+extern void _wrap_tdx_verify_result_free_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_453 _wrap_tdx_verify_result_status_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_verify_step_outcome_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_454 _wrap_tdx_verify_step_error_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_455 _wrap_tdx_verify_step_message_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_verify_result_tcb_status_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_456 _wrap_tdx_verify_result_advisory_count_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_457 _wrap_tdx_verify_result_advisory_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_458 arg2);
+extern swig_type_459 _wrap_tdx_verify_result_tcb_date_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_intgo _wrap_tdx_verify_result_tcb_level_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_460 _wrap_tdx_verify_result_explanation_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_tdx_verify_result_pck_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_461 _wrap_tdx_intel_sgx_root_ca_pem_tdx_b3e39941400d340c(void);
+extern swig_type_462 _wrap_tdx_mrtd_new_tdx_b3e39941400d340c(swig_voidp arg1);
+extern void _wrap_tdx_mrtd_free_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_463 _wrap_tdx_mrtd_page_add_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_464 arg2);
+extern swig_type_465 _wrap_tdx_mrtd_extend_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_466 arg2, swig_type_467 arg3);
+extern swig_type_468 _wrap_tdx_mrtd_add_region_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_469 arg2, swig_type_470 arg3, swig_type_471 arg4, swig_intgo arg5);
+extern swig_type_472 _wrap_tdx_mrtd_finalize_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_473 arg2);
+extern swig_type_474 _wrap_tdx_measure_rtmr_extend_tdx_b3e39941400d340c(swig_type_475 arg1, swig_type_476 arg2);
+extern void _wrap_tdx_td_info_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_477 arg2);
+extern swig_type_478 _wrap_tdx_td_info_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_td_info_attributes_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_479 arg2);
+extern swig_type_480 _wrap_tdx_td_info_attributes_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_td_info_xfam_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_481 arg2);
+extern swig_type_482 _wrap_tdx_td_info_xfam_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_td_info_mrtd_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_483 arg2);
+extern swig_type_484 _wrap_tdx_td_info_mrtd_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_td_info_mrconfigid_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_485 arg2);
+extern swig_type_486 _wrap_tdx_td_info_mrconfigid_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_td_info_mrowner_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_487 arg2);
+extern swig_type_488 _wrap_tdx_td_info_mrowner_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_td_info_mrownerconfig_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_489 arg2);
+extern swig_type_490 _wrap_tdx_td_info_mrownerconfig_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_td_info_rtmr_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_491 arg2);
+extern swig_type_492 _wrap_tdx_td_info_rtmr_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_td_info_servtd_hash_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_493 arg2);
+extern swig_type_494 _wrap_tdx_td_info_servtd_hash_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_td_info_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_td_info_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_495 _wrap_tdx_td_info_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_496 arg2);
+extern swig_type_497 _wrap_tdx_measure_tee_info_hash_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_498 arg2);
+extern void _wrap_tdx_tdvf_section_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_499 arg2);
+extern swig_type_500 _wrap_tdx_tdvf_section_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_data_offset_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_memory_address_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_501 arg2);
+extern swig_type_502 _wrap_tdx_tdvf_section_memory_address_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_503 arg2);
+extern swig_type_504 _wrap_tdx_tdvf_section_memory_data_size_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_section_type_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_tdvf_section_section_type_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_tdvf_section_attributes_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_tdvf_section_attributes_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_tdvf_section_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_tdvf_section_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_505 _wrap_tdx_tdvf_section_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_506 arg2);
+extern swig_type_507 _wrap_tdx_tdvf_open_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_508 arg2);
+extern swig_type_509 _wrap_tdx_tdvf_parse_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_510 arg2);
+extern void _wrap_tdx_tdvf_free_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_511 _wrap_tdx_tdvf_section_count_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_512 _wrap_tdx_tdvf_get_section_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_513 arg2, uintptr_t arg3);
+extern swig_type_514 _wrap_tdx_measure_tdvf_tdx_b3e39941400d340c(swig_type_515 arg1, swig_intgo arg2, swig_type_516 arg3);
+extern swig_type_517 _wrap_tdx_eventlog_parse_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_518 arg2);
+extern void _wrap_tdx_eventlog_free_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_519 _wrap_tdx_eventlog_count_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_event_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_520 arg2);
+extern swig_type_521 _wrap_tdx_event_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_event_mr_index_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_event_mr_index_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_event_event_type_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_event_event_type_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_event_has_sha384_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_event_has_sha384_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_event_sha384_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_522 arg2);
+extern swig_type_523 _wrap_tdx_event_sha384_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_event_data_offset_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_524 arg2);
+extern swig_type_525 _wrap_tdx_event_data_offset_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_event_data_size_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_event_data_size_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_event_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_event_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_526 _wrap_tdx_event_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_527 arg2);
+extern swig_type_528 _wrap_tdx_eventlog_event_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_529 arg2, uintptr_t arg3);
+extern swig_type_530 _wrap_tdx_eventlog_replay_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_531 arg2);
+extern swig_type_532 _wrap_tdx_eventlog_check_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_533 arg2, swig_type_534 arg3);
+extern void _wrap_tdx_ccel_table_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_535 arg2);
+extern swig_type_536 _wrap_tdx_ccel_table_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ccel_table_cc_type_set_tdx_b3e39941400d340c(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_ccel_table_cc_type_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ccel_table_cc_subtype_set_tdx_b3e39941400d340c(uintptr_t arg1, char arg2);
+extern char _wrap_tdx_ccel_table_cc_subtype_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_537 arg2);
+extern swig_type_538 _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_539 arg2);
+extern swig_type_540 _wrap_tdx_ccel_table_log_area_start_address_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern uintptr_t _wrap_new_tdx_ccel_table_tdx_b3e39941400d340c(void);
+extern void _wrap_delete_tdx_ccel_table_tdx_b3e39941400d340c(uintptr_t arg1);
+extern swig_type_541 _wrap_tdx_ccel_table_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_542 arg2);
+extern swig_type_543 _wrap_tdx_ccel_table_parse_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_544 arg2);
+extern swig_type_545 _wrap_tdx_guest_get_report_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_546 arg2, swig_type_547 arg3, swig_type_548 arg4);
+extern swig_type_549 _wrap_tdx_guest_get_quote_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_550 arg2, swig_type_551 arg3, swig_type_552 arg4);
+extern swig_type_553 _wrap_tdx_guest_get_eventlog_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_554 arg2, swig_type_555 arg3);
+extern swig_type_556 _wrap_tdx_emu_quote_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_557 arg2, swig_type_558 arg3, swig_type_559 arg4);
+extern swig_type_560 _wrap_tdx_emu_console_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_561 arg2, swig_type_562 arg3);
+extern swig_type_563 _wrap_tdx_emu_fatal_error_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_564 arg2, swig_type_565 arg3, swig_type_566 arg4);
+extern swig_type_567 _wrap_tdx_report_to_json_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_568 arg2, swig_type_569 arg3);
+extern swig_type_570 _wrap_tdx_quote_to_json_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_571 arg2, swig_type_572 arg3);
+extern swig_type_573 _wrap_tdx_eventlog_to_json_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_574 arg2, swig_type_575 arg3);
+extern swig_type_576 _wrap_tdx_vcpu_get_cpuid_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_577 arg2, swig_type_578 arg3);
+extern swig_type_579 _wrap_tdx_vm_init_mem_region_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_580 arg2, swig_type_581 arg3, swig_intgo arg4);
+extern swig_type_582 _wrap_tdx_go_vp_info_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_583 arg2);
+extern swig_type_584 _wrap_tdx_go_vm_create_tdx_b3e39941400d340c(swig_voidp arg1, uintptr_t arg2, swig_intgo arg3, swig_intgo arg4);
+extern swig_type_585 _wrap_tdx_go_vm_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_586 arg2, swig_type_587 arg3, swig_type_588 arg4, swig_type_589 arg5, swig_type_590 arg6, swig_intgo arg7);
+extern swig_type_591 _wrap_tdx_go_emu_open_tdx_b3e39941400d340c(swig_voidp arg1, swig_type_592 arg2);
+extern swig_type_593 _wrap_tdx_quote_verify_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_594 arg2, swig_type_595 arg3, swig_type_596 arg4, swig_type_597 arg5, swig_intgo arg6, swig_intgo arg7, swig_intgo arg8, swig_voidp arg9);
+extern swig_type_598 _wrap_tdx_verify_result_to_json_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_599 arg2, swig_type_600 arg3);
+extern swig_type_601 _wrap_tdx_emu_collateral_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2, swig_type_602 arg3, swig_type_603 arg4);
 #undef intgo
 */
 import "C"
@@ -1259,13 +1392,13 @@ type _ sync.Mutex
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_tdx_2ffbf394ef69bf87(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_tdx_b3e39941400d340c(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -1289,6 +1422,18 @@ const (
 	CodeABIMismatch    Code = -11 // struct or interface version mismatch
 	CodeNoMem          Code = -12 // out of memory
 	CodeVerify         Code = -13 // verification failed
+	// tdx_quote_verify's failing step (<tdx/verify.h>):
+	CodeQuoteFormat        Code = -14 // a field the verifier requires is wrong
+	CodeCertChain          Code = -15 // a chain does not reach a trusted root
+	CodeExpired            Code = -16 // outside a validity window at the time
+	CodeQEReportSignature  Code = -17 // the PCK key did not sign the QE report
+	CodeQEReportData       Code = -18 // the QE report does not bind the attestation key
+	CodeQuoteSignature     Code = -19 // the attestation key did not sign the quote
+	CodeRevoked            Code = -20 // a certificate is on its CRL
+	CodeCollateral         Code = -21 // collateral missing, malformed, mis-signed or another platform's
+	CodeQEIdentity         Code = -22 // the QE report does not match QE Identity
+	CodeTDXModule          Code = -23 // the TDX module does not match TCB Info
+	CodeTCB                Code = -24 // no matching TCB level, or a status the policy refuses
 )
 
 var codeNames = map[Code]string{
@@ -1298,6 +1443,11 @@ var codeNames = map[Code]string{
 	CodeTDCall: "TDX_E_TDCALL", CodeVMCall: "TDX_E_VMCALL", CodeOS: "TDX_E_OS",
 	CodeState: "TDX_E_STATE", CodeABIMismatch: "TDX_E_ABI_MISMATCH",
 	CodeNoMem: "TDX_E_NOMEM", CodeVerify: "TDX_E_VERIFY",
+	CodeQuoteFormat: "TDX_E_QUOTE_FORMAT", CodeCertChain: "TDX_E_CERT_CHAIN",
+	CodeExpired: "TDX_E_EXPIRED", CodeQEReportSignature: "TDX_E_QE_REPORT_SIGNATURE",
+	CodeQEReportData: "TDX_E_QE_REPORT_DATA", CodeQuoteSignature: "TDX_E_QUOTE_SIGNATURE",
+	CodeRevoked: "TDX_E_REVOKED", CodeCollateral: "TDX_E_COLLATERAL",
+	CodeQEIdentity: "TDX_E_QE_IDENTITY", CodeTDXModule: "TDX_E_TDX_MODULE", CodeTCB: "TDX_E_TCB",
 }
 
 // String returns the C name of the code, such as "TDX_E_STATE".
@@ -1370,6 +1520,18 @@ var (
 	ErrABIMismatch    = &Error{Code: CodeABIMismatch, Message: "ABI mismatch"}
 	ErrNoMem          = &Error{Code: CodeNoMem, Message: "out of memory"}
 	ErrVerify         = &Error{Code: CodeVerify, Message: "verification failed"}
+
+	ErrQuoteFormat       = &Error{Code: CodeQuoteFormat, Message: "quote format"}
+	ErrCertChain         = &Error{Code: CodeCertChain, Message: "certificate chain"}
+	ErrExpired           = &Error{Code: CodeExpired, Message: "expired or not yet valid"}
+	ErrQEReportSignature = &Error{Code: CodeQEReportSignature, Message: "QE report signature"}
+	ErrQEReportData      = &Error{Code: CodeQEReportData, Message: "QE report data"}
+	ErrQuoteSignature    = &Error{Code: CodeQuoteSignature, Message: "quote signature"}
+	ErrRevoked           = &Error{Code: CodeRevoked, Message: "revoked"}
+	ErrCollateral        = &Error{Code: CodeCollateral, Message: "collateral"}
+	ErrQEIdentity        = &Error{Code: CodeQEIdentity, Message: "QE identity"}
+	ErrTDXModule         = &Error{Code: CodeTDXModule, Message: "TDX module identity"}
+	ErrTCB               = &Error{Code: CodeTCB, Message: "TCB level"}
 )
 
 // swigTdxError turns the wrapper's copy of the error record into an
@@ -1551,6 +1713,34 @@ type Tdx_eventlog interface {
 	SwigIsTdx_eventlog()
 }
 
+type SwigcptrTdx_pck uintptr
+
+func (p SwigcptrTdx_pck) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrTdx_pck) SwigIsTdx_pck() {
+}
+
+type Tdx_pck interface {
+	Swigcptr() uintptr
+	SwigIsTdx_pck()
+}
+
+type SwigcptrTdx_verify_result uintptr
+
+func (p SwigcptrTdx_verify_result) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrTdx_verify_result) SwigIsTdx_verify_result() {
+}
+
+type Tdx_verify_result interface {
+	Swigcptr() uintptr
+	SwigIsTdx_verify_result()
+}
+
 const TDX_VERSION_MAJOR int = 1
 const TDX_VERSION_MINOR int = 0
 const TDX_VERSION_PATCH int = 0
@@ -1559,7 +1749,7 @@ func Tdx_version(arg1 []int32, arg2 []int32, arg3 []int32) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_tdx_version_tdx_2ffbf394ef69bf87(*(*C.swig_type_1)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_2)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_3)(unsafe.Pointer(&_swig_i_2)))
+	C._wrap_tdx_version_tdx_b3e39941400d340c(*(*C.swig_type_1)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_2)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_3)(unsafe.Pointer(&_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1573,7 +1763,7 @@ func Tdx_version(arg1 []int32, arg2 []int32, arg3 []int32) {
 
 func Tdx_version_string() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_tdx_version_string_tdx_2ffbf394ef69bf87()
+	swig_r_p := C._wrap_tdx_version_string_tdx_b3e39941400d340c()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1583,141 +1773,218 @@ func Tdx_version_string() (_swig_ret string) {
 type Enum_SS_tdx_err int
 func _swig_getTDX_OK() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_OK_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_OK_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_OK Enum_SS_tdx_err = _swig_getTDX_OK()
 func _swig_getTDX_E_INVALID() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_INVALID_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_INVALID_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_INVALID Enum_SS_tdx_err = _swig_getTDX_E_INVALID()
 func _swig_getTDX_E_NOT_SUPPORTED() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NOT_SUPPORTED_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NOT_SUPPORTED_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_NOT_SUPPORTED Enum_SS_tdx_err = _swig_getTDX_E_NOT_SUPPORTED()
 func _swig_getTDX_E_NO_DEVICE() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NO_DEVICE_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NO_DEVICE_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_NO_DEVICE Enum_SS_tdx_err = _swig_getTDX_E_NO_DEVICE()
 func _swig_getTDX_E_PERM() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_PERM_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_PERM_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_PERM Enum_SS_tdx_err = _swig_getTDX_E_PERM()
 func _swig_getTDX_E_BUFFER_TOO_SMALL() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_BUFFER_TOO_SMALL_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_BUFFER_TOO_SMALL_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_BUFFER_TOO_SMALL Enum_SS_tdx_err = _swig_getTDX_E_BUFFER_TOO_SMALL()
 func _swig_getTDX_E_RETRY() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_RETRY_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_RETRY_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_RETRY Enum_SS_tdx_err = _swig_getTDX_E_RETRY()
 func _swig_getTDX_E_TDCALL() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_TDCALL_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_TDCALL_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_TDCALL Enum_SS_tdx_err = _swig_getTDX_E_TDCALL()
 func _swig_getTDX_E_VMCALL() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_VMCALL_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_VMCALL_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_VMCALL Enum_SS_tdx_err = _swig_getTDX_E_VMCALL()
 func _swig_getTDX_E_OS() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_OS_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_OS_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_OS Enum_SS_tdx_err = _swig_getTDX_E_OS()
 func _swig_getTDX_E_STATE() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_STATE_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_STATE_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_STATE Enum_SS_tdx_err = _swig_getTDX_E_STATE()
 func _swig_getTDX_E_ABI_MISMATCH() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_ABI_MISMATCH_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_ABI_MISMATCH_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_ABI_MISMATCH Enum_SS_tdx_err = _swig_getTDX_E_ABI_MISMATCH()
 func _swig_getTDX_E_NOMEM() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NOMEM_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_NOMEM_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_NOMEM Enum_SS_tdx_err = _swig_getTDX_E_NOMEM()
 func _swig_getTDX_E_VERIFY() (_swig_ret Enum_SS_tdx_err) {
 	var swig_r Enum_SS_tdx_err
-	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_VERIFY_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_VERIFY_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_E_VERIFY Enum_SS_tdx_err = _swig_getTDX_E_VERIFY()
+func _swig_getTDX_E_QUOTE_FORMAT() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_QUOTE_FORMAT_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_QUOTE_FORMAT Enum_SS_tdx_err = _swig_getTDX_E_QUOTE_FORMAT()
+func _swig_getTDX_E_CERT_CHAIN() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_CERT_CHAIN_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_CERT_CHAIN Enum_SS_tdx_err = _swig_getTDX_E_CERT_CHAIN()
+func _swig_getTDX_E_EXPIRED() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_EXPIRED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_EXPIRED Enum_SS_tdx_err = _swig_getTDX_E_EXPIRED()
+func _swig_getTDX_E_QE_REPORT_SIGNATURE() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_QE_REPORT_SIGNATURE_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_QE_REPORT_SIGNATURE Enum_SS_tdx_err = _swig_getTDX_E_QE_REPORT_SIGNATURE()
+func _swig_getTDX_E_QE_REPORT_DATA() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_QE_REPORT_DATA_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_QE_REPORT_DATA Enum_SS_tdx_err = _swig_getTDX_E_QE_REPORT_DATA()
+func _swig_getTDX_E_QUOTE_SIGNATURE() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_QUOTE_SIGNATURE_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_QUOTE_SIGNATURE Enum_SS_tdx_err = _swig_getTDX_E_QUOTE_SIGNATURE()
+func _swig_getTDX_E_REVOKED() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_REVOKED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_REVOKED Enum_SS_tdx_err = _swig_getTDX_E_REVOKED()
+func _swig_getTDX_E_COLLATERAL() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_COLLATERAL_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_COLLATERAL Enum_SS_tdx_err = _swig_getTDX_E_COLLATERAL()
+func _swig_getTDX_E_QE_IDENTITY() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_QE_IDENTITY_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_QE_IDENTITY Enum_SS_tdx_err = _swig_getTDX_E_QE_IDENTITY()
+func _swig_getTDX_E_TDX_MODULE() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_TDX_MODULE_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_TDX_MODULE Enum_SS_tdx_err = _swig_getTDX_E_TDX_MODULE()
+func _swig_getTDX_E_TCB() (_swig_ret Enum_SS_tdx_err) {
+	var swig_r Enum_SS_tdx_err
+	swig_r = (Enum_SS_tdx_err)(C._wrap_TDX_E_TCB_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_E_TCB Enum_SS_tdx_err = _swig_getTDX_E_TCB()
 type Enum_SS_tdx_layer int
 func _swig_getTDX_LAYER_NONE() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_NONE_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_NONE_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_LAYER_NONE Enum_SS_tdx_layer = _swig_getTDX_LAYER_NONE()
 func _swig_getTDX_LAYER_LIBRARY() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_LIBRARY_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_LIBRARY_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_LAYER_LIBRARY Enum_SS_tdx_layer = _swig_getTDX_LAYER_LIBRARY()
 func _swig_getTDX_LAYER_OS() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_OS_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_OS_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_LAYER_OS Enum_SS_tdx_layer = _swig_getTDX_LAYER_OS()
 func _swig_getTDX_LAYER_MODULE() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_MODULE_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_MODULE_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_LAYER_MODULE Enum_SS_tdx_layer = _swig_getTDX_LAYER_MODULE()
 func _swig_getTDX_LAYER_VMCALL() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_VMCALL_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_VMCALL_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_LAYER_VMCALL Enum_SS_tdx_layer = _swig_getTDX_LAYER_VMCALL()
 func _swig_getTDX_LAYER_KVM() (_swig_ret Enum_SS_tdx_layer) {
 	var swig_r Enum_SS_tdx_layer
-	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_KVM_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_layer)(C._wrap_TDX_LAYER_KVM_tdx_b3e39941400d340c())
 	return swig_r
 }
 
@@ -1734,35 +2001,35 @@ func (p SwigcptrTdx_error) SwigIsTdx_error() {
 func (arg1 SwigcptrTdx_error) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_error_code_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_error_code_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_error) GetLayer() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_error_layer_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_error_layer_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_error) GetHw_status() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_error_hw_status_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_error_hw_status_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_error) GetOs_errno() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_error_os_errno_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_error_os_errno_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_error) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_error_message_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_error_message_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1782,7 +2049,7 @@ type Tdx_error interface {
 func Tdx_strerror(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_strerror_tdx_2ffbf394ef69bf87(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_tdx_strerror_tdx_b3e39941400d340c(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1792,7 +2059,7 @@ func Tdx_strerror(arg1 int) (_swig_ret string) {
 func Tdx_layer_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_layer_name_tdx_2ffbf394ef69bf87(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_tdx_layer_name_tdx_b3e39941400d340c(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1802,7 +2069,7 @@ func Tdx_layer_name(arg1 int) (_swig_ret string) {
 func Tdx_module_status_name(arg1 uint64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_module_status_name_tdx_2ffbf394ef69bf87(C.swig_type_10(_swig_i_0))
+	swig_r_p := C._wrap_tdx_module_status_name_tdx_b3e39941400d340c(C.swig_type_10(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1812,7 +2079,7 @@ func Tdx_module_status_name(arg1 uint64) (_swig_ret string) {
 func Tdx_module_status_operand(arg1 uint64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_module_status_operand_tdx_2ffbf394ef69bf87(C.swig_type_12(_swig_i_0))
+	swig_r_p := C._wrap_tdx_module_status_operand_tdx_b3e39941400d340c(C.swig_type_12(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1822,7 +2089,7 @@ func Tdx_module_status_operand(arg1 uint64) (_swig_ret string) {
 func Tdx_vmcall_status_name(arg1 uint64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_vmcall_status_name_tdx_2ffbf394ef69bf87(C.swig_type_14(_swig_i_0))
+	swig_r_p := C._wrap_tdx_vmcall_status_name_tdx_b3e39941400d340c(C.swig_type_14(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1842,98 +2109,98 @@ func (p SwigcptrTdx_machine_info) SwigIsTdx_machine_info() {
 func (arg1 SwigcptrTdx_machine_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_15(_swig_i_1))
+	C._wrap_tdx_machine_info_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_15(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_machine_info_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_machine_info_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetGuest_device(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_guest_device_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_guest_device_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetGuest_device() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_guest_device_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_guest_device_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetConfigfs_tsm(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_configfs_tsm_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_configfs_tsm_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetConfigfs_tsm() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_configfs_tsm_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_configfs_tsm_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetKvm(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_kvm_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetKvm() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_kvm_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_kvm_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetKvm_api_version(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_api_version_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_kvm_api_version_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetKvm_api_version() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_kvm_api_version_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_kvm_api_version_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetKvm_vm_types(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_vm_types_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_17(_swig_i_1))
+	C._wrap_tdx_machine_info_kvm_vm_types_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_17(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetKvm_vm_types() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_machine_info_kvm_vm_types_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_machine_info_kvm_vm_types_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetKvm_tdx(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_tdx_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_machine_info_kvm_tdx_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_machine_info) GetKvm_tdx() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_machine_info_kvm_tdx_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_machine_info_kvm_tdx_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_machine_info) SetGuest_device_detail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_guest_device_detail_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_machine_info_guest_device_detail_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_19)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1942,7 +2209,7 @@ func (arg1 SwigcptrTdx_machine_info) SetGuest_device_detail(arg2 string) {
 func (arg1 SwigcptrTdx_machine_info) GetGuest_device_detail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_machine_info_guest_device_detail_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_machine_info_guest_device_detail_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1952,7 +2219,7 @@ func (arg1 SwigcptrTdx_machine_info) GetGuest_device_detail() (_swig_ret string)
 func (arg1 SwigcptrTdx_machine_info) SetConfigfs_tsm_detail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_21)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1961,7 +2228,7 @@ func (arg1 SwigcptrTdx_machine_info) SetConfigfs_tsm_detail(arg2 string) {
 func (arg1 SwigcptrTdx_machine_info) GetConfigfs_tsm_detail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1971,7 +2238,7 @@ func (arg1 SwigcptrTdx_machine_info) GetConfigfs_tsm_detail() (_swig_ret string)
 func (arg1 SwigcptrTdx_machine_info) SetKvm_detail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_machine_info_kvm_detail_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_machine_info_kvm_detail_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_23)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1980,7 +2247,7 @@ func (arg1 SwigcptrTdx_machine_info) SetKvm_detail(arg2 string) {
 func (arg1 SwigcptrTdx_machine_info) GetKvm_detail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_machine_info_kvm_detail_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_machine_info_kvm_detail_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -1989,13 +2256,13 @@ func (arg1 SwigcptrTdx_machine_info) GetKvm_detail() (_swig_ret string) {
 
 func NewTdx_machine_info() (_swig_ret Tdx_machine_info) {
 	var swig_r Tdx_machine_info
-	swig_r = (Tdx_machine_info)(SwigcptrTdx_machine_info(C._wrap_new_tdx_machine_info_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_machine_info)(SwigcptrTdx_machine_info(C._wrap_new_tdx_machine_info_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_machine_info(arg1 Tdx_machine_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_machine_info_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_machine_info_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_machine_info interface {
@@ -2027,7 +2294,7 @@ func Tdx_machine_info_init(arg1 Tdx_machine_info, arg2 int64) (_swig_ret error) 
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_machine_info_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_machine_info_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2036,7 +2303,7 @@ func Tdx_machine_info_init(arg1 Tdx_machine_info, arg2 int64) (_swig_ret error) 
 func Tdx_machine_probe(arg1 Tdx_machine_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_machine_probe_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_machine_probe_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2054,194 +2321,194 @@ func (p SwigcptrTdx_regs) SwigIsTdx_regs() {
 func (arg1 SwigcptrTdx_regs) SetRax(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rax_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_28(_swig_i_1))
+	C._wrap_tdx_regs_rax_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_28(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRax() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rax_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rax_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRcx(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rcx_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_30(_swig_i_1))
+	C._wrap_tdx_regs_rcx_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_30(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRcx() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rcx_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rcx_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRdx(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rdx_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_32(_swig_i_1))
+	C._wrap_tdx_regs_rdx_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_32(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRdx() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rdx_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rdx_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRbx(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rbx_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_34(_swig_i_1))
+	C._wrap_tdx_regs_rbx_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_34(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRbx() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rbx_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rbx_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRsi(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rsi_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_36(_swig_i_1))
+	C._wrap_tdx_regs_rsi_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_36(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRsi() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rsi_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rsi_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetRdi(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_rdi_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_38(_swig_i_1))
+	C._wrap_tdx_regs_rdi_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_38(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetRdi() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_rdi_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_rdi_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR8(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r8_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_40(_swig_i_1))
+	C._wrap_tdx_regs_r8_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_40(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR8() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r8_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r8_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR9(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r9_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_42(_swig_i_1))
+	C._wrap_tdx_regs_r9_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_42(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR9() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r9_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r9_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR10(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r10_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_44(_swig_i_1))
+	C._wrap_tdx_regs_r10_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_44(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR10() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r10_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r10_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR11(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r11_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_46(_swig_i_1))
+	C._wrap_tdx_regs_r11_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_46(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR11() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r11_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r11_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR12(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r12_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_48(_swig_i_1))
+	C._wrap_tdx_regs_r12_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_48(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR12() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r12_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r12_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR13(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r13_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_50(_swig_i_1))
+	C._wrap_tdx_regs_r13_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_50(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR13() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r13_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r13_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR14(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r14_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_52(_swig_i_1))
+	C._wrap_tdx_regs_r14_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_52(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR14() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r14_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r14_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_regs) SetR15(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_regs_r15_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_54(_swig_i_1))
+	C._wrap_tdx_regs_r15_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_54(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_regs) GetR15() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_regs_r15_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_regs_r15_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_regs() (_swig_ret Tdx_regs) {
 	var swig_r Tdx_regs
-	swig_r = (Tdx_regs)(SwigcptrTdx_regs(C._wrap_new_tdx_regs_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_regs)(SwigcptrTdx_regs(C._wrap_new_tdx_regs_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_regs(arg1 Tdx_regs) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_regs_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_regs_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_regs interface {
@@ -2285,7 +2552,7 @@ func Tdx_guest_open(arg1 *Tdx_guest, arg2 string) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_guest_open_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_guest_open_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_guest(*_swig_i_0)
@@ -2301,13 +2568,13 @@ func Tdx_guest_open(arg1 *Tdx_guest, arg2 string) (_swig_ret error) {
 
 func Tdx_guest_close(arg1 Tdx_guest) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_guest_close_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_guest_close_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_guest_backend_name(arg1 Tdx_guest) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_guest_backend_name_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_guest_backend_name_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -2317,7 +2584,7 @@ func Tdx_guest_backend_name(arg1 Tdx_guest) (_swig_ret string) {
 func Tdx_guest_last_status(arg1 Tdx_guest) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_guest_last_status_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_guest_last_status_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2333,103 +2600,103 @@ func (p SwigcptrTdx_vp_info) SwigIsTdx_vp_info() {
 func (arg1 SwigcptrTdx_vp_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_60(_swig_i_1))
+	C._wrap_tdx_vp_info_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_60(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_vp_info_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_vp_info_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetGpaw(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_gpaw_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_gpaw_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetGpaw() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vp_info_gpaw_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vp_info_gpaw_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetAttributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_attributes_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_62(_swig_i_1))
+	C._wrap_tdx_vp_info_attributes_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_62(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetAttributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vp_info_attributes_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vp_info_attributes_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetNum_vcpus(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_num_vcpus_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_num_vcpus_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetNum_vcpus() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vp_info_num_vcpus_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vp_info_num_vcpus_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetMax_vcpus(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_max_vcpus_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_max_vcpus_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetMax_vcpus() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vp_info_max_vcpus_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vp_info_max_vcpus_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetVcpu_index(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_vcpu_index_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_vcpu_index_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetVcpu_index() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vp_info_vcpu_index_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vp_info_vcpu_index_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vp_info) SetSys_rd_available(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vp_info_sys_rd_available_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vp_info_sys_rd_available_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vp_info) GetSys_rd_available() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_vp_info_sys_rd_available_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_vp_info_sys_rd_available_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_vp_info() (_swig_ret Tdx_vp_info) {
 	var swig_r Tdx_vp_info
-	swig_r = (Tdx_vp_info)(SwigcptrTdx_vp_info(C._wrap_new_tdx_vp_info_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_vp_info)(SwigcptrTdx_vp_info(C._wrap_new_tdx_vp_info_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_vp_info(arg1 Tdx_vp_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_vp_info_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_vp_info_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_vp_info interface {
@@ -2455,7 +2722,7 @@ func Tdx_vp_info_init(arg1 Tdx_vp_info, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vp_info_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_65(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vp_info_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_65(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2473,103 +2740,103 @@ func (p SwigcptrTdx_ve_info) SwigIsTdx_ve_info() {
 func (arg1 SwigcptrTdx_ve_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_66(_swig_i_1))
+	C._wrap_tdx_ve_info_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_66(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_ve_info_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_ve_info_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetExit_reason(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_exit_reason_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_ve_info_exit_reason_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetExit_reason() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_ve_info_exit_reason_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_ve_info_exit_reason_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetExit_qualification(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_exit_qualification_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_68(_swig_i_1))
+	C._wrap_tdx_ve_info_exit_qualification_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_68(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetExit_qualification() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_ve_info_exit_qualification_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_ve_info_exit_qualification_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetGuest_linear_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_guest_linear_address_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_70(_swig_i_1))
+	C._wrap_tdx_ve_info_guest_linear_address_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_70(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetGuest_linear_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_ve_info_guest_linear_address_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_ve_info_guest_linear_address_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetGuest_physical_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_guest_physical_address_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_72(_swig_i_1))
+	C._wrap_tdx_ve_info_guest_physical_address_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_72(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetGuest_physical_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_ve_info_guest_physical_address_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_ve_info_guest_physical_address_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetInstruction_length(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_instruction_length_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_ve_info_instruction_length_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetInstruction_length() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_ve_info_instruction_length_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_ve_info_instruction_length_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ve_info) SetInstruction_information(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ve_info_instruction_information_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_ve_info_instruction_information_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ve_info) GetInstruction_information() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_ve_info_instruction_information_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_ve_info_instruction_information_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_ve_info() (_swig_ret Tdx_ve_info) {
 	var swig_r Tdx_ve_info
-	swig_r = (Tdx_ve_info)(SwigcptrTdx_ve_info(C._wrap_new_tdx_ve_info_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_ve_info)(SwigcptrTdx_ve_info(C._wrap_new_tdx_ve_info_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_ve_info(arg1 Tdx_ve_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_ve_info_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_ve_info_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_ve_info interface {
@@ -2595,7 +2862,7 @@ func Tdx_ve_info_init(arg1 Tdx_ve_info, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_ve_info_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_ve_info_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_75(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2613,59 +2880,59 @@ func (p SwigcptrTdx_page_attr) SwigIsTdx_page_attr() {
 func (arg1 SwigcptrTdx_page_attr) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1))
+	C._wrap_tdx_page_attr_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_76(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_page_attr) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_page_attr_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_page_attr_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_page_attr) SetGpa(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_gpa_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1))
+	C._wrap_tdx_page_attr_gpa_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_78(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_page_attr) GetGpa() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_page_attr_gpa_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_page_attr_gpa_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_page_attr) SetLevel(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_level_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_page_attr_level_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_page_attr) GetLevel() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_page_attr_level_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_page_attr_level_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_page_attr) SetPending(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_pending_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_page_attr_pending_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_page_attr) GetPending() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_page_attr_pending_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_page_attr_pending_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_page_attr) SetAttr(arg2 []uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_page_attr_attr_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_page_attr_attr_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2674,7 +2941,7 @@ func (arg1 SwigcptrTdx_page_attr) SetAttr(arg2 []uint16) {
 func (arg1 SwigcptrTdx_page_attr) GetAttr() (_swig_ret []uint16) {
 	var swig_r []uint16
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_page_attr_attr_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_page_attr_attr_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]uint16)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []uint16
  swig_r_1 = append([]uint16(nil), swig_r...) 
@@ -2683,13 +2950,13 @@ func (arg1 SwigcptrTdx_page_attr) GetAttr() (_swig_ret []uint16) {
 
 func NewTdx_page_attr() (_swig_ret Tdx_page_attr) {
 	var swig_r Tdx_page_attr
-	swig_r = (Tdx_page_attr)(SwigcptrTdx_page_attr(C._wrap_new_tdx_page_attr_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_page_attr)(SwigcptrTdx_page_attr(C._wrap_new_tdx_page_attr_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_page_attr(arg1 Tdx_page_attr) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_page_attr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_page_attr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_page_attr interface {
@@ -2711,7 +2978,7 @@ func Tdx_page_attr_init(arg1 Tdx_page_attr, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_page_attr_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_83(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_page_attr_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_83(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2729,181 +2996,181 @@ func (p SwigcptrTdx_l2_exit) SwigIsTdx_l2_exit() {
 func (arg1 SwigcptrTdx_l2_exit) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_84(_swig_i_1))
+	C._wrap_tdx_l2_exit_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_84(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_l2_exit_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_l2_exit_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetExit_class(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_exit_class_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_l2_exit_exit_class_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetExit_class() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_l2_exit_exit_class_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_l2_exit_exit_class_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetExit_reason(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_exit_reason_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_l2_exit_exit_reason_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetExit_reason() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_l2_exit_exit_reason_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_l2_exit_exit_reason_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetExit_qualification(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_exit_qualification_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_86(_swig_i_1))
+	C._wrap_tdx_l2_exit_exit_qualification_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_86(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetExit_qualification() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_exit_qualification_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_exit_qualification_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetGuest_linear_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_guest_linear_address_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_88(_swig_i_1))
+	C._wrap_tdx_l2_exit_guest_linear_address_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_88(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetGuest_linear_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_guest_linear_address_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_guest_linear_address_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetCs(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_cs_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_90(_swig_i_1))
+	C._wrap_tdx_l2_exit_cs_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_90(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetCs() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_cs_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_cs_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetCs_base(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_cs_base_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_92(_swig_i_1))
+	C._wrap_tdx_l2_exit_cs_base_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_92(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetCs_base() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_cs_base_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_cs_base_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetGuest_physical_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_guest_physical_address_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_94(_swig_i_1))
+	C._wrap_tdx_l2_exit_guest_physical_address_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_94(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetGuest_physical_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_guest_physical_address_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_guest_physical_address_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetInterruption(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_interruption_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_96(_swig_i_1))
+	C._wrap_tdx_l2_exit_interruption_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_96(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetInterruption() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_interruption_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_interruption_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetIdt_vectoring(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_idt_vectoring_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_98(_swig_i_1))
+	C._wrap_tdx_l2_exit_idt_vectoring_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_98(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetIdt_vectoring() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_idt_vectoring_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_idt_vectoring_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetInstruction(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_instruction_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
+	C._wrap_tdx_l2_exit_instruction_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetInstruction() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_instruction_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_instruction_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetAdditional(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_additional_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
+	C._wrap_tdx_l2_exit_additional_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_102(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetAdditional() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_additional_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_additional_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_l2_exit) SetExtended_qualification(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_l2_exit_extended_qualification_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_104(_swig_i_1))
+	C._wrap_tdx_l2_exit_extended_qualification_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_104(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_l2_exit) GetExtended_qualification() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_extended_qualification_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_extended_qualification_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_l2_exit() (_swig_ret Tdx_l2_exit) {
 	var swig_r Tdx_l2_exit
-	swig_r = (Tdx_l2_exit)(SwigcptrTdx_l2_exit(C._wrap_new_tdx_l2_exit_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_l2_exit)(SwigcptrTdx_l2_exit(C._wrap_new_tdx_l2_exit_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_l2_exit(arg1 Tdx_l2_exit) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_l2_exit_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_l2_exit_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_l2_exit interface {
@@ -2941,7 +3208,7 @@ func Tdx_l2_exit_init(arg1 Tdx_l2_exit, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_l2_exit_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_l2_exit_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_107(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2955,7 +3222,7 @@ func Tdx_tdg_vp_vmcall(arg1 Tdx_guest, arg2 Tdx_regs) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_vmcall_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_vmcall_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2965,7 +3232,7 @@ func Tdx_tdg_vp_info(arg1 Tdx_guest, arg2 Tdx_vp_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_info_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_info_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2976,7 +3243,7 @@ func Tdx_tdg_mr_rtmr_extend(arg1 Tdx_guest, arg2 uint64, arg3 uint) (_swig_ret e
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdg_mr_rtmr_extend_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_111(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mr_rtmr_extend_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_111(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2986,7 +3253,7 @@ func Tdx_tdg_vp_veinfo_get(arg1 Tdx_guest, arg2 Tdx_ve_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_veinfo_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_veinfo_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -2998,7 +3265,7 @@ func Tdx_tdg_mr_report(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint) (_sw
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdg_mr_report_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_114(_swig_i_1), C.swig_type_115(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mr_report_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_114(_swig_i_1), C.swig_type_115(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3008,7 +3275,7 @@ func Tdx_tdg_vp_cpuidve_set(arg1 Tdx_guest, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_cpuidve_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_cpuidve_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_117(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3019,7 +3286,7 @@ func Tdx_tdg_mem_page_accept(arg1 Tdx_guest, arg2 uint64, arg3 uint) (_swig_ret 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_accept_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1), C.swig_intgo(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_accept_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_119(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3032,7 +3299,7 @@ func Tdx_tdg_vm_rd(arg1 Tdx_guest, arg2 uint64, arg3 uint, arg4 []uint64, arg5 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_tdg_vm_rd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_122)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vm_rd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_122)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_123)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3051,7 +3318,7 @@ func Tdx_tdg_vm_wr(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint64, arg5 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_tdg_vm_wr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1), C.swig_type_126(_swig_i_2), C.swig_type_127(_swig_i_3), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vm_wr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_125(_swig_i_1), C.swig_type_126(_swig_i_2), C.swig_type_127(_swig_i_3), *(*C.swig_type_128)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg5
 	}
@@ -3066,7 +3333,7 @@ func Tdx_tdg_vp_rd(arg1 Tdx_guest, arg2 uint64, arg3 []uint64, arg4 []uint64) (_
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_rd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_130(_swig_i_1), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_rd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_130(_swig_i_1), *(*C.swig_type_131)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_132)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3085,7 +3352,7 @@ func Tdx_tdg_vp_wr(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint64, arg5 [
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_wr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_134(_swig_i_1), C.swig_type_135(_swig_i_2), C.swig_type_136(_swig_i_3), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_4))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_wr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_134(_swig_i_1), C.swig_type_135(_swig_i_2), C.swig_type_136(_swig_i_3), *(*C.swig_type_137)(unsafe.Pointer(&_swig_i_4))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg5
 	}
@@ -3100,7 +3367,7 @@ func Tdx_tdg_sys_rd(arg1 Tdx_guest, arg2 uint64, arg3 []uint64, arg4 []uint64) (
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdg_sys_rd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_139(_swig_i_1), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_sys_rd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_139(_swig_i_1), *(*C.swig_type_140)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_141)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3118,7 +3385,7 @@ func Tdx_tdg_sys_rdall(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 []uint64) 
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdg_sys_rdall_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_143(_swig_i_1), C.swig_type_144(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_sys_rdall_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_143(_swig_i_1), C.swig_type_144(_swig_i_2), *(*C.swig_type_145)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3135,7 +3402,7 @@ func Tdx_tdg_servtd_rd(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 []uint64, 
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (uint64)(C._wrap_tdx_tdg_servtd_rd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1), C.swig_type_148(_swig_i_2), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_5))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_servtd_rd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_147(_swig_i_1), C.swig_type_148(_swig_i_2), *(*C.swig_type_149)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_150)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_151)(unsafe.Pointer(&_swig_i_5))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3159,7 +3426,7 @@ func Tdx_tdg_servtd_wr(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 []uint64, 
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
-	swig_r = (uint64)(C._wrap_tdx_tdg_servtd_wr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_153(_swig_i_1), C.swig_type_154(_swig_i_2), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_3)), C.swig_type_156(_swig_i_4), C.swig_type_157(_swig_i_5), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_6))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_servtd_wr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_153(_swig_i_1), C.swig_type_154(_swig_i_2), *(*C.swig_type_155)(unsafe.Pointer(&_swig_i_3)), C.swig_type_156(_swig_i_4), C.swig_type_157(_swig_i_5), *(*C.swig_type_158)(unsafe.Pointer(&_swig_i_6))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3175,7 +3442,7 @@ func Tdx_tdg_mr_verifyreport(arg1 Tdx_guest, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdg_mr_verifyreport_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mr_verifyreport_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_160(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3186,7 +3453,7 @@ func Tdx_tdg_mem_page_attr_rd(arg1 Tdx_guest, arg2 uint64, arg3 Tdx_page_attr) (
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_attr_rd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_162(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_attr_rd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_162(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3200,7 +3467,7 @@ func Tdx_tdg_mem_page_attr_wr(arg1 Tdx_guest, arg2 uint64, arg3 uint, arg4 uint6
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_attr_wr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_165(_swig_i_3), C.swig_type_166(_swig_i_4), C.uintptr_t(_swig_i_5)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_mem_page_attr_wr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_164(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_165(_swig_i_3), C.swig_type_166(_swig_i_4), C.uintptr_t(_swig_i_5)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3213,7 +3480,7 @@ func Tdx_tdg_vp_enter(arg1 Tdx_guest, arg2 uint, arg3 uint, arg4 uint64, arg5 Td
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_enter_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_168(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_enter_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_168(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3223,7 +3490,7 @@ func Tdx_tdg_vp_invept(arg1 Tdx_guest, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_invept_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_invept_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_170(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3234,7 +3501,7 @@ func Tdx_tdg_vp_invgla(arg1 Tdx_guest, arg2 uint64, arg3 []uint64) (_swig_ret er
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdg_vp_invgla_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1), *(*C.swig_type_173)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_tdg_vp_invgla_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_172(_swig_i_1), *(*C.swig_type_173)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3248,7 +3515,7 @@ func Tdx_tdvmcall_get_tdvmcall_info(arg1 Tdx_guest, arg2 uint64, arg3 []uint64) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1), *(*C.swig_type_176)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_175(_swig_i_1), *(*C.swig_type_176)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3263,7 +3530,7 @@ func Tdx_tdvmcall_map_gpa(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 []uint6
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_map_gpa_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1), C.swig_type_179(_swig_i_2), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_map_gpa_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_178(_swig_i_1), C.swig_type_179(_swig_i_2), *(*C.swig_type_180)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3277,7 +3544,7 @@ func Tdx_tdvmcall_get_quote(arg1 Tdx_guest, arg2 uint64, arg3 uint64) (_swig_ret
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_get_quote_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1), C.swig_type_183(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_get_quote_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_182(_swig_i_1), C.swig_type_183(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3289,7 +3556,7 @@ func Tdx_tdvmcall_report_fatal_error(arg1 Tdx_guest, arg2 uint, arg3 string, arg
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_report_fatal_error_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_2)), C.swig_type_186(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_report_fatal_error_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_185)(unsafe.Pointer(&_swig_i_2)), C.swig_type_186(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3302,7 +3569,7 @@ func Tdx_tdvmcall_setup_event_notify_interrupt(arg1 Tdx_guest, arg2 uint) (_swig
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3315,7 +3582,7 @@ func Tdx_tdvmcall_service(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint, a
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_service_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1), C.swig_type_190(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_type_191(_swig_i_4)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_service_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_189(_swig_i_1), C.swig_type_190(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_type_191(_swig_i_4)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3327,7 +3594,7 @@ func Tdx_tdvmcall_cpuid(arg1 Tdx_guest, arg2 uint, arg3 uint, arg4 []uint32) (_s
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_cpuid_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_cpuid_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_193)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3340,7 +3607,7 @@ func Tdx_tdvmcall_hlt(arg1 Tdx_guest, arg2 int) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_hlt_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_hlt_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3352,7 +3619,7 @@ func Tdx_tdvmcall_io_read(arg1 Tdx_guest, arg2 uint16, arg3 uint, arg4 []uint32)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_io_read_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.short(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_io_read_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.short(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_196)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3367,7 +3634,7 @@ func Tdx_tdvmcall_io_write(arg1 Tdx_guest, arg2 uint16, arg3 uint, arg4 uint) (_
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_io_write_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.short(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_io_write_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.short(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3378,7 +3645,7 @@ func Tdx_tdvmcall_rdmsr(arg1 Tdx_guest, arg2 uint, arg3 []uint64) (_swig_ret err
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_rdmsr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_rdmsr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_199)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3392,7 +3659,7 @@ func Tdx_tdvmcall_wrmsr(arg1 Tdx_guest, arg2 uint, arg3 uint64) (_swig_ret error
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_wrmsr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_201(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_wrmsr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_201(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3404,7 +3671,7 @@ func Tdx_tdvmcall_mmio_read(arg1 Tdx_guest, arg2 uint64, arg3 uint, arg4 []uint6
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_mmio_read_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_mmio_read_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_203(_swig_i_1), C.swig_intgo(_swig_i_2), *(*C.swig_type_204)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -3419,7 +3686,7 @@ func Tdx_tdvmcall_mmio_write(arg1 Tdx_guest, arg2 uint64, arg3 uint, arg4 uint64
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_mmio_write_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_207(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_mmio_write_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_206(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_type_207(_swig_i_3)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3429,7 +3696,7 @@ func Tdx_tdvmcall_wbinvd(arg1 Tdx_guest, arg2 int) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_wbinvd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_wbinvd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3443,7 +3710,7 @@ func Tdx_tdvmcall_pconfig(arg1 Tdx_guest, arg2 uint64, arg3 uint64, arg4 uint64,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (uint64)(C._wrap_tdx_tdvmcall_pconfig_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1), C.swig_type_211(_swig_i_2), C.swig_type_212(_swig_i_3), C.swig_type_213(_swig_i_4), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_5))))
+	swig_r = (uint64)(C._wrap_tdx_tdvmcall_pconfig_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_210(_swig_i_1), C.swig_type_211(_swig_i_2), C.swig_type_212(_swig_i_3), C.swig_type_213(_swig_i_4), *(*C.swig_type_214)(unsafe.Pointer(&_swig_i_5))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg6
 	}
@@ -3457,7 +3724,7 @@ func Tdx_guest_rtmr_extend(arg1 Tdx_guest, arg2 uint, arg3 []byte) (_swig_ret er
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_guest_rtmr_extend_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_guest_rtmr_extend_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_216)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3471,7 +3738,7 @@ func Tdx_guest_rtmr_read(arg1 Tdx_guest, arg2 uint, arg3 []byte) (_swig_ret erro
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_guest_rtmr_read_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_guest_rtmr_read_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_218)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3492,98 +3759,98 @@ func (p SwigcptrTdx_guest_caps) SwigIsTdx_guest_caps() {
 func (arg1 SwigcptrTdx_guest_caps) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_guest_caps_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_219(_swig_i_1))
+	C._wrap_tdx_guest_caps_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_219(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_guest_caps) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_guest_caps_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_guest_caps_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_guest_caps) SetTdcall(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_guest_caps_tdcall_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_guest_caps_tdcall_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_guest_caps) GetTdcall() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_guest_caps_tdcall_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_guest_caps_tdcall_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_guest_caps) SetReport(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_guest_caps_report_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_guest_caps_report_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_guest_caps) GetReport() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_guest_caps_report_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_guest_caps_report_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_guest_caps) SetQuote(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_guest_caps_quote_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_guest_caps_quote_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_guest_caps) GetQuote() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_guest_caps_quote_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_guest_caps_quote_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_guest_caps) SetRtmr_read(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_guest_caps_rtmr_read_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_guest_caps_rtmr_read_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_guest_caps) GetRtmr_read() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_guest_caps_rtmr_read_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_guest_caps_rtmr_read_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_guest_caps) SetRtmr_extend(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_guest_caps_rtmr_extend_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_guest_caps_rtmr_extend_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_guest_caps) GetRtmr_extend() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_guest_caps_rtmr_extend_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_guest_caps_rtmr_extend_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_guest_caps) SetEventlog(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_guest_caps_eventlog_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_guest_caps_eventlog_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_guest_caps) GetEventlog() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_guest_caps_eventlog_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_guest_caps_eventlog_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_guest_caps) SetDetail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_guest_caps_detail_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_221)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_guest_caps_detail_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_221)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3592,7 +3859,7 @@ func (arg1 SwigcptrTdx_guest_caps) SetDetail(arg2 string) {
 func (arg1 SwigcptrTdx_guest_caps) GetDetail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_guest_caps_detail_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_guest_caps_detail_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -3601,13 +3868,13 @@ func (arg1 SwigcptrTdx_guest_caps) GetDetail() (_swig_ret string) {
 
 func NewTdx_guest_caps() (_swig_ret Tdx_guest_caps) {
 	var swig_r Tdx_guest_caps
-	swig_r = (Tdx_guest_caps)(SwigcptrTdx_guest_caps(C._wrap_new_tdx_guest_caps_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_guest_caps)(SwigcptrTdx_guest_caps(C._wrap_new_tdx_guest_caps_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_guest_caps(arg1 Tdx_guest_caps) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_guest_caps_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_guest_caps_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_guest_caps interface {
@@ -3635,7 +3902,7 @@ func Tdx_guest_caps_init(arg1 Tdx_guest_caps, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_guest_caps_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_224(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_guest_caps_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_224(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3645,7 +3912,7 @@ func Tdx_guest_capabilities(arg1 Tdx_guest, arg2 Tdx_guest_caps) (_swig_ret erro
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_guest_capabilities_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_guest_capabilities_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3655,7 +3922,7 @@ func Tdx_guest_verify_report(arg1 Tdx_guest, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_guest_verify_report_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_guest_verify_report_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_227)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3676,59 +3943,59 @@ func (p SwigcptrTdx_emu_config) SwigIsTdx_emu_config() {
 func (arg1 SwigcptrTdx_emu_config) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_228(_swig_i_1))
+	C._wrap_tdx_emu_config_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_228(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_emu_config_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_emu_config_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetModule_version(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_module_version_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_module_version_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetModule_version() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_module_version_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_module_version_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetAttributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_attributes_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_230(_swig_i_1))
+	C._wrap_tdx_emu_config_attributes_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_230(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetAttributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_emu_config_attributes_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_attributes_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetXfam(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_xfam_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_232(_swig_i_1))
+	C._wrap_tdx_emu_config_xfam_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_232(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetXfam() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_emu_config_xfam_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_xfam_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetMrtd(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mrtd_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_234)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_mrtd_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_234)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3737,7 +4004,7 @@ func (arg1 SwigcptrTdx_emu_config) SetMrtd(arg2 []byte) {
 func (arg1 SwigcptrTdx_emu_config) GetMrtd() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_mrtd_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_mrtd_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -3747,7 +4014,7 @@ func (arg1 SwigcptrTdx_emu_config) GetMrtd() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_emu_config) SetMrconfigid(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mrconfigid_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_mrconfigid_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_236)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3756,7 +4023,7 @@ func (arg1 SwigcptrTdx_emu_config) SetMrconfigid(arg2 []byte) {
 func (arg1 SwigcptrTdx_emu_config) GetMrconfigid() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_mrconfigid_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_mrconfigid_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -3766,7 +4033,7 @@ func (arg1 SwigcptrTdx_emu_config) GetMrconfigid() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_emu_config) SetMrowner(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mrowner_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_238)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_mrowner_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_238)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3775,7 +4042,7 @@ func (arg1 SwigcptrTdx_emu_config) SetMrowner(arg2 []byte) {
 func (arg1 SwigcptrTdx_emu_config) GetMrowner() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_mrowner_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_mrowner_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -3785,7 +4052,7 @@ func (arg1 SwigcptrTdx_emu_config) GetMrowner() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_emu_config) SetMrownerconfig(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mrownerconfig_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_240)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_mrownerconfig_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_240)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3794,7 +4061,7 @@ func (arg1 SwigcptrTdx_emu_config) SetMrownerconfig(arg2 []byte) {
 func (arg1 SwigcptrTdx_emu_config) GetMrownerconfig() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_mrownerconfig_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_mrownerconfig_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -3804,98 +4071,98 @@ func (arg1 SwigcptrTdx_emu_config) GetMrownerconfig() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_emu_config) SetGpaw(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_gpaw_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_gpaw_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetGpaw() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_gpaw_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_gpaw_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetNum_vcpus(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_num_vcpus_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_num_vcpus_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetNum_vcpus() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_num_vcpus_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_num_vcpus_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetVcpu_index(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_vcpu_index_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_vcpu_index_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetVcpu_index() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_vcpu_index_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_vcpu_index_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetNum_l2_vms(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_num_l2_vms_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_num_l2_vms_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetNum_l2_vms() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_emu_config_num_l2_vms_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_emu_config_num_l2_vms_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetMem_size(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_mem_size_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_242(_swig_i_1))
+	C._wrap_tdx_emu_config_mem_size_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_242(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetMem_size() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_emu_config_mem_size_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_mem_size_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetAccepted_size(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_accepted_size_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_244(_swig_i_1))
+	C._wrap_tdx_emu_config_accepted_size_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_244(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetAccepted_size() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_emu_config_accepted_size_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_accepted_size_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetServtd(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_servtd_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_emu_config_servtd_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_emu_config) GetServtd() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_emu_config_servtd_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_emu_config_servtd_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_emu_config) SetState_file(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_emu_config_state_file_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_246)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_emu_config_state_file_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_246)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3904,7 +4171,7 @@ func (arg1 SwigcptrTdx_emu_config) SetState_file(arg2 string) {
 func (arg1 SwigcptrTdx_emu_config) GetState_file() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_emu_config_state_file_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_config_state_file_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -3913,13 +4180,13 @@ func (arg1 SwigcptrTdx_emu_config) GetState_file() (_swig_ret string) {
 
 func NewTdx_emu_config() (_swig_ret Tdx_emu_config) {
 	var swig_r Tdx_emu_config
-	swig_r = (Tdx_emu_config)(SwigcptrTdx_emu_config(C._wrap_new_tdx_emu_config_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_emu_config)(SwigcptrTdx_emu_config(C._wrap_new_tdx_emu_config_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_emu_config(arg1 Tdx_emu_config) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_emu_config_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_emu_config_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_emu_config interface {
@@ -3963,7 +4230,7 @@ func Tdx_emu_config_init(arg1 Tdx_emu_config, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_emu_config_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_249(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_249(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -3973,7 +4240,7 @@ func Tdx_emu_config_parse(arg1 Tdx_emu_config, arg2 string) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_emu_config_parse_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_251)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_emu_config_parse_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_251)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3990,7 +4257,7 @@ func Tdx_emu_open(arg1 *Tdx_emu, arg2 Tdx_emu_config) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_emu_open_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_emu_open_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_emu(*_swig_i_0)
@@ -4003,7 +4270,7 @@ func Tdx_emu_open(arg1 *Tdx_emu, arg2 Tdx_emu_config) (_swig_ret error) {
 
 func Tdx_emu_close(arg1 Tdx_emu) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_emu_close_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_emu_close_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_emu_guest(arg1 Tdx_emu, arg2 *Tdx_guest) (_swig_ret error) {
@@ -4014,7 +4281,7 @@ func Tdx_emu_guest(arg1 Tdx_emu, arg2 *Tdx_guest) (_swig_ret error) {
 	var swigOut2 uintptr
 	_swig_i_1 = &swigOut2
 
-	swig_r = (uint64)(C._wrap_tdx_emu_guest_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_emu_guest_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1)))
 
 	if arg2 != nil && *_swig_i_1 != 0 {
 		*arg2 = SwigcptrTdx_guest(*_swig_i_1)
@@ -4030,7 +4297,7 @@ func Tdx_emu_mem_read(arg1 Tdx_emu, arg2 uint64, arg3 []byte) (_swig_ret error) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_emu_mem_read_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_255(_swig_i_1), *(*C.swig_type_256)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_emu_mem_read_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_255(_swig_i_1), *(*C.swig_type_256)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4044,7 +4311,7 @@ func Tdx_emu_mem_write(arg1 Tdx_emu, arg2 uint64, arg3 []byte) (_swig_ret error)
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_emu_mem_write_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_258(_swig_i_1), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_emu_mem_write_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_258(_swig_i_1), *(*C.swig_type_259)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4057,7 +4324,7 @@ func Tdx_emu_inject_ve(arg1 Tdx_emu, arg2 Tdx_ve_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_emu_inject_ve_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_emu_inject_ve_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4068,7 +4335,7 @@ func Tdx_emu_event_notify(arg1 Tdx_emu, arg2 []uint32, arg3 []uint64) (_swig_ret
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_emu_event_notify_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_262)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_263)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_emu_event_notify_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_262)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_263)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4083,13 +4350,15 @@ func Tdx_emu_event_notify(arg1 Tdx_emu, arg2 []uint32, arg3 []uint64) (_swig_ret
 func Tdx_emu_root_ca_pem(arg1 Tdx_emu) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_emu_root_ca_pem_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_emu_root_ca_pem_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
 	return swig_r_1
 }
 
+const TDX_EMU_COLLATERAL_REVOKE_PCK uint = 1
+const TDX_EMU_COLLATERAL_OUT_OF_DATE uint = 2
 func Tdx_host_open(arg1 *Tdx_host, arg2 string) (_swig_ret error) {
 	var swig_r uint64
 	var _swig_i_0 *uintptr
@@ -4098,7 +4367,7 @@ func Tdx_host_open(arg1 *Tdx_host, arg2 string) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_host_open_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_host_open_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_266)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_host(*_swig_i_0)
@@ -4114,13 +4383,13 @@ func Tdx_host_open(arg1 *Tdx_host, arg2 string) (_swig_ret error) {
 
 func Tdx_host_close(arg1 Tdx_host) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_host_close_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_host_close_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_host_backend_name(arg1 Tdx_host) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_host_backend_name_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_host_backend_name_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -4139,124 +4408,124 @@ func (p SwigcptrTdx_host_info) SwigIsTdx_host_info() {
 func (arg1 SwigcptrTdx_host_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_268(_swig_i_1))
+	C._wrap_tdx_host_info_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_268(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_host_info_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_host_info_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetApi_version(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_api_version_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_api_version_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetApi_version() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_host_info_api_version_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_host_info_api_version_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetVm_types(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_vm_types_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_270(_swig_i_1))
+	C._wrap_tdx_host_info_vm_types_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_270(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetVm_types() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_host_info_vm_types_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_host_info_vm_types_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetTdx(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_tdx_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_tdx_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetTdx() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_host_info_tdx_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_host_info_tdx_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetMax_vcpus(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_max_vcpus_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_max_vcpus_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetMax_vcpus() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_host_info_max_vcpus_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_host_info_max_vcpus_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetGuest_memfd(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_guest_memfd_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_guest_memfd_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetGuest_memfd() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_host_info_guest_memfd_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_host_info_guest_memfd_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetUser_memory2(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_user_memory2_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_host_info_user_memory2_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetUser_memory2() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_host_info_user_memory2_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_host_info_user_memory2_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetMemory_attributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_memory_attributes_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_272(_swig_i_1))
+	C._wrap_tdx_host_info_memory_attributes_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_272(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetMemory_attributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_host_info_memory_attributes_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_host_info_memory_attributes_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetExit_hypercall(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_exit_hypercall_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_274(_swig_i_1))
+	C._wrap_tdx_host_info_exit_hypercall_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_274(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_host_info) GetExit_hypercall() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_host_info_exit_hypercall_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_host_info_exit_hypercall_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_host_info) SetTdx_detail(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_host_info_tdx_detail_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_276)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_host_info_tdx_detail_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_276)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4265,7 +4534,7 @@ func (arg1 SwigcptrTdx_host_info) SetTdx_detail(arg2 string) {
 func (arg1 SwigcptrTdx_host_info) GetTdx_detail() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_host_info_tdx_detail_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_host_info_tdx_detail_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -4274,13 +4543,13 @@ func (arg1 SwigcptrTdx_host_info) GetTdx_detail() (_swig_ret string) {
 
 func NewTdx_host_info() (_swig_ret Tdx_host_info) {
 	var swig_r Tdx_host_info
-	swig_r = (Tdx_host_info)(SwigcptrTdx_host_info(C._wrap_new_tdx_host_info_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_host_info)(SwigcptrTdx_host_info(C._wrap_new_tdx_host_info_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_host_info(arg1 Tdx_host_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_host_info_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_host_info_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_host_info interface {
@@ -4312,7 +4581,7 @@ func Tdx_host_info_init(arg1 Tdx_host_info, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_host_info_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_279(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_host_info_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_279(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4322,7 +4591,7 @@ func Tdx_host_probe(arg1 Tdx_host, arg2 Tdx_host_info) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_host_probe_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_host_probe_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4340,51 +4609,51 @@ func (p SwigcptrTdx_vm_opts) SwigIsTdx_vm_opts() {
 func (arg1 SwigcptrTdx_vm_opts) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_opts_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_281(_swig_i_1))
+	C._wrap_tdx_vm_opts_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_281(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_opts) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_vm_opts_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_vm_opts_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_opts) SetPlain(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_opts_plain_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_opts_plain_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_opts) GetPlain() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_vm_opts_plain_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_vm_opts_plain_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_opts) SetTsc_khz(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_opts_tsc_khz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_opts_tsc_khz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_opts) GetTsc_khz() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vm_opts_tsc_khz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vm_opts_tsc_khz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_vm_opts() (_swig_ret Tdx_vm_opts) {
 	var swig_r Tdx_vm_opts
-	swig_r = (Tdx_vm_opts)(SwigcptrTdx_vm_opts(C._wrap_new_tdx_vm_opts_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_vm_opts)(SwigcptrTdx_vm_opts(C._wrap_new_tdx_vm_opts_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_vm_opts(arg1 Tdx_vm_opts) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_vm_opts_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_vm_opts_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_vm_opts interface {
@@ -4402,7 +4671,7 @@ func Tdx_vm_opts_init(arg1 Tdx_vm_opts, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vm_opts_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_284(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_opts_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_284(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4417,7 +4686,7 @@ func Tdx_vm_create(arg1 *Tdx_vm, arg2 Tdx_host, arg3 Tdx_vm_opts) (_swig_ret err
 
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_vm_create_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_vm_create_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_vm(*_swig_i_0)
@@ -4430,7 +4699,7 @@ func Tdx_vm_create(arg1 *Tdx_vm, arg2 Tdx_host, arg3 Tdx_vm_opts) (_swig_ret err
 
 func Tdx_vm_close(arg1 Tdx_vm) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_vm_close_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_vm_close_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type SwigcptrTdx_cpuid_entry uintptr
@@ -4445,103 +4714,103 @@ func (p SwigcptrTdx_cpuid_entry) SwigIsTdx_cpuid_entry() {
 func (arg1 SwigcptrTdx_cpuid_entry) SetFunction(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_function_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_function_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetFunction() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_function_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_function_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetIndex(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_index_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_index_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetIndex() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_index_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_index_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetFlags(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_flags_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_flags_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetFlags() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_flags_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_flags_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetEax(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_eax_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_eax_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetEax() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_eax_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_eax_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetEbx(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_ebx_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_ebx_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetEbx() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_ebx_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_ebx_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetEcx(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_ecx_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_ecx_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetEcx() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_ecx_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_ecx_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) SetEdx(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_cpuid_entry_edx_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_cpuid_entry_edx_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_cpuid_entry) GetEdx() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_cpuid_entry_edx_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_cpuid_entry_edx_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_cpuid_entry() (_swig_ret Tdx_cpuid_entry) {
 	var swig_r Tdx_cpuid_entry
-	swig_r = (Tdx_cpuid_entry)(SwigcptrTdx_cpuid_entry(C._wrap_new_tdx_cpuid_entry_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_cpuid_entry)(SwigcptrTdx_cpuid_entry(C._wrap_new_tdx_cpuid_entry_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_cpuid_entry(arg1 Tdx_cpuid_entry) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_cpuid_entry_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_cpuid_entry_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_cpuid_entry interface {
@@ -4576,116 +4845,116 @@ func (p SwigcptrTdx_vm_caps) SwigIsTdx_vm_caps() {
 func (arg1 SwigcptrTdx_vm_caps) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_286(_swig_i_1))
+	C._wrap_tdx_vm_caps_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_286(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_vm_caps_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_vm_caps_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetSupported_attrs(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_supported_attrs_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_288(_swig_i_1))
+	C._wrap_tdx_vm_caps_supported_attrs_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_288(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetSupported_attrs() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_supported_attrs_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_supported_attrs_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetSupported_xfam(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_supported_xfam_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_290(_swig_i_1))
+	C._wrap_tdx_vm_caps_supported_xfam_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_290(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetSupported_xfam() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_supported_xfam_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_supported_xfam_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetKernel_tdvmcallinfo_1_r11(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_292(_swig_i_1))
+	C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_292(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetKernel_tdvmcallinfo_1_r11() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetUser_tdvmcallinfo_1_r11(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_294(_swig_i_1))
+	C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_294(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetUser_tdvmcallinfo_1_r11() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetKernel_tdvmcallinfo_1_r12(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_296(_swig_i_1))
+	C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_296(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetKernel_tdvmcallinfo_1_r12() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetUser_tdvmcallinfo_1_r12(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_298(_swig_i_1))
+	C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_298(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetUser_tdvmcallinfo_1_r12() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_caps) SetNum_cpuid_configs(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_caps) GetNum_cpuid_configs() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_vm_caps() (_swig_ret Tdx_vm_caps) {
 	var swig_r Tdx_vm_caps
-	swig_r = (Tdx_vm_caps)(SwigcptrTdx_vm_caps(C._wrap_new_tdx_vm_caps_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_vm_caps)(SwigcptrTdx_vm_caps(C._wrap_new_tdx_vm_caps_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_vm_caps(arg1 Tdx_vm_caps) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_vm_caps_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_vm_caps_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_vm_caps interface {
@@ -4713,7 +4982,7 @@ func Tdx_vm_caps_init(arg1 Tdx_vm_caps, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vm_caps_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_301(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_caps_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_301(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4723,7 +4992,7 @@ func Tdx_vm_get_capabilities(arg1 Tdx_vm, arg2 Tdx_vm_caps) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_vm_get_capabilities_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_get_capabilities_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4734,7 +5003,7 @@ func Tdx_vm_cpuid_config(arg1 Tdx_vm, arg2 uint, arg3 Tdx_cpuid_entry) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_vm_cpuid_config_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_vm_cpuid_config_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4752,46 +5021,46 @@ func (p SwigcptrTdx_vm_init_opts) SwigIsTdx_vm_init_opts() {
 func (arg1 SwigcptrTdx_vm_init_opts) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_304(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_304(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_vm_init_opts_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_vm_init_opts_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetAttributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_attributes_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_306(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_attributes_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_306(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetAttributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_attributes_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_attributes_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetXfam(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_xfam_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_308(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_xfam_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_308(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetXfam() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_xfam_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_xfam_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetMrconfigid(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_mrconfigid_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_310)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_vm_init_opts_mrconfigid_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_310)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4800,7 +5069,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) SetMrconfigid(arg2 []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) GetMrconfigid() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_vm_init_opts_mrconfigid_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_vm_init_opts_mrconfigid_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -4810,7 +5079,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) GetMrconfigid() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) SetMrowner(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_mrowner_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_312)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_vm_init_opts_mrowner_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_312)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4819,7 +5088,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) SetMrowner(arg2 []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) GetMrowner() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_vm_init_opts_mrowner_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_vm_init_opts_mrowner_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -4829,7 +5098,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) GetMrowner() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) SetMrownerconfig(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_314)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_314)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -4838,7 +5107,7 @@ func (arg1 SwigcptrTdx_vm_init_opts) SetMrownerconfig(arg2 []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) GetMrownerconfig() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -4848,51 +5117,51 @@ func (arg1 SwigcptrTdx_vm_init_opts) GetMrownerconfig() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_vm_init_opts) SetGpaw(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_gpaw_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_gpaw_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetGpaw() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vm_init_opts_gpaw_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vm_init_opts_gpaw_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetCpuid(arg2 Tdx_cpuid_entry) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_tdx_vm_init_opts_cpuid_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_cpuid_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetCpuid() (_swig_ret Tdx_cpuid_entry) {
 	var swig_r Tdx_cpuid_entry
 	_swig_i_0 := arg1
-	swig_r = (Tdx_cpuid_entry)(SwigcptrTdx_cpuid_entry(C._wrap_tdx_vm_init_opts_cpuid_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))))
+	swig_r = (Tdx_cpuid_entry)(SwigcptrTdx_cpuid_entry(C._wrap_tdx_vm_init_opts_cpuid_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) SetNcpuid(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_vm_init_opts_ncpuid_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_vm_init_opts_ncpuid_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_vm_init_opts) GetNcpuid() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_vm_init_opts_ncpuid_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_vm_init_opts_ncpuid_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_vm_init_opts() (_swig_ret Tdx_vm_init_opts) {
 	var swig_r Tdx_vm_init_opts
-	swig_r = (Tdx_vm_init_opts)(SwigcptrTdx_vm_init_opts(C._wrap_new_tdx_vm_init_opts_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_vm_init_opts)(SwigcptrTdx_vm_init_opts(C._wrap_new_tdx_vm_init_opts_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_vm_init_opts(arg1 Tdx_vm_init_opts) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_vm_init_opts_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_vm_init_opts_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_vm_init_opts interface {
@@ -4922,7 +5191,7 @@ func Tdx_vm_init_opts_init(arg1 Tdx_vm_init_opts, arg2 int64) (_swig_ret error) 
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_317(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_opts_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_317(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4932,7 +5201,7 @@ func Tdx_vm_init(arg1 Tdx_vm, arg2 Tdx_vm_init_opts) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_vm_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4943,7 +5212,7 @@ func Tdx_vm_add_private_memory(arg1 Tdx_vm, arg2 uint64, arg3 uint64) (_swig_ret
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vm_add_private_memory_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_320(_swig_i_1), C.swig_type_321(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_vm_add_private_memory_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_320(_swig_i_1), C.swig_type_321(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4954,7 +5223,7 @@ func Tdx_vm_add_shared_memory(arg1 Tdx_vm, arg2 uint64, arg3 uint64) (_swig_ret 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vm_add_shared_memory_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_323(_swig_i_1), C.swig_type_324(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_vm_add_shared_memory_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_323(_swig_i_1), C.swig_type_324(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -4965,7 +5234,7 @@ func Tdx_vm_read(arg1 Tdx_vm, arg2 uint64, arg3 []byte) (_swig_ret error) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vm_read_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_326(_swig_i_1), *(*C.swig_type_327)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_vm_read_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_326(_swig_i_1), *(*C.swig_type_327)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4979,7 +5248,7 @@ func Tdx_vm_write(arg1 Tdx_vm, arg2 uint64, arg3 []byte) (_swig_ret error) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vm_write_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_329(_swig_i_1), *(*C.swig_type_330)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_vm_write_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_329(_swig_i_1), *(*C.swig_type_330)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -4996,7 +5265,7 @@ func Tdx_vcpu_create(arg1 *Tdx_vcpu, arg2 Tdx_vm) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_vcpu_create_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vcpu_create_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_vcpu(*_swig_i_0)
@@ -5009,14 +5278,14 @@ func Tdx_vcpu_create(arg1 *Tdx_vcpu, arg2 Tdx_vm) (_swig_ret error) {
 
 func Tdx_vcpu_close(arg1 Tdx_vcpu) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_vcpu_close_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_vcpu_close_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_vcpu_init(arg1 Tdx_vcpu, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vcpu_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_333(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vcpu_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_333(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -5025,7 +5294,7 @@ func Tdx_vcpu_init(arg1 Tdx_vcpu, arg2 uint64) (_swig_ret error) {
 func Tdx_vm_finalize(arg1 Tdx_vm) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_vm_finalize_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_vm_finalize_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -5035,7 +5304,7 @@ func Tdx_vm_mrtd(arg1 Tdx_vm, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_vm_mrtd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_336)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_vm_mrtd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_336)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5047,84 +5316,84 @@ func Tdx_vm_mrtd(arg1 Tdx_vm, arg2 []byte) (_swig_ret error) {
 type Enum_SS_tdx_exit_reason int
 func _swig_getTDX_EXIT_UNKNOWN() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_UNKNOWN_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_UNKNOWN_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_UNKNOWN Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_UNKNOWN()
 func _swig_getTDX_EXIT_IO() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_IO_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_IO_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_IO Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_IO()
 func _swig_getTDX_EXIT_MMIO() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MMIO_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MMIO_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_MMIO Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_MMIO()
 func _swig_getTDX_EXIT_HLT() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_HLT_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_HLT_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_HLT Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_HLT()
 func _swig_getTDX_EXIT_SHUTDOWN() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_SHUTDOWN_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_SHUTDOWN_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_SHUTDOWN Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_SHUTDOWN()
 func _swig_getTDX_EXIT_TDVMCALL() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_TDVMCALL_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_TDVMCALL_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_TDVMCALL Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_TDVMCALL()
 func _swig_getTDX_EXIT_MAP_GPA() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MAP_GPA_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MAP_GPA_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_MAP_GPA Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_MAP_GPA()
 func _swig_getTDX_EXIT_MEMORY_FAULT() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MEMORY_FAULT_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_MEMORY_FAULT_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_MEMORY_FAULT Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_MEMORY_FAULT()
 func _swig_getTDX_EXIT_FATAL() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_FATAL_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_FATAL_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_FATAL Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_FATAL()
 func _swig_getTDX_EXIT_SYSTEM_EVENT() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_SYSTEM_EVENT_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_SYSTEM_EVENT_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_SYSTEM_EVENT Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_SYSTEM_EVENT()
 func _swig_getTDX_EXIT_INTERNAL_ERROR() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_INTERNAL_ERROR_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_INTERNAL_ERROR_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_EXIT_INTERNAL_ERROR Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_INTERNAL_ERROR()
 func _swig_getTDX_EXIT_FAIL_ENTRY() (_swig_ret Enum_SS_tdx_exit_reason) {
 	var swig_r Enum_SS_tdx_exit_reason
-	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_FAIL_ENTRY_tdx_2ffbf394ef69bf87())
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_FAIL_ENTRY_tdx_b3e39941400d340c())
 	return swig_r
 }
 
@@ -5144,137 +5413,137 @@ func (p SwigcptrTdx_exit) SwigIsTdx_exit() {
 func (arg1 SwigcptrTdx_exit) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_337(_swig_i_1))
+	C._wrap_tdx_exit_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_337(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_exit_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_exit_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetReason(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_reason_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_reason_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetReason() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_exit_reason_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_exit_reason_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetKvm_exit_reason(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_kvm_exit_reason_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_kvm_exit_reason_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetKvm_exit_reason() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_exit_kvm_exit_reason_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_exit_kvm_exit_reason_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetIo_port(arg2 uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_io_port_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+	C._wrap_tdx_exit_io_port_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetIo_port() (_swig_ret uint16) {
 	var swig_r uint16
 	_swig_i_0 := arg1
-	swig_r = (uint16)(C._wrap_tdx_exit_io_port_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint16)(C._wrap_tdx_exit_io_port_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetIo_size(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_io_size_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_tdx_exit_io_size_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetIo_size() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_tdx_exit_io_size_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_tdx_exit_io_size_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetIo_out(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_io_out_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_tdx_exit_io_out_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetIo_out() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_tdx_exit_io_out_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_tdx_exit_io_out_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetIo_count(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_io_count_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_io_count_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetIo_count() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_exit_io_count_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_exit_io_count_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetMmio_gpa(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_mmio_gpa_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_339(_swig_i_1))
+	C._wrap_tdx_exit_mmio_gpa_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_339(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetMmio_gpa() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_mmio_gpa_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_mmio_gpa_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetMmio_len(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_mmio_len_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_mmio_len_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetMmio_len() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_exit_mmio_len_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_exit_mmio_len_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetMmio_write(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_mmio_write_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_tdx_exit_mmio_write_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetMmio_write() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_tdx_exit_mmio_write_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_tdx_exit_mmio_write_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetData(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_data_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_341)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_exit_data_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_341)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5283,7 +5552,7 @@ func (arg1 SwigcptrTdx_exit) SetData(arg2 []byte) {
 func (arg1 SwigcptrTdx_exit) GetData() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_exit_data_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_exit_data_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5293,33 +5562,33 @@ func (arg1 SwigcptrTdx_exit) GetData() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_exit) SetTdvmcall_nr(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_tdvmcall_nr_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_343(_swig_i_1))
+	C._wrap_tdx_exit_tdvmcall_nr_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_343(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetTdvmcall_nr() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_tdvmcall_nr_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_tdvmcall_nr_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetTdvmcall_ret(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_tdvmcall_ret_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_345(_swig_i_1))
+	C._wrap_tdx_exit_tdvmcall_ret_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_345(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetTdvmcall_ret() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_tdvmcall_ret_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_tdvmcall_ret_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetTdvmcall_args(arg2 []uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_tdvmcall_args_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_347)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_exit_tdvmcall_args_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_347)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5328,7 +5597,7 @@ func (arg1 SwigcptrTdx_exit) SetTdvmcall_args(arg2 []uint64) {
 func (arg1 SwigcptrTdx_exit) GetTdvmcall_args() (_swig_ret []uint64) {
 	var swig_r []uint64
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_exit_tdvmcall_args_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_exit_tdvmcall_args_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]uint64)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []uint64
  swig_r_1 = append([]uint64(nil), swig_r...) 
@@ -5338,72 +5607,72 @@ func (arg1 SwigcptrTdx_exit) GetTdvmcall_args() (_swig_ret []uint64) {
 func (arg1 SwigcptrTdx_exit) SetGpa(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_gpa_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_349(_swig_i_1))
+	C._wrap_tdx_exit_gpa_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_349(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetGpa() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_gpa_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_gpa_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetSize(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_size_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_351(_swig_i_1))
+	C._wrap_tdx_exit_size_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_351(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetSize() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_size_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_size_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetTo_private(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_to_private_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_to_private_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetTo_private() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_exit_to_private_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_exit_to_private_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetError_code(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_error_code_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_353(_swig_i_1))
+	C._wrap_tdx_exit_error_code_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_353(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetError_code() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_error_code_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_error_code_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetFatal_gpa(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_fatal_gpa_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_355(_swig_i_1))
+	C._wrap_tdx_exit_fatal_gpa_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_355(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetFatal_gpa() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_fatal_gpa_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_fatal_gpa_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetMessage(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_message_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_357)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_exit_message_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_357)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -5412,7 +5681,7 @@ func (arg1 SwigcptrTdx_exit) SetMessage(arg2 string) {
 func (arg1 SwigcptrTdx_exit) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_exit_message_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_exit_message_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -5422,38 +5691,38 @@ func (arg1 SwigcptrTdx_exit) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrTdx_exit) SetSubtype(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_subtype_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_exit_subtype_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetSubtype() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_exit_subtype_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_exit_subtype_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_exit) SetHw_reason(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_exit_hw_reason_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_359(_swig_i_1))
+	C._wrap_tdx_exit_hw_reason_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_359(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_exit) GetHw_reason() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_exit_hw_reason_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_exit_hw_reason_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_exit() (_swig_ret Tdx_exit) {
 	var swig_r Tdx_exit
-	swig_r = (Tdx_exit)(SwigcptrTdx_exit(C._wrap_new_tdx_exit_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_exit)(SwigcptrTdx_exit(C._wrap_new_tdx_exit_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_exit(arg1 Tdx_exit) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_exit_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_exit_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_exit interface {
@@ -5509,7 +5778,7 @@ func Tdx_exit_init(arg1 Tdx_exit, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_exit_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_362(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_exit_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_362(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -5519,7 +5788,7 @@ func Tdx_vcpu_run(arg1 Tdx_vcpu, arg2 Tdx_exit) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (uint64)(C._wrap_tdx_vcpu_run_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vcpu_run_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -5533,7 +5802,7 @@ func Tdx_vm_guest(arg1 Tdx_vm, arg2 *Tdx_guest) (_swig_ret error) {
 	var swigOut2 uintptr
 	_swig_i_1 = &swigOut2
 
-	swig_r = (uint64)(C._wrap_tdx_vm_guest_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_vm_guest_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1)))
 
 	if arg2 != nil && *_swig_i_1 != 0 {
 		*arg2 = SwigcptrTdx_guest(*_swig_i_1)
@@ -5547,91 +5816,91 @@ func Tdx_vm_guest(arg1 Tdx_vm, arg2 *Tdx_guest) (_swig_ret error) {
 func Tdx_vm_emu(arg1 Tdx_vm) (_swig_ret Tdx_emu) {
 	var swig_r Tdx_emu
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (Tdx_emu)(SwigcptrTdx_emu(C._wrap_tdx_vm_emu_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))))
+	swig_r = (Tdx_emu)(SwigcptrTdx_emu(C._wrap_tdx_vm_emu_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 const TDX_REPORT_SIZE int = 1024
 func _swig_getTDX_TD_ATTR_DEBUG() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_DEBUG_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_DEBUG_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_DEBUG uint64 = _swig_getTDX_TD_ATTR_DEBUG()
 func _swig_getTDX_TD_ATTR_HGS_PLUS_PROF() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_HGS_PLUS_PROF uint64 = _swig_getTDX_TD_ATTR_HGS_PLUS_PROF()
 func _swig_getTDX_TD_ATTR_PERF_PROF() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PERF_PROF_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PERF_PROF_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_PERF_PROF uint64 = _swig_getTDX_TD_ATTR_PERF_PROF()
 func _swig_getTDX_TD_ATTR_PMT_PROF() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PMT_PROF_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PMT_PROF_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_PMT_PROF uint64 = _swig_getTDX_TD_ATTR_PMT_PROF()
 func _swig_getTDX_TD_ATTR_ICSSD() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_ICSSD_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_ICSSD_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_ICSSD uint64 = _swig_getTDX_TD_ATTR_ICSSD()
 func _swig_getTDX_TD_ATTR_LASS() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_LASS_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_LASS_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_LASS uint64 = _swig_getTDX_TD_ATTR_LASS()
 func _swig_getTDX_TD_ATTR_SEPT_VE_DISABLE() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_SEPT_VE_DISABLE uint64 = _swig_getTDX_TD_ATTR_SEPT_VE_DISABLE()
 func _swig_getTDX_TD_ATTR_MIGRATABLE() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_MIGRATABLE_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_MIGRATABLE_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_MIGRATABLE uint64 = _swig_getTDX_TD_ATTR_MIGRATABLE()
 func _swig_getTDX_TD_ATTR_PKS() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PKS_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PKS_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_PKS uint64 = _swig_getTDX_TD_ATTR_PKS()
 func _swig_getTDX_TD_ATTR_KL() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_KL_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_KL_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_KL uint64 = _swig_getTDX_TD_ATTR_KL()
 func _swig_getTDX_TD_ATTR_TPA() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_TPA_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_TPA_tdx_b3e39941400d340c())
 	return swig_r
 }
 
 var TDX_TD_ATTR_TPA uint64 = _swig_getTDX_TD_ATTR_TPA()
 func _swig_getTDX_TD_ATTR_PERFMON() (_swig_ret uint64) {
 	var swig_r uint64
-	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PERFMON_tdx_2ffbf394ef69bf87())
+	swig_r = (uint64)(C._wrap_TDX_TD_ATTR_PERFMON_tdx_b3e39941400d340c())
 	return swig_r
 }
 
@@ -5644,7 +5913,7 @@ func Tdx_report_parse(arg1 *Tdx_report, arg2 []byte) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_report_parse_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), *(*C.swig_type_378)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_report_parse_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_378)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_report(*_swig_i_0)
@@ -5660,13 +5929,13 @@ func Tdx_report_parse(arg1 *Tdx_report, arg2 []byte) (_swig_ret error) {
 
 func Tdx_report_free(arg1 Tdx_report) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_report_free_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_report_free_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_report_raw(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_raw_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_raw_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5676,28 +5945,28 @@ func Tdx_report_raw(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_type(arg1 Tdx_report) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_report_type_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_report_type_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_subtype(arg1 Tdx_report) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_report_subtype_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_report_subtype_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_version(arg1 Tdx_report) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_report_version_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_report_version_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_cpusvn(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_cpusvn_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_cpusvn_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5707,7 +5976,7 @@ func Tdx_report_cpusvn(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_tee_tcb_info_hash(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_tee_tcb_info_hash_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_tee_tcb_info_hash_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5717,7 +5986,7 @@ func Tdx_report_tee_tcb_info_hash(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_tee_info_hash(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_tee_info_hash_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_tee_info_hash_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5727,7 +5996,7 @@ func Tdx_report_tee_info_hash(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_report_data(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_report_data_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_report_data_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5737,7 +6006,7 @@ func Tdx_report_report_data(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mac(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mac_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mac_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5747,7 +6016,7 @@ func Tdx_report_mac(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mac_struct(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mac_struct_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mac_struct_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5757,14 +6026,14 @@ func Tdx_report_mac_struct(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_tee_tcb_valid(arg1 Tdx_report) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_report_tee_tcb_valid_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_report_tee_tcb_valid_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_tee_tcb_svn(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_tee_tcb_svn_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_tee_tcb_svn_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5774,7 +6043,7 @@ func Tdx_report_tee_tcb_svn(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrseam(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrseam_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrseam_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5784,7 +6053,7 @@ func Tdx_report_mrseam(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrsignerseam(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrsignerseam_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrsignerseam_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5794,14 +6063,14 @@ func Tdx_report_mrsignerseam(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_seam_attributes(arg1 Tdx_report) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_report_seam_attributes_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_report_seam_attributes_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_tee_tcb_svn2(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_tee_tcb_svn2_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_tee_tcb_svn2_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5811,21 +6080,21 @@ func Tdx_report_tee_tcb_svn2(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_attributes(arg1 Tdx_report) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_report_attributes_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_report_attributes_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_xfam(arg1 Tdx_report) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_report_xfam_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_report_xfam_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_report_mrtd(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrtd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrtd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5835,7 +6104,7 @@ func Tdx_report_mrtd(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrconfigid(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrconfigid_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrconfigid_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5845,7 +6114,7 @@ func Tdx_report_mrconfigid(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrowner(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrowner_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrowner_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5855,7 +6124,7 @@ func Tdx_report_mrowner(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_report_mrownerconfig(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_mrownerconfig_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_mrownerconfig_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5866,7 +6135,7 @@ func Tdx_report_rtmr(arg1 Tdx_report, arg2 uint) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_tdx_report_rtmr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	swig_r_p := C._wrap_tdx_report_rtmr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5876,7 +6145,7 @@ func Tdx_report_rtmr(arg1 Tdx_report, arg2 uint) (_swig_ret []byte) {
 func Tdx_report_servtd_hash(arg1 Tdx_report) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_report_servtd_hash_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_report_servtd_hash_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5886,7 +6155,7 @@ func Tdx_report_servtd_hash(arg1 Tdx_report) (_swig_ret []byte) {
 func Tdx_td_attribute_name(arg1 uint) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_attribute_name_tdx_2ffbf394ef69bf87(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_attribute_name_tdx_b3e39941400d340c(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
  swig_r_1 = swigTdxCopyString(swig_r) 
@@ -5901,7 +6170,7 @@ func Tdx_quote_parse(arg1 *Tdx_quote, arg2 []byte) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_quote_parse_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), *(*C.swig_type_402)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_quote_parse_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_402)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_quote(*_swig_i_0)
@@ -5917,34 +6186,34 @@ func Tdx_quote_parse(arg1 *Tdx_quote, arg2 []byte) (_swig_ret error) {
 
 func Tdx_quote_free(arg1 Tdx_quote) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_quote_free_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_quote_free_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_quote_version(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_version_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_version_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_att_key_type(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_att_key_type_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_att_key_type_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_tee_type(arg1 Tdx_quote) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_tdx_quote_tee_type_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_quote_tee_type_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_header_reserved(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_header_reserved_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_header_reserved_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5954,7 +6223,7 @@ func Tdx_quote_header_reserved(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_qe_vendor_id(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_qe_vendor_id_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_qe_vendor_id_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5964,7 +6233,7 @@ func Tdx_quote_qe_vendor_id(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_user_data(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_user_data_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_user_data_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5974,21 +6243,21 @@ func Tdx_quote_user_data(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_body_type(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_body_type_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_body_type_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_body_size(arg1 Tdx_quote) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_quote_body_size_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_quote_body_size_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_body(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_body_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_body_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -5998,7 +6267,7 @@ func Tdx_quote_body(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_tee_tcb_svn(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_tee_tcb_svn_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_tee_tcb_svn_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6008,7 +6277,7 @@ func Tdx_quote_tee_tcb_svn(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrseam(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrseam_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrseam_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6018,7 +6287,7 @@ func Tdx_quote_mrseam(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrsignerseam(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrsignerseam_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrsignerseam_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6028,28 +6297,28 @@ func Tdx_quote_mrsignerseam(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_seam_attributes(arg1 Tdx_quote) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_quote_seam_attributes_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_quote_seam_attributes_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_td_attributes(arg1 Tdx_quote) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_quote_td_attributes_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_quote_td_attributes_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_xfam(arg1 Tdx_quote) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_tdx_quote_xfam_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_quote_xfam_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_mrtd(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrtd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrtd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6059,7 +6328,7 @@ func Tdx_quote_mrtd(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrconfigid(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrconfigid_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrconfigid_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6069,7 +6338,7 @@ func Tdx_quote_mrconfigid(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrowner(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrowner_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrowner_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6079,7 +6348,7 @@ func Tdx_quote_mrowner(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrownerconfig(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrownerconfig_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrownerconfig_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6090,7 +6359,7 @@ func Tdx_quote_rtmr(arg1 Tdx_quote, arg2 uint) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_tdx_quote_rtmr_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	swig_r_p := C._wrap_tdx_quote_rtmr_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6100,7 +6369,7 @@ func Tdx_quote_rtmr(arg1 Tdx_quote, arg2 uint) (_swig_ret []byte) {
 func Tdx_quote_report_data(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_report_data_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_report_data_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6110,7 +6379,7 @@ func Tdx_quote_report_data(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_tee_tcb_svn2(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_tee_tcb_svn2_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_tee_tcb_svn2_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6120,7 +6389,7 @@ func Tdx_quote_tee_tcb_svn2(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_mrservicetd(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_mrservicetd_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_mrservicetd_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6130,7 +6399,7 @@ func Tdx_quote_mrservicetd(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_signed_data(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_signed_data_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_signed_data_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6140,7 +6409,7 @@ func Tdx_quote_signed_data(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_signature(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_signature_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_signature_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6150,7 +6419,7 @@ func Tdx_quote_signature(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_attestation_key(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_attestation_key_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_attestation_key_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6160,14 +6429,14 @@ func Tdx_quote_attestation_key(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_cert_data_type(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_cert_data_type_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_cert_data_type_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_qe_report(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_qe_report_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_qe_report_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6177,7 +6446,7 @@ func Tdx_quote_qe_report(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_qe_report_signature(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_qe_report_signature_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_qe_report_signature_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6187,7 +6456,7 @@ func Tdx_quote_qe_report_signature(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_qe_auth_data(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_qe_auth_data_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_qe_auth_data_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6197,14 +6466,14 @@ func Tdx_quote_qe_auth_data(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_pck_cert_type(arg1 Tdx_quote) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_tdx_quote_pck_cert_type_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_quote_pck_cert_type_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_pck_chain(arg1 Tdx_quote) (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tdx_quote_pck_chain_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_quote_pck_chain_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6214,15 +6483,644 @@ func Tdx_quote_pck_chain(arg1 Tdx_quote) (_swig_ret []byte) {
 func Tdx_quote_size(arg1 Tdx_quote) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_quote_size_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_quote_size_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tdx_quote_trailing_bytes(arg1 Tdx_quote) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_quote_trailing_bytes_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_quote_trailing_bytes_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
+}
+
+func Tdx_pck_parse(arg1 *Tdx_pck, arg2 []byte) (_swig_ret error) {
+	var swig_r uint64
+	var _swig_i_0 *uintptr
+
+	var swigOut1 uintptr
+	_swig_i_0 = &swigOut1
+
+	_swig_i_1 := arg2
+	swig_r = (uint64)(C._wrap_tdx_pck_parse_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_432)(unsafe.Pointer(&_swig_i_1))))
+
+	if arg1 != nil && *_swig_i_0 != 0 {
+		*arg1 = SwigcptrTdx_pck(*_swig_i_0)
+	}
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_pck_free(arg1 Tdx_pck) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_tdx_pck_free_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+}
+
+func Tdx_pck_ppid(arg1 Tdx_pck) (_swig_ret []byte) {
+	var swig_r []byte
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r_p := C._wrap_tdx_pck_ppid_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 []byte
+ swig_r_1 = append([]byte(nil), swig_r...) 
+	return swig_r_1
+}
+
+func Tdx_pck_cpusvn(arg1 Tdx_pck) (_swig_ret []byte) {
+	var swig_r []byte
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r_p := C._wrap_tdx_pck_cpusvn_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 []byte
+ swig_r_1 = append([]byte(nil), swig_r...) 
+	return swig_r_1
+}
+
+func Tdx_pck_tcb_component(arg1 Tdx_pck, arg2 uint) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_tdx_pck_tcb_component_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	return swig_r
+}
+
+func Tdx_pck_pcesvn(arg1 Tdx_pck) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_tdx_pck_pcesvn_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func Tdx_pck_pceid(arg1 Tdx_pck) (_swig_ret []byte) {
+	var swig_r []byte
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r_p := C._wrap_tdx_pck_pceid_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 []byte
+ swig_r_1 = append([]byte(nil), swig_r...) 
+	return swig_r_1
+}
+
+func Tdx_pck_fmspc(arg1 Tdx_pck) (_swig_ret []byte) {
+	var swig_r []byte
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r_p := C._wrap_tdx_pck_fmspc_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 []byte
+ swig_r_1 = append([]byte(nil), swig_r...) 
+	return swig_r_1
+}
+
+func Tdx_pck_sgx_type(arg1 Tdx_pck) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_tdx_pck_sgx_type_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func Tdx_pck_platform_instance_id(arg1 Tdx_pck) (_swig_ret []byte) {
+	var swig_r []byte
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r_p := C._wrap_tdx_pck_platform_instance_id_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 []byte
+ swig_r_1 = append([]byte(nil), swig_r...) 
+	return swig_r_1
+}
+
+const TDX_PCK_DYNAMIC_PLATFORM int = 0
+const TDX_PCK_CACHED_KEYS int = 1
+const TDX_PCK_SMT_ENABLED int = 2
+func Tdx_pck_config(arg1 Tdx_pck, arg2 uint) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_tdx_pck_config_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	return swig_r
+}
+
+type Enum_SS_tdx_tcb_status int
+func _swig_getTDX_TCB_UNKNOWN() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_UNKNOWN_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_UNKNOWN Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_UNKNOWN()
+func _swig_getTDX_TCB_UP_TO_DATE() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_UP_TO_DATE_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_UP_TO_DATE Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_UP_TO_DATE()
+func _swig_getTDX_TCB_SW_HARDENING_NEEDED() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_SW_HARDENING_NEEDED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_SW_HARDENING_NEEDED Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_SW_HARDENING_NEEDED()
+func _swig_getTDX_TCB_CONFIGURATION_NEEDED() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_CONFIGURATION_NEEDED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_CONFIGURATION_NEEDED Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_CONFIGURATION_NEEDED()
+func _swig_getTDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED()
+func _swig_getTDX_TCB_OUT_OF_DATE() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_OUT_OF_DATE_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_OUT_OF_DATE Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_OUT_OF_DATE()
+func _swig_getTDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED()
+func _swig_getTDX_TCB_REVOKED() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_REVOKED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_REVOKED Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_REVOKED()
+func _swig_getTDX_TCB_NOT_SUPPORTED() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_NOT_SUPPORTED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_NOT_SUPPORTED Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_NOT_SUPPORTED()
+func _swig_getTDX_TCB_TD_RELAUNCH_ADVISED() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_TD_RELAUNCH_ADVISED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_TD_RELAUNCH_ADVISED Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_TD_RELAUNCH_ADVISED()
+func _swig_getTDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED() (_swig_ret Enum_SS_tdx_tcb_status) {
+	var swig_r Enum_SS_tdx_tcb_status
+	swig_r = (Enum_SS_tdx_tcb_status)(C._wrap_TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED Enum_SS_tdx_tcb_status = _swig_getTDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED()
+func Tdx_tcb_status_name(arg1 int) (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_tdx_tcb_status_name_tdx_b3e39941400d340c(C.swig_intgo(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+ swig_r_1 = swigTdxCopyString(swig_r) 
+	return swig_r_1
+}
+
+type Enum_SS_tdx_verify_step int
+func _swig_getTDX_VERIFY_QUOTE_FORMAT() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_QUOTE_FORMAT_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_QUOTE_FORMAT Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_QUOTE_FORMAT()
+func _swig_getTDX_VERIFY_PCK_CHAIN() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_PCK_CHAIN_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_PCK_CHAIN Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_PCK_CHAIN()
+func _swig_getTDX_VERIFY_QE_REPORT_SIGNATURE() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_QE_REPORT_SIGNATURE_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_QE_REPORT_SIGNATURE Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_QE_REPORT_SIGNATURE()
+func _swig_getTDX_VERIFY_QE_REPORT_DATA() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_QE_REPORT_DATA_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_QE_REPORT_DATA Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_QE_REPORT_DATA()
+func _swig_getTDX_VERIFY_QUOTE_SIGNATURE() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_QUOTE_SIGNATURE_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_QUOTE_SIGNATURE Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_QUOTE_SIGNATURE()
+func _swig_getTDX_VERIFY_CRLS() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_CRLS_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_CRLS Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_CRLS()
+func _swig_getTDX_VERIFY_COLLATERAL() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_COLLATERAL_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_COLLATERAL Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_COLLATERAL()
+func _swig_getTDX_VERIFY_QE_IDENTITY() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_QE_IDENTITY_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_QE_IDENTITY Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_QE_IDENTITY()
+func _swig_getTDX_VERIFY_TDX_MODULE() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_TDX_MODULE_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_TDX_MODULE Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_TDX_MODULE()
+func _swig_getTDX_VERIFY_TCB_LEVEL() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_TCB_LEVEL_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_TCB_LEVEL Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_TCB_LEVEL()
+func _swig_getTDX_VERIFY_POLICY() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_POLICY_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_POLICY Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_POLICY()
+func _swig_getTDX_VERIFY_STEPS() (_swig_ret Enum_SS_tdx_verify_step) {
+	var swig_r Enum_SS_tdx_verify_step
+	swig_r = (Enum_SS_tdx_verify_step)(C._wrap_TDX_VERIFY_STEPS_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_VERIFY_STEPS Enum_SS_tdx_verify_step = _swig_getTDX_VERIFY_STEPS()
+type Enum_SS_tdx_step_outcome int
+func _swig_getTDX_STEP_NOT_RUN() (_swig_ret Enum_SS_tdx_step_outcome) {
+	var swig_r Enum_SS_tdx_step_outcome
+	swig_r = (Enum_SS_tdx_step_outcome)(C._wrap_TDX_STEP_NOT_RUN_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_STEP_NOT_RUN Enum_SS_tdx_step_outcome = _swig_getTDX_STEP_NOT_RUN()
+func _swig_getTDX_STEP_PASSED() (_swig_ret Enum_SS_tdx_step_outcome) {
+	var swig_r Enum_SS_tdx_step_outcome
+	swig_r = (Enum_SS_tdx_step_outcome)(C._wrap_TDX_STEP_PASSED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_STEP_PASSED Enum_SS_tdx_step_outcome = _swig_getTDX_STEP_PASSED()
+func _swig_getTDX_STEP_FAILED() (_swig_ret Enum_SS_tdx_step_outcome) {
+	var swig_r Enum_SS_tdx_step_outcome
+	swig_r = (Enum_SS_tdx_step_outcome)(C._wrap_TDX_STEP_FAILED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_STEP_FAILED Enum_SS_tdx_step_outcome = _swig_getTDX_STEP_FAILED()
+func _swig_getTDX_STEP_SKIPPED() (_swig_ret Enum_SS_tdx_step_outcome) {
+	var swig_r Enum_SS_tdx_step_outcome
+	swig_r = (Enum_SS_tdx_step_outcome)(C._wrap_TDX_STEP_SKIPPED_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_STEP_SKIPPED Enum_SS_tdx_step_outcome = _swig_getTDX_STEP_SKIPPED()
+func Tdx_verify_step_name(arg1 int) (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_tdx_verify_step_name_tdx_b3e39941400d340c(C.swig_intgo(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+ swig_r_1 = swigTdxCopyString(swig_r) 
+	return swig_r_1
+}
+
+type SwigcptrTdx_verify_opts uintptr
+
+func (p SwigcptrTdx_verify_opts) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrTdx_verify_opts) SwigIsTdx_verify_opts() {
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetSz(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_440(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetSz() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_tdx_verify_opts_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetRoots(arg2 *byte) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_roots_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetRoots() (_swig_ret *byte) {
+	var swig_r *byte
+	_swig_i_0 := arg1
+	swig_r = (*byte)(C._wrap_tdx_verify_opts_roots_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetRoots_len(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_roots_len_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_442(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetRoots_len() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_tdx_verify_opts_roots_len_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetCollateral() (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_tdx_verify_opts_collateral_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+ swig_r_1 = swigTdxCopyString(swig_r) 
+	return swig_r_1
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetCollateral_len(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_collateral_len_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_445(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetCollateral_len() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_tdx_verify_opts_collateral_len_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetCrls(arg2 *byte) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_crls_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetCrls() (_swig_ret *byte) {
+	var swig_r *byte
+	_swig_i_0 := arg1
+	swig_r = (*byte)(C._wrap_tdx_verify_opts_crls_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetCrls_len(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_crls_len_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_447(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetCrls_len() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_tdx_verify_opts_crls_len_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetAt(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_at_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_449(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetAt() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_tdx_verify_opts_at_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetAccept(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_accept_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetAccept() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_tdx_verify_opts_accept_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetRequire_collateral(arg2 int) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_require_collateral_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetRequire_collateral() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_tdx_verify_opts_require_collateral_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrTdx_verify_opts) SetRequire_crls(arg2 int) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_verify_opts_require_crls_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_verify_opts) GetRequire_crls() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_tdx_verify_opts_require_crls_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func NewTdx_verify_opts() (_swig_ret Tdx_verify_opts) {
+	var swig_r Tdx_verify_opts
+	swig_r = (Tdx_verify_opts)(SwigcptrTdx_verify_opts(C._wrap_new_tdx_verify_opts_tdx_b3e39941400d340c()))
+	return swig_r
+}
+
+func DeleteTdx_verify_opts(arg1 Tdx_verify_opts) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_tdx_verify_opts_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+}
+
+type Tdx_verify_opts interface {
+	Swigcptr() uintptr
+	SwigIsTdx_verify_opts()
+	SetSz(arg2 int64)
+	GetSz() (_swig_ret int64)
+	SetRoots(arg2 *byte)
+	GetRoots() (_swig_ret *byte)
+	SetRoots_len(arg2 int64)
+	GetRoots_len() (_swig_ret int64)
+	GetCollateral() (_swig_ret string)
+	SetCollateral_len(arg2 int64)
+	GetCollateral_len() (_swig_ret int64)
+	SetCrls(arg2 *byte)
+	GetCrls() (_swig_ret *byte)
+	SetCrls_len(arg2 int64)
+	GetCrls_len() (_swig_ret int64)
+	SetAt(arg2 int64)
+	GetAt() (_swig_ret int64)
+	SetAccept(arg2 uint)
+	GetAccept() (_swig_ret uint)
+	SetRequire_collateral(arg2 int)
+	GetRequire_collateral() (_swig_ret int)
+	SetRequire_crls(arg2 int)
+	GetRequire_crls() (_swig_ret int)
+}
+
+func Tdx_verify_opts_init(arg1 Tdx_verify_opts, arg2 int64) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (uint64)(C._wrap_tdx_verify_opts_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_452(_swig_i_1)))
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_verify_result_free(arg1 Tdx_verify_result) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_tdx_verify_result_free_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+}
+
+func Tdx_verify_result_status(arg1 Tdx_verify_result) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (uint64)(C._wrap_tdx_verify_result_status_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_verify_step_outcome(arg1 Tdx_verify_result, arg2 int) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_tdx_verify_step_outcome_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	return swig_r
+}
+
+func Tdx_verify_step_error(arg1 Tdx_verify_result, arg2 int) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (uint64)(C._wrap_tdx_verify_step_error_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_verify_step_message(arg1 Tdx_verify_result, arg2 int) (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r_p := C._wrap_tdx_verify_step_message_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+ swig_r_1 = swigTdxCopyString(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_verify_result_tcb_status(arg1 Tdx_verify_result) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_tdx_verify_result_tcb_status_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func Tdx_verify_result_advisory_count(arg1 Tdx_verify_result) (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int64)(C._wrap_tdx_verify_result_advisory_count_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func Tdx_verify_result_advisory(arg1 Tdx_verify_result, arg2 int64) (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r_p := C._wrap_tdx_verify_result_advisory_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_458(_swig_i_1))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+ swig_r_1 = swigTdxCopyString(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_verify_result_tcb_date(arg1 Tdx_verify_result) (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r_p := C._wrap_tdx_verify_result_tcb_date_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+ swig_r_1 = swigTdxCopyString(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_verify_result_tcb_level(arg1 Tdx_verify_result) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_tdx_verify_result_tcb_level_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func Tdx_verify_result_explanation(arg1 Tdx_verify_result) (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r_p := C._wrap_tdx_verify_result_explanation_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+ swig_r_1 = swigTdxCopyString(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_verify_result_pck(arg1 Tdx_verify_result) (_swig_ret Tdx_pck) {
+	var swig_r Tdx_pck
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (Tdx_pck)(SwigcptrTdx_pck(C._wrap_tdx_verify_result_pck_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func Tdx_intel_sgx_root_ca_pem() (_swig_ret string) {
+	var swig_r string
+	swig_r_p := C._wrap_tdx_intel_sgx_root_ca_pem_tdx_b3e39941400d340c()
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+ swig_r_1 = swigTdxCopyString(swig_r) 
+	return swig_r_1
 }
 
 const TDX_MEASURE_DIGEST_SIZE int = 48
@@ -6235,7 +7133,7 @@ func Tdx_mrtd_new(arg1 *Tdx_mrtd) (_swig_ret error) {
 	var swigOut1 uintptr
 	_swig_i_0 = &swigOut1
 
-	swig_r = (uint64)(C._wrap_tdx_mrtd_new_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_new_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_mrtd(*_swig_i_0)
@@ -6248,14 +7146,14 @@ func Tdx_mrtd_new(arg1 *Tdx_mrtd) (_swig_ret error) {
 
 func Tdx_mrtd_free(arg1 Tdx_mrtd) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_mrtd_free_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_mrtd_free_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_mrtd_page_add(arg1 Tdx_mrtd, arg2 uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_mrtd_page_add_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_433(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_page_add_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_464(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6266,7 +7164,7 @@ func Tdx_mrtd_extend(arg1 Tdx_mrtd, arg2 uint64, arg3 []byte) (_swig_ret error) 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_mrtd_extend_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_435(_swig_i_1), *(*C.swig_type_436)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_extend_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_466(_swig_i_1), *(*C.swig_type_467)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -6284,7 +7182,7 @@ func Tdx_mrtd_add_region(arg1 Tdx_mrtd, arg2 uint64, arg3 uint64, arg4 []byte, a
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (uint64)(C._wrap_tdx_mrtd_add_region_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_438(_swig_i_1), C.swig_type_439(_swig_i_2), *(*C.swig_type_440)(unsafe.Pointer(&_swig_i_3)), C.swig_intgo(_swig_i_4)))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_add_region_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_469(_swig_i_1), C.swig_type_470(_swig_i_2), *(*C.swig_type_471)(unsafe.Pointer(&_swig_i_3)), C.swig_intgo(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -6297,7 +7195,7 @@ func Tdx_mrtd_finalize(arg1 Tdx_mrtd, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_mrtd_finalize_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_442)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_mrtd_finalize_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_473)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6310,7 +7208,7 @@ func Tdx_measure_rtmr_extend(arg1 []byte, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_measure_rtmr_extend_tdx_2ffbf394ef69bf87(*(*C.swig_type_444)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_445)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_measure_rtmr_extend_tdx_b3e39941400d340c(*(*C.swig_type_475)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_476)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -6334,46 +7232,46 @@ func (p SwigcptrTdx_td_info) SwigIsTdx_td_info() {
 func (arg1 SwigcptrTdx_td_info) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_446(_swig_i_1))
+	C._wrap_tdx_td_info_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_477(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_td_info) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_td_info_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_td_info_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_td_info) SetAttributes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_attributes_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_448(_swig_i_1))
+	C._wrap_tdx_td_info_attributes_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_479(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_td_info) GetAttributes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_td_info_attributes_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_td_info_attributes_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_td_info) SetXfam(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_xfam_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_450(_swig_i_1))
+	C._wrap_tdx_td_info_xfam_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_481(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_td_info) GetXfam() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_td_info_xfam_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_td_info_xfam_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_td_info) SetMrtd(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_mrtd_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_452)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_mrtd_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_483)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6382,7 +7280,7 @@ func (arg1 SwigcptrTdx_td_info) SetMrtd(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetMrtd() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_mrtd_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_mrtd_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6392,7 +7290,7 @@ func (arg1 SwigcptrTdx_td_info) GetMrtd() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetMrconfigid(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_mrconfigid_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_454)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_mrconfigid_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_485)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6401,7 +7299,7 @@ func (arg1 SwigcptrTdx_td_info) SetMrconfigid(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetMrconfigid() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_mrconfigid_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_mrconfigid_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6411,7 +7309,7 @@ func (arg1 SwigcptrTdx_td_info) GetMrconfigid() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetMrowner(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_mrowner_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_456)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_mrowner_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_487)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6420,7 +7318,7 @@ func (arg1 SwigcptrTdx_td_info) SetMrowner(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetMrowner() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_mrowner_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_mrowner_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6430,7 +7328,7 @@ func (arg1 SwigcptrTdx_td_info) GetMrowner() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetMrownerconfig(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_mrownerconfig_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_458)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_mrownerconfig_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_489)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6439,7 +7337,7 @@ func (arg1 SwigcptrTdx_td_info) SetMrownerconfig(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetMrownerconfig() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_mrownerconfig_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_mrownerconfig_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6449,7 +7347,7 @@ func (arg1 SwigcptrTdx_td_info) GetMrownerconfig() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetRtmr(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_rtmr_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_460)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_rtmr_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_491)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6458,7 +7356,7 @@ func (arg1 SwigcptrTdx_td_info) SetRtmr(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetRtmr() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_rtmr_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_rtmr_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6468,7 +7366,7 @@ func (arg1 SwigcptrTdx_td_info) GetRtmr() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_td_info) SetServtd_hash(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_td_info_servtd_hash_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_462)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_td_info_servtd_hash_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_493)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6477,7 +7375,7 @@ func (arg1 SwigcptrTdx_td_info) SetServtd_hash(arg2 []byte) {
 func (arg1 SwigcptrTdx_td_info) GetServtd_hash() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_td_info_servtd_hash_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_td_info_servtd_hash_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6486,13 +7384,13 @@ func (arg1 SwigcptrTdx_td_info) GetServtd_hash() (_swig_ret []byte) {
 
 func NewTdx_td_info() (_swig_ret Tdx_td_info) {
 	var swig_r Tdx_td_info
-	swig_r = (Tdx_td_info)(SwigcptrTdx_td_info(C._wrap_new_tdx_td_info_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_td_info)(SwigcptrTdx_td_info(C._wrap_new_tdx_td_info_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_td_info(arg1 Tdx_td_info) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_td_info_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_td_info_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_td_info interface {
@@ -6522,7 +7420,7 @@ func Tdx_td_info_init(arg1 Tdx_td_info, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_td_info_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_465(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_td_info_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_496(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6532,7 +7430,7 @@ func Tdx_measure_tee_info_hash(arg1 Tdx_td_info, arg2 []byte) (_swig_ret error) 
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_measure_tee_info_hash_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_467)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_measure_tee_info_hash_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_498)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6564,103 +7462,103 @@ func (p SwigcptrTdx_tdvf_section) SwigIsTdx_tdvf_section() {
 func (arg1 SwigcptrTdx_tdvf_section) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_468(_swig_i_1))
+	C._wrap_tdx_tdvf_section_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_499(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_tdvf_section_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_tdvf_section_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetData_offset(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_data_offset_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_tdvf_section_data_offset_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetData_offset() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_tdvf_section_data_offset_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_tdvf_section_data_offset_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetRaw_data_size(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_raw_data_size_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_tdvf_section_raw_data_size_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetRaw_data_size() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_tdvf_section_raw_data_size_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_tdvf_section_raw_data_size_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetMemory_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_memory_address_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_470(_swig_i_1))
+	C._wrap_tdx_tdvf_section_memory_address_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_501(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetMemory_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_tdvf_section_memory_address_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_section_memory_address_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetMemory_data_size(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_memory_data_size_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_472(_swig_i_1))
+	C._wrap_tdx_tdvf_section_memory_data_size_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_503(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetMemory_data_size() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_tdvf_section_memory_data_size_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_section_memory_data_size_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetSection_type(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_section_type_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_tdvf_section_section_type_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetSection_type() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_tdvf_section_section_type_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_tdvf_section_section_type_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) SetAttributes(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_tdvf_section_attributes_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_tdvf_section_attributes_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_tdvf_section) GetAttributes() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_tdvf_section_attributes_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_tdvf_section_attributes_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_tdvf_section() (_swig_ret Tdx_tdvf_section) {
 	var swig_r Tdx_tdvf_section
-	swig_r = (Tdx_tdvf_section)(SwigcptrTdx_tdvf_section(C._wrap_new_tdx_tdvf_section_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_tdvf_section)(SwigcptrTdx_tdvf_section(C._wrap_new_tdx_tdvf_section_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_tdvf_section(arg1 Tdx_tdvf_section) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_tdvf_section_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_tdvf_section_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_tdvf_section interface {
@@ -6686,7 +7584,7 @@ func Tdx_tdvf_section_init(arg1 Tdx_tdvf_section, arg2 int64) (_swig_ret error) 
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvf_section_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_475(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_section_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_506(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6700,7 +7598,7 @@ func Tdx_tdvf_open(arg1 *Tdx_tdvf, arg2 string) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvf_open_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), *(*C.swig_type_477)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_open_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_508)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_tdvf(*_swig_i_0)
@@ -6722,7 +7620,7 @@ func Tdx_tdvf_parse(arg1 *Tdx_tdvf, arg2 []byte) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_tdvf_parse_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), *(*C.swig_type_479)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_parse_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_510)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_tdvf(*_swig_i_0)
@@ -6738,13 +7636,13 @@ func Tdx_tdvf_parse(arg1 *Tdx_tdvf, arg2 []byte) (_swig_ret error) {
 
 func Tdx_tdvf_free(arg1 Tdx_tdvf) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_tdvf_free_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_tdvf_free_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_tdvf_section_count(arg1 Tdx_tdvf) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_tdvf_section_count_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_tdvf_section_count_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -6753,7 +7651,7 @@ func Tdx_tdvf_get_section(arg1 Tdx_tdvf, arg2 int64, arg3 Tdx_tdvf_section) (_sw
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_tdvf_get_section_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_482(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_tdvf_get_section_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_513(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6764,7 +7662,7 @@ func Tdx_measure_tdvf(arg1 string, arg2 uint, arg3 []byte) (_swig_ret error) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_measure_tdvf_tdx_2ffbf394ef69bf87(*(*C.swig_type_484)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1), *(*C.swig_type_485)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_measure_tdvf_tdx_b3e39941400d340c(*(*C.swig_type_515)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1), *(*C.swig_type_516)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -6788,7 +7686,7 @@ func Tdx_eventlog_parse(arg1 *Tdx_eventlog, arg2 []byte) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_eventlog_parse_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), *(*C.swig_type_487)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_eventlog_parse_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_518)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_eventlog(*_swig_i_0)
@@ -6804,13 +7702,13 @@ func Tdx_eventlog_parse(arg1 *Tdx_eventlog, arg2 []byte) (_swig_ret error) {
 
 func Tdx_eventlog_free(arg1 Tdx_eventlog) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tdx_eventlog_free_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_tdx_eventlog_free_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 func Tdx_eventlog_count(arg1 Tdx_eventlog) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tdx_eventlog_count_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_eventlog_count_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -6826,59 +7724,59 @@ func (p SwigcptrTdx_event) SwigIsTdx_event() {
 func (arg1 SwigcptrTdx_event) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_event_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_489(_swig_i_1))
+	C._wrap_tdx_event_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_520(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_event) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_event_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_event_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_event) SetMr_index(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_event_mr_index_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_event_mr_index_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_event) GetMr_index() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_event_mr_index_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_event_mr_index_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_event) SetEvent_type(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_event_event_type_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_event_event_type_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_event) GetEvent_type() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_event_event_type_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_event_event_type_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_event) SetHas_sha384(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_event_has_sha384_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_event_has_sha384_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_event) GetHas_sha384() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tdx_event_has_sha384_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tdx_event_has_sha384_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_event) SetSha384(arg2 []byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_event_sha384_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_491)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_tdx_event_sha384_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_522)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6887,7 +7785,7 @@ func (arg1 SwigcptrTdx_event) SetSha384(arg2 []byte) {
 func (arg1 SwigcptrTdx_event) GetSha384() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tdx_event_sha384_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tdx_event_sha384_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 []byte
  swig_r_1 = append([]byte(nil), swig_r...) 
@@ -6897,38 +7795,38 @@ func (arg1 SwigcptrTdx_event) GetSha384() (_swig_ret []byte) {
 func (arg1 SwigcptrTdx_event) SetData_offset(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_event_data_offset_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_493(_swig_i_1))
+	C._wrap_tdx_event_data_offset_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_524(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_event) GetData_offset() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_event_data_offset_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_event_data_offset_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_event) SetData_size(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_event_data_size_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_tdx_event_data_size_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_event) GetData_size() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_tdx_event_data_size_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tdx_event_data_size_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_event() (_swig_ret Tdx_event) {
 	var swig_r Tdx_event
-	swig_r = (Tdx_event)(SwigcptrTdx_event(C._wrap_new_tdx_event_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_event)(SwigcptrTdx_event(C._wrap_new_tdx_event_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_event(arg1 Tdx_event) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_event_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_event_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_event interface {
@@ -6954,7 +7852,7 @@ func Tdx_event_init(arg1 Tdx_event, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_event_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_496(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_event_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_527(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6965,7 +7863,7 @@ func Tdx_eventlog_event(arg1 Tdx_eventlog, arg2 int64, arg3 Tdx_event) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (uint64)(C._wrap_tdx_eventlog_event_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_498(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (uint64)(C._wrap_tdx_eventlog_event_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_529(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -6975,7 +7873,7 @@ func Tdx_eventlog_replay(arg1 Tdx_eventlog, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_eventlog_replay_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_500)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_eventlog_replay_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_531)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -6989,7 +7887,7 @@ func Tdx_eventlog_check(arg1 Tdx_eventlog, arg2 []byte, arg3 []uint32) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_eventlog_check_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_502)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_503)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_eventlog_check_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_533)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_534)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7013,77 +7911,77 @@ func (p SwigcptrTdx_ccel_table) SwigIsTdx_ccel_table() {
 func (arg1 SwigcptrTdx_ccel_table) SetSz(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ccel_table_sz_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_504(_swig_i_1))
+	C._wrap_tdx_ccel_table_sz_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_535(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ccel_table) GetSz() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tdx_ccel_table_sz_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tdx_ccel_table_sz_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ccel_table) SetCc_type(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ccel_table_cc_type_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_tdx_ccel_table_cc_type_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ccel_table) GetCc_type() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_tdx_ccel_table_cc_type_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_tdx_ccel_table_cc_type_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ccel_table) SetCc_subtype(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ccel_table_cc_subtype_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_tdx_ccel_table_cc_subtype_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ccel_table) GetCc_subtype() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_tdx_ccel_table_cc_subtype_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_tdx_ccel_table_cc_subtype_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ccel_table) SetLog_area_minimum_length(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_506(_swig_i_1))
+	C._wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_537(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ccel_table) GetLog_area_minimum_length() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTdx_ccel_table) SetLog_area_start_address(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_tdx_ccel_table_log_area_start_address_set_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_508(_swig_i_1))
+	C._wrap_tdx_ccel_table_log_area_start_address_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_539(_swig_i_1))
 }
 
 func (arg1 SwigcptrTdx_ccel_table) GetLog_area_start_address() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_tdx_ccel_table_log_area_start_address_get_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_tdx_ccel_table_log_area_start_address_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTdx_ccel_table() (_swig_ret Tdx_ccel_table) {
 	var swig_r Tdx_ccel_table
-	swig_r = (Tdx_ccel_table)(SwigcptrTdx_ccel_table(C._wrap_new_tdx_ccel_table_tdx_2ffbf394ef69bf87()))
+	swig_r = (Tdx_ccel_table)(SwigcptrTdx_ccel_table(C._wrap_new_tdx_ccel_table_tdx_b3e39941400d340c()))
 	return swig_r
 }
 
 func DeleteTdx_ccel_table(arg1 Tdx_ccel_table) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tdx_ccel_table_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tdx_ccel_table_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0))
 }
 
 type Tdx_ccel_table interface {
@@ -7105,7 +8003,7 @@ func Tdx_ccel_table_init(arg1 Tdx_ccel_table, arg2 int64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_ccel_table_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_511(_swig_i_1)))
+	swig_r = (uint64)(C._wrap_tdx_ccel_table_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_542(_swig_i_1)))
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 
 	return swig_r_1
@@ -7115,7 +8013,7 @@ func Tdx_ccel_table_parse(arg1 Tdx_ccel_table, arg2 []byte) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_ccel_table_parse_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_513)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_ccel_table_parse_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_544)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7130,7 +8028,7 @@ func Tdx_guest_get_report(arg1 Tdx_guest, arg2 []byte, arg3 []byte, arg4 []uint6
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_guest_get_report_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_515)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_516)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_517)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_guest_get_report_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_546)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_547)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_548)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7151,7 +8049,7 @@ func Tdx_guest_get_quote(arg1 Tdx_guest, arg2 []byte, arg3 []byte, arg4 []uint64
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_guest_get_quote_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_519)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_520)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_521)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_guest_get_quote_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_550)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_551)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_552)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7171,7 +8069,7 @@ func Tdx_guest_get_eventlog(arg1 Tdx_guest, arg2 []byte, arg3 []uint64) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_guest_get_eventlog_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_523)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_524)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_guest_get_eventlog_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_554)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_555)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7189,7 +8087,7 @@ func Tdx_emu_quote(arg1 Tdx_emu, arg2 []byte, arg3 []byte, arg4 []uint64) (_swig
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_emu_quote_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_526)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_527)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_528)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_emu_quote_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_557)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_558)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_559)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7209,7 +8107,7 @@ func Tdx_emu_console(arg1 Tdx_emu, arg2 []byte, arg3 []uint64) (_swig_ret error)
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_emu_console_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_530)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_531)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_emu_console_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_561)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_562)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7227,7 +8125,7 @@ func Tdx_emu_fatal_error(arg1 Tdx_emu, arg2 []uint64, arg3 []byte, arg4 []uint64
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_emu_fatal_error_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_533)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_534)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_535)(unsafe.Pointer(&_swig_i_3))))
+	swig_r = (uint64)(C._wrap_tdx_emu_fatal_error_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_564)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_565)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_566)(unsafe.Pointer(&_swig_i_3))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7247,7 +8145,7 @@ func Tdx_report_to_json(arg1 Tdx_report, arg2 []byte, arg3 []uint64) (_swig_ret 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_report_to_json_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_537)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_538)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_report_to_json_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_568)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_569)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7264,7 +8162,7 @@ func Tdx_quote_to_json(arg1 Tdx_quote, arg2 []byte, arg3 []uint64) (_swig_ret er
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_quote_to_json_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_540)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_541)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_quote_to_json_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_571)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_572)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7281,7 +8179,7 @@ func Tdx_eventlog_to_json(arg1 Tdx_eventlog, arg2 []byte, arg3 []uint64) (_swig_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_eventlog_to_json_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_543)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_544)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_eventlog_to_json_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_574)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_575)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7298,7 +8196,7 @@ func Tdx_vcpu_get_cpuid(arg1 Tdx_vcpu, arg2 []uint32, arg3 []uint32) (_swig_ret 
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (uint64)(C._wrap_tdx_vcpu_get_cpuid_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_546)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_547)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (uint64)(C._wrap_tdx_vcpu_get_cpuid_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_577)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_578)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7316,7 +8214,7 @@ func Tdx_vm_init_mem_region(arg1 Tdx_vcpu, arg2 []byte, arg3 uint64, arg4 int) (
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_vm_init_mem_region_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_549)(unsafe.Pointer(&_swig_i_1)), C.swig_type_550(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_vm_init_mem_region_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_580)(unsafe.Pointer(&_swig_i_1)), C.swig_type_581(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7329,7 +8227,7 @@ func Tdx_go_vp_info(arg1 Tdx_guest, arg2 []uint64) (_swig_ret error) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_go_vp_info_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), *(*C.swig_type_552)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_go_vp_info_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_583)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -7348,7 +8246,7 @@ func Tdx_go_vm_create(arg1 *Tdx_vm, arg2 Tdx_host, arg3 int, arg4 uint) (_swig_r
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (uint64)(C._wrap_tdx_go_vm_create_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (uint64)(C._wrap_tdx_go_vm_create_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3)))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_vm(*_swig_i_0)
@@ -7368,7 +8266,7 @@ func Tdx_go_vm_init(arg1 Tdx_vm, arg2 uint64, arg3 uint64, arg4 []byte, arg5 []b
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
-	swig_r = (uint64)(C._wrap_tdx_go_vm_init_tdx_2ffbf394ef69bf87(C.uintptr_t(_swig_i_0), C.swig_type_555(_swig_i_1), C.swig_type_556(_swig_i_2), *(*C.swig_type_557)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_558)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_559)(unsafe.Pointer(&_swig_i_5)), C.swig_intgo(_swig_i_6)))
+	swig_r = (uint64)(C._wrap_tdx_go_vm_init_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_type_586(_swig_i_1), C.swig_type_587(_swig_i_2), *(*C.swig_type_588)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_589)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_590)(unsafe.Pointer(&_swig_i_5)), C.swig_intgo(_swig_i_6)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg4
 	}
@@ -7391,7 +8289,7 @@ func Tdx_go_emu_open(arg1 *Tdx_emu, arg2 string) (_swig_ret error) {
 	_swig_i_0 = &swigOut1
 
 	_swig_i_1 := arg2
-	swig_r = (uint64)(C._wrap_tdx_go_emu_open_tdx_2ffbf394ef69bf87(C.swig_voidp(_swig_i_0), *(*C.swig_type_561)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (uint64)(C._wrap_tdx_go_emu_open_tdx_b3e39941400d340c(C.swig_voidp(_swig_i_0), *(*C.swig_type_592)(unsafe.Pointer(&_swig_i_1))))
 
 	if arg1 != nil && *_swig_i_0 != 0 {
 		*arg1 = SwigcptrTdx_emu(*_swig_i_0)
@@ -7399,6 +8297,76 @@ func Tdx_go_emu_open(arg1 *Tdx_emu, arg2 string) (_swig_ret error) {
 
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_quote_verify(arg1 Tdx_quote, arg2 []byte, arg3 []byte, arg4 []byte, arg5 int64, arg6 uint, arg7 int, arg8 int, arg9 *Tdx_verify_result) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	_swig_i_4 := arg5
+	_swig_i_5 := arg6
+	_swig_i_6 := arg7
+	_swig_i_7 := arg8
+	var _swig_i_8 *uintptr
+
+	var swigOut12 uintptr
+	_swig_i_8 = &swigOut12
+
+	swig_r = (uint64)(C._wrap_tdx_quote_verify_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_594)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_595)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_596)(unsafe.Pointer(&_swig_i_3)), C.swig_type_597(_swig_i_4), C.swig_intgo(_swig_i_5), C.swig_intgo(_swig_i_6), C.swig_intgo(_swig_i_7), C.swig_voidp(_swig_i_8)))
+
+	if arg9 != nil && *_swig_i_8 != 0 {
+		*arg9 = SwigcptrTdx_verify_result(*_swig_i_8)
+	}
+
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_verify_result_to_json(arg1 Tdx_verify_result, arg2 []byte, arg3 []uint64) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r = (uint64)(C._wrap_tdx_verify_result_to_json_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), *(*C.swig_type_599)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_600)(unsafe.Pointer(&_swig_i_2))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	var swig_r_1 error
+ swig_r_1 = swigTdxError(swig_r) 
+	return swig_r_1
+}
+
+func Tdx_emu_collateral(arg1 Tdx_emu, arg2 uint, arg3 []byte, arg4 []uint64) (_swig_ret error) {
+	var swig_r uint64
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	swig_r = (uint64)(C._wrap_tdx_emu_collateral_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_602)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_603)(unsafe.Pointer(&_swig_i_3))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	if Swig_escape_always_false {
+		Swig_escape_val = arg4
 	}
 	var swig_r_1 error
  swig_r_1 = swigTdxError(swig_r) 

@@ -334,6 +334,12 @@ SWIGINTERN struct tdx_exit *new_tdx_exit(void){
 			tdx_exit_init(p, sizeof *p);
 		return p;
 	}
+SWIGINTERN struct tdx_verify_opts *new_tdx_verify_opts(void){
+		tdx_verify_opts *p = calloc(1, sizeof *p);
+		if (p)
+			tdx_verify_opts_init(p, sizeof *p);
+		return p;
+	}
 SWIGINTERN struct tdx_td_info *new_tdx_td_info(void){
 		tdx_td_info *p = calloc(1, sizeof *p);
 		if (p)
@@ -575,11 +581,56 @@ static tdx_status tdx_go_emu_open(tdx_emu **out, const char *spec)
 	return tdx_emu_open(out, &cfg);
 }
 
+/* tdx_quote_verify with the options as arguments (empty slices: not
+ * given; at 0: now; accept 0: UpToDate only).  *out is set whenever the
+ * verification ran; the status is its verdict. */
+static tdx_status tdx_go_quote_verify(const tdx_quote *q, const uint8_t *roots, size_t roots_len,
+				      const uint8_t *collateral, size_t collateral_len,
+				      const uint8_t *crls, size_t crls_len, long long at,
+				      unsigned accept, int require_collateral, int require_crls,
+				      tdx_verify_result **out)
+{
+	tdx_verify_opts o;
+
+	tdx_verify_opts_init(&o, sizeof(o));
+	o.roots = roots_len ? roots : NULL;
+	o.roots_len = roots_len;
+	o.collateral = collateral_len ? (const char *)collateral : NULL;
+	o.collateral_len = collateral_len;
+	o.crls = crls_len ? crls : NULL;
+	o.crls_len = crls_len;
+	o.at = at;
+	o.accept = accept;
+	o.require_collateral = require_collateral;
+	o.require_crls = require_crls;
+	return tdx_quote_verify(q, &o, out);
+}
+
+static tdx_status tdx_go_verify_result_to_json(const tdx_verify_result *r, uint8_t *out,
+					       size_t out_cap, size_t *out_len)
+{
+	size_t n = out_cap;
+	tdx_status rc = tdx_verify_result_to_json(r, out_cap ? (char *)out : NULL, &n);
+	if (out_len)
+		*out_len = n;
+	return rc;
+}
+
+static tdx_status tdx_go_emu_collateral(tdx_emu *emu, unsigned flags, uint8_t *out,
+					size_t out_cap, size_t *out_len)
+{
+	size_t n = out_cap;
+	tdx_status rc = tdx_emu_collateral(emu, flags, out_cap ? (char *)out : NULL, &n);
+	if (out_len)
+		*out_len = n;
+	return rc;
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void _wrap_Swig_free_tdx_2ffbf394ef69bf87(void *_swig_go_0) {
+void _wrap_Swig_free_tdx_b3e39941400d340c(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -589,7 +640,7 @@ void _wrap_Swig_free_tdx_2ffbf394ef69bf87(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_tdx_b3e39941400d340c(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -602,7 +653,7 @@ void *_wrap_Swig_malloc_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
 }
 
 
-void _wrap_tdx_version_tdx_2ffbf394ef69bf87(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+void _wrap_tdx_version_tdx_b3e39941400d340c(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   int *arg1 = (int *) 0 ;
   int *arg2 = (int *) 0 ;
   int *arg3 = (int *) 0 ;
@@ -616,7 +667,7 @@ void _wrap_tdx_version_tdx_2ffbf394ef69bf87(_goslice_ _swig_go_0, _goslice_ _swi
 }
 
 
-_gostring_ _wrap_tdx_version_string_tdx_2ffbf394ef69bf87() {
+_gostring_ _wrap_tdx_version_string_tdx_b3e39941400d340c() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -627,7 +678,7 @@ _gostring_ _wrap_tdx_version_string_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_OK_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_OK_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -639,7 +690,7 @@ intgo _wrap_TDX_OK_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_INVALID_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_INVALID_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -651,7 +702,7 @@ intgo _wrap_TDX_E_INVALID_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -663,7 +714,7 @@ intgo _wrap_TDX_E_NOT_SUPPORTED_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_NO_DEVICE_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_NO_DEVICE_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -675,7 +726,7 @@ intgo _wrap_TDX_E_NO_DEVICE_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_PERM_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_PERM_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -687,7 +738,7 @@ intgo _wrap_TDX_E_PERM_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -699,7 +750,7 @@ intgo _wrap_TDX_E_BUFFER_TOO_SMALL_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_RETRY_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_RETRY_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -711,7 +762,7 @@ intgo _wrap_TDX_E_RETRY_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_TDCALL_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_TDCALL_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -723,7 +774,7 @@ intgo _wrap_TDX_E_TDCALL_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_VMCALL_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_VMCALL_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -735,7 +786,7 @@ intgo _wrap_TDX_E_VMCALL_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_OS_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_OS_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -747,7 +798,7 @@ intgo _wrap_TDX_E_OS_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_STATE_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_STATE_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -759,7 +810,7 @@ intgo _wrap_TDX_E_STATE_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_ABI_MISMATCH_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_ABI_MISMATCH_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -771,7 +822,7 @@ intgo _wrap_TDX_E_ABI_MISMATCH_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_NOMEM_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_NOMEM_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -783,7 +834,7 @@ intgo _wrap_TDX_E_NOMEM_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_E_VERIFY_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_VERIFY_tdx_b3e39941400d340c() {
   enum tdx_err result;
   intgo _swig_go_result;
   
@@ -795,7 +846,139 @@ intgo _wrap_TDX_E_VERIFY_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_LAYER_NONE_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_E_QUOTE_FORMAT_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_QUOTE_FORMAT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_CERT_CHAIN_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_CERT_CHAIN;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_EXPIRED_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_EXPIRED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_QE_REPORT_SIGNATURE_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_QE_REPORT_SIGNATURE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_QE_REPORT_DATA_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_QE_REPORT_DATA;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_QUOTE_SIGNATURE_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_QUOTE_SIGNATURE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_REVOKED_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_REVOKED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_COLLATERAL_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_COLLATERAL;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_QE_IDENTITY_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_QE_IDENTITY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_TDX_MODULE_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_TDX_MODULE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_E_TCB_tdx_b3e39941400d340c() {
+  enum tdx_err result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_E_TCB;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_LAYER_NONE_tdx_b3e39941400d340c() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -807,7 +990,7 @@ intgo _wrap_TDX_LAYER_NONE_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_LAYER_LIBRARY_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_LAYER_LIBRARY_tdx_b3e39941400d340c() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -819,7 +1002,7 @@ intgo _wrap_TDX_LAYER_LIBRARY_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_LAYER_OS_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_LAYER_OS_tdx_b3e39941400d340c() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -831,7 +1014,7 @@ intgo _wrap_TDX_LAYER_OS_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_LAYER_MODULE_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_LAYER_MODULE_tdx_b3e39941400d340c() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -843,7 +1026,7 @@ intgo _wrap_TDX_LAYER_MODULE_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_LAYER_VMCALL_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_LAYER_VMCALL_tdx_b3e39941400d340c() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -855,7 +1038,7 @@ intgo _wrap_TDX_LAYER_VMCALL_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_LAYER_KVM_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_LAYER_KVM_tdx_b3e39941400d340c() {
   enum tdx_layer result;
   intgo _swig_go_result;
   
@@ -867,7 +1050,7 @@ intgo _wrap_TDX_LAYER_KVM_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_tdx_error_code_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_code_get_tdx_b3e39941400d340c(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -880,7 +1063,7 @@ intgo _wrap_tdx_error_code_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0
 }
 
 
-intgo _wrap_tdx_error_layer_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_layer_get_tdx_b3e39941400d340c(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -893,7 +1076,7 @@ intgo _wrap_tdx_error_layer_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_
 }
 
 
-long long _wrap_tdx_error_hw_status_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
+long long _wrap_tdx_error_hw_status_get_tdx_b3e39941400d340c(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -906,7 +1089,7 @@ long long _wrap_tdx_error_hw_status_get_tdx_2ffbf394ef69bf87(struct tdx_error *_
 }
 
 
-intgo _wrap_tdx_error_os_errno_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
+intgo _wrap_tdx_error_os_errno_get_tdx_b3e39941400d340c(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -919,7 +1102,7 @@ intgo _wrap_tdx_error_os_errno_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_
 }
 
 
-_gostring_ _wrap_tdx_error_message_get_tdx_2ffbf394ef69bf87(struct tdx_error *_swig_go_0) {
+_gostring_ _wrap_tdx_error_message_get_tdx_b3e39941400d340c(struct tdx_error *_swig_go_0) {
   struct tdx_error *arg1 = (struct tdx_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -932,7 +1115,7 @@ _gostring_ _wrap_tdx_error_message_get_tdx_2ffbf394ef69bf87(struct tdx_error *_s
 }
 
 
-_gostring_ _wrap_tdx_strerror_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_strerror_tdx_b3e39941400d340c(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -945,7 +1128,7 @@ _gostring_ _wrap_tdx_strerror_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_layer_name_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_layer_name_tdx_b3e39941400d340c(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -958,7 +1141,7 @@ _gostring_ _wrap_tdx_layer_name_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_module_status_name_tdx_2ffbf394ef69bf87(long long _swig_go_0) {
+_gostring_ _wrap_tdx_module_status_name_tdx_b3e39941400d340c(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -971,7 +1154,7 @@ _gostring_ _wrap_tdx_module_status_name_tdx_2ffbf394ef69bf87(long long _swig_go_
 }
 
 
-_gostring_ _wrap_tdx_module_status_operand_tdx_2ffbf394ef69bf87(long long _swig_go_0) {
+_gostring_ _wrap_tdx_module_status_operand_tdx_b3e39941400d340c(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -984,7 +1167,7 @@ _gostring_ _wrap_tdx_module_status_operand_tdx_2ffbf394ef69bf87(long long _swig_
 }
 
 
-_gostring_ _wrap_tdx_vmcall_status_name_tdx_2ffbf394ef69bf87(long long _swig_go_0) {
+_gostring_ _wrap_tdx_vmcall_status_name_tdx_b3e39941400d340c(long long _swig_go_0) {
   uint64_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -997,7 +1180,7 @@ _gostring_ _wrap_tdx_vmcall_status_name_tdx_2ffbf394ef69bf87(long long _swig_go_
 }
 
 
-void _wrap_tdx_machine_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_machine_info_sz_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   size_t arg2 ;
   
@@ -1009,7 +1192,7 @@ void _wrap_tdx_machine_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info 
 }
 
 
-long long _wrap_tdx_machine_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_info_sz_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1022,7 +1205,7 @@ long long _wrap_tdx_machine_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_machine_
 }
 
 
-void _wrap_tdx_machine_info_guest_device_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_guest_device_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1034,7 +1217,7 @@ void _wrap_tdx_machine_info_guest_device_set_tdx_2ffbf394ef69bf87(struct tdx_mac
 }
 
 
-intgo _wrap_tdx_machine_info_guest_device_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_guest_device_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1047,7 +1230,7 @@ intgo _wrap_tdx_machine_info_guest_device_get_tdx_2ffbf394ef69bf87(struct tdx_ma
 }
 
 
-void _wrap_tdx_machine_info_configfs_tsm_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_configfs_tsm_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1059,7 +1242,7 @@ void _wrap_tdx_machine_info_configfs_tsm_set_tdx_2ffbf394ef69bf87(struct tdx_mac
 }
 
 
-intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1072,7 +1255,7 @@ intgo _wrap_tdx_machine_info_configfs_tsm_get_tdx_2ffbf394ef69bf87(struct tdx_ma
 }
 
 
-void _wrap_tdx_machine_info_kvm_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1084,7 +1267,7 @@ void _wrap_tdx_machine_info_kvm_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1097,7 +1280,7 @@ intgo _wrap_tdx_machine_info_kvm_get_tdx_2ffbf394ef69bf87(struct tdx_machine_inf
 }
 
 
-void _wrap_tdx_machine_info_kvm_api_version_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_api_version_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1109,7 +1292,7 @@ void _wrap_tdx_machine_info_kvm_api_version_set_tdx_2ffbf394ef69bf87(struct tdx_
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1122,7 +1305,7 @@ intgo _wrap_tdx_machine_info_kvm_api_version_get_tdx_2ffbf394ef69bf87(struct tdx
 }
 
 
-void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   uint64_t arg2 ;
   
@@ -1134,7 +1317,7 @@ void _wrap_tdx_machine_info_kvm_vm_types_set_tdx_2ffbf394ef69bf87(struct tdx_mac
 }
 
 
-long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1147,7 +1330,7 @@ long long _wrap_tdx_machine_info_kvm_vm_types_get_tdx_2ffbf394ef69bf87(struct td
 }
 
 
-void _wrap_tdx_machine_info_kvm_tdx_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_tdx_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int arg2 ;
   
@@ -1159,7 +1342,7 @@ void _wrap_tdx_machine_info_kvm_tdx_set_tdx_2ffbf394ef69bf87(struct tdx_machine_
 }
 
 
-intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1172,7 +1355,7 @@ intgo _wrap_tdx_machine_info_kvm_tdx_get_tdx_2ffbf394ef69bf87(struct tdx_machine
 }
 
 
-void _wrap_tdx_machine_info_guest_device_detail_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_guest_device_detail_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1196,7 +1379,7 @@ void _wrap_tdx_machine_info_guest_device_detail_set_tdx_2ffbf394ef69bf87(struct 
 }
 
 
-_gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1209,7 +1392,7 @@ _gostring_ _wrap_tdx_machine_info_guest_device_detail_get_tdx_2ffbf394ef69bf87(s
 }
 
 
-void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1233,7 +1416,7 @@ void _wrap_tdx_machine_info_configfs_tsm_detail_set_tdx_2ffbf394ef69bf87(struct 
 }
 
 
-_gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1246,7 +1429,7 @@ _gostring_ _wrap_tdx_machine_info_configfs_tsm_detail_get_tdx_2ffbf394ef69bf87(s
 }
 
 
-void _wrap_tdx_machine_info_kvm_detail_set_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_machine_info_kvm_detail_set_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *arg2 ;
   
@@ -1270,7 +1453,7 @@ void _wrap_tdx_machine_info_kvm_detail_set_tdx_2ffbf394ef69bf87(struct tdx_machi
 }
 
 
-_gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+_gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1283,7 +1466,7 @@ _gostring_ _wrap_tdx_machine_info_kvm_detail_get_tdx_2ffbf394ef69bf87(struct tdx
 }
 
 
-struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_2ffbf394ef69bf87() {
+struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_b3e39941400d340c() {
   struct tdx_machine_info *result = 0 ;
   struct tdx_machine_info *_swig_go_result;
   
@@ -1294,7 +1477,7 @@ struct tdx_machine_info *_wrap_new_tdx_machine_info_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_machine_info_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+void _wrap_delete_tdx_machine_info_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   struct tdx_machine_info *arg1 = (struct tdx_machine_info *) 0 ;
   
   arg1 = *(struct tdx_machine_info **)&_swig_go_0; 
@@ -1304,7 +1487,7 @@ void _wrap_delete_tdx_machine_info_tdx_2ffbf394ef69bf87(struct tdx_machine_info 
 }
 
 
-long long _wrap_tdx_machine_info_init_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_machine_info_init_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0, long long _swig_go_1) {
   tdx_machine_info *arg1 = (tdx_machine_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -1319,7 +1502,7 @@ long long _wrap_tdx_machine_info_init_tdx_2ffbf394ef69bf87(struct tdx_machine_in
 }
 
 
-long long _wrap_tdx_machine_probe_tdx_2ffbf394ef69bf87(struct tdx_machine_info *_swig_go_0) {
+long long _wrap_tdx_machine_probe_tdx_b3e39941400d340c(struct tdx_machine_info *_swig_go_0) {
   tdx_machine_info *arg1 = (tdx_machine_info *) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -1332,7 +1515,7 @@ long long _wrap_tdx_machine_probe_tdx_2ffbf394ef69bf87(struct tdx_machine_info *
 }
 
 
-void _wrap_tdx_regs_rax_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rax_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1344,7 +1527,7 @@ void _wrap_tdx_regs_rax_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rax_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rax_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1357,7 +1540,7 @@ long long _wrap_tdx_regs_rax_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rcx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rcx_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1369,7 +1552,7 @@ void _wrap_tdx_regs_rcx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rcx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rcx_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1382,7 +1565,7 @@ long long _wrap_tdx_regs_rcx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rdx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rdx_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1394,7 +1577,7 @@ void _wrap_tdx_regs_rdx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rdx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rdx_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1407,7 +1590,7 @@ long long _wrap_tdx_regs_rdx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rbx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rbx_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1419,7 +1602,7 @@ void _wrap_tdx_regs_rbx_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rbx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rbx_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1432,7 +1615,7 @@ long long _wrap_tdx_regs_rbx_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rsi_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rsi_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1444,7 +1627,7 @@ void _wrap_tdx_regs_rsi_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rsi_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rsi_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1457,7 +1640,7 @@ long long _wrap_tdx_regs_rsi_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_rdi_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_rdi_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1469,7 +1652,7 @@ void _wrap_tdx_regs_rdi_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_rdi_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_rdi_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1482,7 +1665,7 @@ long long _wrap_tdx_regs_rdi_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r8_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r8_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1494,7 +1677,7 @@ void _wrap_tdx_regs_r8_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_regs_r8_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r8_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1507,7 +1690,7 @@ long long _wrap_tdx_regs_r8_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0
 }
 
 
-void _wrap_tdx_regs_r9_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r9_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1519,7 +1702,7 @@ void _wrap_tdx_regs_r9_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_regs_r9_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r9_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1532,7 +1715,7 @@ long long _wrap_tdx_regs_r9_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0
 }
 
 
-void _wrap_tdx_regs_r10_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r10_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1544,7 +1727,7 @@ void _wrap_tdx_regs_r10_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r10_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r10_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1557,7 +1740,7 @@ long long _wrap_tdx_regs_r10_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r11_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r11_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1569,7 +1752,7 @@ void _wrap_tdx_regs_r11_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r11_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r11_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1582,7 +1765,7 @@ long long _wrap_tdx_regs_r11_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r12_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r12_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1594,7 +1777,7 @@ void _wrap_tdx_regs_r12_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r12_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r12_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1607,7 +1790,7 @@ long long _wrap_tdx_regs_r12_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r13_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r13_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1619,7 +1802,7 @@ void _wrap_tdx_regs_r13_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r13_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r13_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1632,7 +1815,7 @@ long long _wrap_tdx_regs_r13_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r14_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r14_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1644,7 +1827,7 @@ void _wrap_tdx_regs_r14_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r14_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r14_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1657,7 +1840,7 @@ long long _wrap_tdx_regs_r14_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-void _wrap_tdx_regs_r15_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_regs_r15_set_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0, long long _swig_go_1) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t arg2 ;
   
@@ -1669,7 +1852,7 @@ void _wrap_tdx_regs_r15_set_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_regs_r15_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+long long _wrap_tdx_regs_r15_get_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1682,7 +1865,7 @@ long long _wrap_tdx_regs_r15_get_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_
 }
 
 
-struct tdx_regs *_wrap_new_tdx_regs_tdx_2ffbf394ef69bf87() {
+struct tdx_regs *_wrap_new_tdx_regs_tdx_b3e39941400d340c() {
   struct tdx_regs *result = 0 ;
   struct tdx_regs *_swig_go_result;
   
@@ -1693,7 +1876,7 @@ struct tdx_regs *_wrap_new_tdx_regs_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_regs_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
+void _wrap_delete_tdx_regs_tdx_b3e39941400d340c(struct tdx_regs *_swig_go_0) {
   struct tdx_regs *arg1 = (struct tdx_regs *) 0 ;
   
   arg1 = *(struct tdx_regs **)&_swig_go_0; 
@@ -1703,7 +1886,7 @@ void _wrap_delete_tdx_regs_tdx_2ffbf394ef69bf87(struct tdx_regs *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_guest_open_tdx_2ffbf394ef69bf87(tdx_guest **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_guest_open_tdx_b3e39941400d340c(tdx_guest **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_guest **arg1 = (tdx_guest **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -1728,7 +1911,7 @@ long long _wrap_tdx_guest_open_tdx_2ffbf394ef69bf87(tdx_guest **_swig_go_0, _gos
 }
 
 
-void _wrap_tdx_guest_close_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0) {
+void _wrap_tdx_guest_close_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   
   arg1 = *(tdx_guest **)&_swig_go_0; 
@@ -1738,7 +1921,7 @@ void _wrap_tdx_guest_close_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_guest_backend_name_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0) {
+_gostring_ _wrap_tdx_guest_backend_name_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1751,7 +1934,7 @@ _gostring_ _wrap_tdx_guest_backend_name_tdx_2ffbf394ef69bf87(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_guest_last_status_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0) {
+long long _wrap_tdx_guest_last_status_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1764,7 +1947,7 @@ long long _wrap_tdx_guest_last_status_tdx_2ffbf394ef69bf87(struct tdx_guest *_sw
 }
 
 
-void _wrap_tdx_vp_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vp_info_sz_set_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   size_t arg2 ;
   
@@ -1776,7 +1959,7 @@ void _wrap_tdx_vp_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_
 }
 
 
-long long _wrap_tdx_vp_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
+long long _wrap_tdx_vp_info_sz_get_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1789,7 +1972,7 @@ long long _wrap_tdx_vp_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swi
 }
 
 
-void _wrap_tdx_vp_info_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_gpaw_set_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   unsigned int arg2 ;
   
@@ -1801,7 +1984,7 @@ void _wrap_tdx_vp_info_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_g
 }
 
 
-intgo _wrap_tdx_vp_info_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_gpaw_get_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -1814,7 +1997,7 @@ intgo _wrap_tdx_vp_info_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_
 }
 
 
-void _wrap_tdx_vp_info_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vp_info_attributes_set_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint64_t arg2 ;
   
@@ -1826,7 +2009,7 @@ void _wrap_tdx_vp_info_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_
 }
 
 
-long long _wrap_tdx_vp_info_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
+long long _wrap_tdx_vp_info_attributes_get_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1839,7 +2022,7 @@ long long _wrap_tdx_vp_info_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_vp_in
 }
 
 
-void _wrap_tdx_vp_info_num_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_num_vcpus_set_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1851,7 +2034,7 @@ void _wrap_tdx_vp_info_num_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_s
 }
 
 
-intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1864,7 +2047,7 @@ intgo _wrap_tdx_vp_info_num_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_
 }
 
 
-void _wrap_tdx_vp_info_max_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_max_vcpus_set_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1876,7 +2059,7 @@ void _wrap_tdx_vp_info_max_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_s
 }
 
 
-intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1889,7 +2072,7 @@ intgo _wrap_tdx_vp_info_max_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_
 }
 
 
-void _wrap_tdx_vp_info_vcpu_index_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_vcpu_index_set_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t arg2 ;
   
@@ -1901,7 +2084,7 @@ void _wrap_tdx_vp_info_vcpu_index_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_
 }
 
 
-intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1914,7 +2097,7 @@ intgo _wrap_tdx_vp_info_vcpu_index_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *
 }
 
 
-void _wrap_tdx_vp_info_sys_rd_available_set_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vp_info_sys_rd_available_set_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   int arg2 ;
   
@@ -1926,7 +2109,7 @@ void _wrap_tdx_vp_info_sys_rd_available_set_tdx_2ffbf394ef69bf87(struct tdx_vp_i
 }
 
 
-intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
+intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1939,7 +2122,7 @@ intgo _wrap_tdx_vp_info_sys_rd_available_get_tdx_2ffbf394ef69bf87(struct tdx_vp_
 }
 
 
-struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_2ffbf394ef69bf87() {
+struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_b3e39941400d340c() {
   struct tdx_vp_info *result = 0 ;
   struct tdx_vp_info *_swig_go_result;
   
@@ -1950,7 +2133,7 @@ struct tdx_vp_info *_wrap_new_tdx_vp_info_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_vp_info_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0) {
+void _wrap_delete_tdx_vp_info_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0) {
   struct tdx_vp_info *arg1 = (struct tdx_vp_info *) 0 ;
   
   arg1 = *(struct tdx_vp_info **)&_swig_go_0; 
@@ -1960,7 +2143,7 @@ void _wrap_delete_tdx_vp_info_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_
 }
 
 
-long long _wrap_tdx_vp_info_init_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vp_info_init_tdx_b3e39941400d340c(struct tdx_vp_info *_swig_go_0, long long _swig_go_1) {
   tdx_vp_info *arg1 = (tdx_vp_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -1975,7 +2158,7 @@ long long _wrap_tdx_vp_info_init_tdx_2ffbf394ef69bf87(struct tdx_vp_info *_swig_
 }
 
 
-void _wrap_tdx_ve_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_sz_set_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   size_t arg2 ;
   
@@ -1987,7 +2170,7 @@ void _wrap_tdx_ve_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_
 }
 
 
-long long _wrap_tdx_ve_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_sz_get_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -2000,7 +2183,7 @@ long long _wrap_tdx_ve_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swi
 }
 
 
-void _wrap_tdx_ve_info_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_exit_reason_set_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -2012,7 +2195,7 @@ void _wrap_tdx_ve_info_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *
 }
 
 
-intgo _wrap_tdx_ve_info_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_exit_reason_get_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2025,7 +2208,7 @@ intgo _wrap_tdx_ve_info_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info 
 }
 
 
-void _wrap_tdx_ve_info_exit_qualification_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_exit_qualification_set_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -2037,7 +2220,7 @@ void _wrap_tdx_ve_info_exit_qualification_set_tdx_2ffbf394ef69bf87(struct tdx_ve
 }
 
 
-long long _wrap_tdx_ve_info_exit_qualification_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_exit_qualification_get_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2050,7 +2233,7 @@ long long _wrap_tdx_ve_info_exit_qualification_get_tdx_2ffbf394ef69bf87(struct t
 }
 
 
-void _wrap_tdx_ve_info_guest_linear_address_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_guest_linear_address_set_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -2062,7 +2245,7 @@ void _wrap_tdx_ve_info_guest_linear_address_set_tdx_2ffbf394ef69bf87(struct tdx_
 }
 
 
-long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2075,7 +2258,7 @@ long long _wrap_tdx_ve_info_guest_linear_address_get_tdx_2ffbf394ef69bf87(struct
 }
 
 
-void _wrap_tdx_ve_info_guest_physical_address_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ve_info_guest_physical_address_set_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t arg2 ;
   
@@ -2087,7 +2270,7 @@ void _wrap_tdx_ve_info_guest_physical_address_set_tdx_2ffbf394ef69bf87(struct td
 }
 
 
-long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
+long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2100,7 +2283,7 @@ long long _wrap_tdx_ve_info_guest_physical_address_get_tdx_2ffbf394ef69bf87(stru
 }
 
 
-void _wrap_tdx_ve_info_instruction_length_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_instruction_length_set_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -2112,7 +2295,7 @@ void _wrap_tdx_ve_info_instruction_length_set_tdx_2ffbf394ef69bf87(struct tdx_ve
 }
 
 
-intgo _wrap_tdx_ve_info_instruction_length_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_instruction_length_get_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2125,7 +2308,7 @@ intgo _wrap_tdx_ve_info_instruction_length_get_tdx_2ffbf394ef69bf87(struct tdx_v
 }
 
 
-void _wrap_tdx_ve_info_instruction_information_set_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_ve_info_instruction_information_set_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t arg2 ;
   
@@ -2137,7 +2320,7 @@ void _wrap_tdx_ve_info_instruction_information_set_tdx_2ffbf394ef69bf87(struct t
 }
 
 
-intgo _wrap_tdx_ve_info_instruction_information_get_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
+intgo _wrap_tdx_ve_info_instruction_information_get_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2150,7 +2333,7 @@ intgo _wrap_tdx_ve_info_instruction_information_get_tdx_2ffbf394ef69bf87(struct 
 }
 
 
-struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_2ffbf394ef69bf87() {
+struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_b3e39941400d340c() {
   struct tdx_ve_info *result = 0 ;
   struct tdx_ve_info *_swig_go_result;
   
@@ -2161,7 +2344,7 @@ struct tdx_ve_info *_wrap_new_tdx_ve_info_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_ve_info_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0) {
+void _wrap_delete_tdx_ve_info_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0) {
   struct tdx_ve_info *arg1 = (struct tdx_ve_info *) 0 ;
   
   arg1 = *(struct tdx_ve_info **)&_swig_go_0; 
@@ -2171,7 +2354,7 @@ void _wrap_delete_tdx_ve_info_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_
 }
 
 
-long long _wrap_tdx_ve_info_init_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_ve_info_init_tdx_b3e39941400d340c(struct tdx_ve_info *_swig_go_0, long long _swig_go_1) {
   tdx_ve_info *arg1 = (tdx_ve_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2186,7 +2369,7 @@ long long _wrap_tdx_ve_info_init_tdx_2ffbf394ef69bf87(struct tdx_ve_info *_swig_
 }
 
 
-void _wrap_tdx_page_attr_sz_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_page_attr_sz_set_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   size_t arg2 ;
   
@@ -2198,7 +2381,7 @@ void _wrap_tdx_page_attr_sz_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig
 }
 
 
-long long _wrap_tdx_page_attr_sz_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
+long long _wrap_tdx_page_attr_sz_get_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -2211,7 +2394,7 @@ long long _wrap_tdx_page_attr_sz_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *
 }
 
 
-void _wrap_tdx_page_attr_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_page_attr_gpa_set_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint64_t arg2 ;
   
@@ -2223,7 +2406,7 @@ void _wrap_tdx_page_attr_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swi
 }
 
 
-long long _wrap_tdx_page_attr_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
+long long _wrap_tdx_page_attr_gpa_get_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2236,7 +2419,7 @@ long long _wrap_tdx_page_attr_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr 
 }
 
 
-void _wrap_tdx_page_attr_level_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_page_attr_level_set_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   unsigned int arg2 ;
   
@@ -2248,7 +2431,7 @@ void _wrap_tdx_page_attr_level_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_s
 }
 
 
-intgo _wrap_tdx_page_attr_level_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
+intgo _wrap_tdx_page_attr_level_get_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -2261,7 +2444,7 @@ intgo _wrap_tdx_page_attr_level_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_
 }
 
 
-void _wrap_tdx_page_attr_pending_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_page_attr_pending_set_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0, intgo _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   int arg2 ;
   
@@ -2273,7 +2456,7 @@ void _wrap_tdx_page_attr_pending_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *
 }
 
 
-intgo _wrap_tdx_page_attr_pending_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
+intgo _wrap_tdx_page_attr_pending_get_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2286,7 +2469,7 @@ intgo _wrap_tdx_page_attr_pending_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr 
 }
 
 
-void _wrap_tdx_page_attr_attr_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_page_attr_attr_set_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint16_t *arg2 ;
   
@@ -2305,7 +2488,7 @@ void _wrap_tdx_page_attr_attr_set_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_sw
 }
 
 
-_goslice_ _wrap_tdx_page_attr_attr_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
+_goslice_ _wrap_tdx_page_attr_attr_get_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   uint16_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -2321,7 +2504,7 @@ _goslice_ _wrap_tdx_page_attr_attr_get_tdx_2ffbf394ef69bf87(struct tdx_page_attr
 }
 
 
-struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_2ffbf394ef69bf87() {
+struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_b3e39941400d340c() {
   struct tdx_page_attr *result = 0 ;
   struct tdx_page_attr *_swig_go_result;
   
@@ -2332,7 +2515,7 @@ struct tdx_page_attr *_wrap_new_tdx_page_attr_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_page_attr_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0) {
+void _wrap_delete_tdx_page_attr_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0) {
   struct tdx_page_attr *arg1 = (struct tdx_page_attr *) 0 ;
   
   arg1 = *(struct tdx_page_attr **)&_swig_go_0; 
@@ -2342,7 +2525,7 @@ void _wrap_delete_tdx_page_attr_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig
 }
 
 
-long long _wrap_tdx_page_attr_init_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_page_attr_init_tdx_b3e39941400d340c(struct tdx_page_attr *_swig_go_0, long long _swig_go_1) {
   tdx_page_attr *arg1 = (tdx_page_attr *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2357,7 +2540,7 @@ long long _wrap_tdx_page_attr_init_tdx_2ffbf394ef69bf87(struct tdx_page_attr *_s
 }
 
 
-void _wrap_tdx_l2_exit_sz_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_sz_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   size_t arg2 ;
   
@@ -2369,7 +2552,7 @@ void _wrap_tdx_l2_exit_sz_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_sz_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_sz_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -2382,7 +2565,7 @@ long long _wrap_tdx_l2_exit_sz_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swi
 }
 
 
-void _wrap_tdx_l2_exit_exit_class_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_class_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -2394,7 +2577,7 @@ void _wrap_tdx_l2_exit_exit_class_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_
 }
 
 
-intgo _wrap_tdx_l2_exit_exit_class_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+intgo _wrap_tdx_l2_exit_exit_class_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2407,7 +2590,7 @@ intgo _wrap_tdx_l2_exit_exit_class_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *
 }
 
 
-void _wrap_tdx_l2_exit_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_reason_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -2419,7 +2602,7 @@ void _wrap_tdx_l2_exit_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *
 }
 
 
-intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2432,7 +2615,7 @@ intgo _wrap_tdx_l2_exit_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit 
 }
 
 
-void _wrap_tdx_l2_exit_exit_qualification_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_exit_qualification_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2444,7 +2627,7 @@ void _wrap_tdx_l2_exit_exit_qualification_set_tdx_2ffbf394ef69bf87(struct tdx_l2
 }
 
 
-long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2457,7 +2640,7 @@ long long _wrap_tdx_l2_exit_exit_qualification_get_tdx_2ffbf394ef69bf87(struct t
 }
 
 
-void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2469,7 +2652,7 @@ void _wrap_tdx_l2_exit_guest_linear_address_set_tdx_2ffbf394ef69bf87(struct tdx_
 }
 
 
-long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2482,7 +2665,7 @@ long long _wrap_tdx_l2_exit_guest_linear_address_get_tdx_2ffbf394ef69bf87(struct
 }
 
 
-void _wrap_tdx_l2_exit_cs_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_cs_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2494,7 +2677,7 @@ void _wrap_tdx_l2_exit_cs_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_cs_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_cs_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2507,7 +2690,7 @@ long long _wrap_tdx_l2_exit_cs_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swi
 }
 
 
-void _wrap_tdx_l2_exit_cs_base_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_cs_base_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2519,7 +2702,7 @@ void _wrap_tdx_l2_exit_cs_base_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swi
 }
 
 
-long long _wrap_tdx_l2_exit_cs_base_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_cs_base_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2532,7 +2715,7 @@ long long _wrap_tdx_l2_exit_cs_base_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit 
 }
 
 
-void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2544,7 +2727,7 @@ void _wrap_tdx_l2_exit_guest_physical_address_set_tdx_2ffbf394ef69bf87(struct td
 }
 
 
-long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2557,7 +2740,7 @@ long long _wrap_tdx_l2_exit_guest_physical_address_get_tdx_2ffbf394ef69bf87(stru
 }
 
 
-void _wrap_tdx_l2_exit_interruption_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_interruption_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2569,7 +2752,7 @@ void _wrap_tdx_l2_exit_interruption_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit 
 }
 
 
-long long _wrap_tdx_l2_exit_interruption_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_interruption_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2582,7 +2765,7 @@ long long _wrap_tdx_l2_exit_interruption_get_tdx_2ffbf394ef69bf87(struct tdx_l2_
 }
 
 
-void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2594,7 +2777,7 @@ void _wrap_tdx_l2_exit_idt_vectoring_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit
 }
 
 
-long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2607,7 +2790,7 @@ long long _wrap_tdx_l2_exit_idt_vectoring_get_tdx_2ffbf394ef69bf87(struct tdx_l2
 }
 
 
-void _wrap_tdx_l2_exit_instruction_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_instruction_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2619,7 +2802,7 @@ void _wrap_tdx_l2_exit_instruction_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *
 }
 
 
-long long _wrap_tdx_l2_exit_instruction_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_instruction_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2632,7 +2815,7 @@ long long _wrap_tdx_l2_exit_instruction_get_tdx_2ffbf394ef69bf87(struct tdx_l2_e
 }
 
 
-void _wrap_tdx_l2_exit_additional_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_additional_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2644,7 +2827,7 @@ void _wrap_tdx_l2_exit_additional_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_
 }
 
 
-long long _wrap_tdx_l2_exit_additional_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_additional_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2657,7 +2840,7 @@ long long _wrap_tdx_l2_exit_additional_get_tdx_2ffbf394ef69bf87(struct tdx_l2_ex
 }
 
 
-void _wrap_tdx_l2_exit_extended_qualification_set_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_l2_exit_extended_qualification_set_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -2669,7 +2852,7 @@ void _wrap_tdx_l2_exit_extended_qualification_set_tdx_2ffbf394ef69bf87(struct td
 }
 
 
-long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -2682,7 +2865,7 @@ long long _wrap_tdx_l2_exit_extended_qualification_get_tdx_2ffbf394ef69bf87(stru
 }
 
 
-struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_2ffbf394ef69bf87() {
+struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_b3e39941400d340c() {
   struct tdx_l2_exit *result = 0 ;
   struct tdx_l2_exit *_swig_go_result;
   
@@ -2693,7 +2876,7 @@ struct tdx_l2_exit *_wrap_new_tdx_l2_exit_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_l2_exit_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0) {
+void _wrap_delete_tdx_l2_exit_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0) {
   struct tdx_l2_exit *arg1 = (struct tdx_l2_exit *) 0 ;
   
   arg1 = *(struct tdx_l2_exit **)&_swig_go_0; 
@@ -2703,7 +2886,7 @@ void _wrap_delete_tdx_l2_exit_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_l2_exit_init_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_l2_exit_init_tdx_b3e39941400d340c(struct tdx_l2_exit *_swig_go_0, long long _swig_go_1) {
   tdx_l2_exit *arg1 = (tdx_l2_exit *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -2718,7 +2901,7 @@ long long _wrap_tdx_l2_exit_init_tdx_2ffbf394ef69bf87(struct tdx_l2_exit *_swig_
 }
 
 
-long long _wrap_tdx_tdg_vp_vmcall_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, struct tdx_regs *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_vmcall_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, struct tdx_regs *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_regs *arg2 = (tdx_regs *) 0 ;
   tdx_status result;
@@ -2733,7 +2916,7 @@ long long _wrap_tdx_tdg_vp_vmcall_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_info_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, struct tdx_vp_info *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_info_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, struct tdx_vp_info *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_vp_info *arg2 = (tdx_vp_info *) 0 ;
   tdx_status result;
@@ -2748,7 +2931,7 @@ long long _wrap_tdx_tdg_vp_info_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_
 }
 
 
-long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
+long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2765,7 +2948,7 @@ long long _wrap_tdx_tdg_mr_rtmr_extend_tdx_2ffbf394ef69bf87(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdg_vp_veinfo_get_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
+long long _wrap_tdx_tdg_vp_veinfo_get_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_ve_info *arg2 = (tdx_ve_info *) 0 ;
   tdx_status result;
@@ -2780,7 +2963,7 @@ long long _wrap_tdx_tdg_vp_veinfo_get_tdx_2ffbf394ef69bf87(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_tdg_mr_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_tdg_mr_report_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2799,7 +2982,7 @@ long long _wrap_tdx_tdg_mr_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -2814,7 +2997,7 @@ long long _wrap_tdx_tdg_vp_cpuidve_set_tdx_2ffbf394ef69bf87(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdg_mem_page_accept_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
+long long _wrap_tdx_tdg_mem_page_accept_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2831,7 +3014,7 @@ long long _wrap_tdx_tdg_mem_page_accept_tdx_2ffbf394ef69bf87(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdg_vm_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vm_rd_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -2852,7 +3035,7 @@ long long _wrap_tdx_tdg_vm_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vm_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vm_wr_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2873,7 +3056,7 @@ long long _wrap_tdx_tdg_vm_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vp_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_vp_rd_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -2892,7 +3075,7 @@ long long _wrap_tdx_tdg_vp_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_vp_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
+long long _wrap_tdx_tdg_vp_wr_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, _goslice_ _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2913,7 +3096,7 @@ long long _wrap_tdx_tdg_vp_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0,
 }
 
 
-long long _wrap_tdx_tdg_sys_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_sys_rd_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -2932,7 +3115,7 @@ long long _wrap_tdx_tdg_sys_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0
 }
 
 
-long long _wrap_tdx_tdg_sys_rdall_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdg_sys_rdall_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2951,7 +3134,7 @@ long long _wrap_tdx_tdg_sys_rdall_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_servtd_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
+long long _wrap_tdx_tdg_servtd_rd_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -2976,7 +3159,7 @@ long long _wrap_tdx_tdg_servtd_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_servtd_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4, long long _swig_go_5, _goslice_ _swig_go_6) {
+long long _wrap_tdx_tdg_servtd_wr_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4, long long _swig_go_5, _goslice_ _swig_go_6) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3003,7 +3186,7 @@ long long _wrap_tdx_tdg_servtd_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_mr_verifyreport_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_mr_verifyreport_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -3018,7 +3201,7 @@ long long _wrap_tdx_tdg_mr_verifyreport_tdx_2ffbf394ef69bf87(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, struct tdx_page_attr *_swig_go_2) {
+long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, struct tdx_page_attr *_swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_page_attr *arg3 = (tdx_page_attr *) 0 ;
@@ -3035,7 +3218,7 @@ long long _wrap_tdx_tdg_mem_page_attr_rd_tdx_2ffbf394ef69bf87(struct tdx_guest *
 }
 
 
-long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct tdx_page_attr *_swig_go_5) {
+long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3, long long _swig_go_4, struct tdx_page_attr *_swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3058,7 +3241,7 @@ long long _wrap_tdx_tdg_mem_page_attr_wr_tdx_2ffbf394ef69bf87(struct tdx_guest *
 }
 
 
-long long _wrap_tdx_tdg_vp_enter_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tdx_l2_exit *_swig_go_4) {
+long long _wrap_tdx_tdg_vp_enter_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tdx_l2_exit *_swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   unsigned int arg3 ;
@@ -3079,7 +3262,7 @@ long long _wrap_tdx_tdg_vp_enter_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go
 }
 
 
-long long _wrap_tdx_tdg_vp_invept_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdg_vp_invept_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -3094,7 +3277,7 @@ long long _wrap_tdx_tdg_vp_invept_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdg_vp_invgla_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdg_vp_invgla_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -3111,7 +3294,7 @@ long long _wrap_tdx_tdg_vp_invgla_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_g
 }
 
 
-long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t *arg3 ;
@@ -3130,7 +3313,7 @@ long long _wrap_tdx_tdvmcall_get_tdvmcall_info_tdx_2ffbf394ef69bf87(struct tdx_g
 }
 
 
-long long _wrap_tdx_tdvmcall_map_gpa_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_map_gpa_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3149,7 +3332,7 @@ long long _wrap_tdx_tdvmcall_map_gpa_tdx_2ffbf394ef69bf87(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_get_quote_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_tdvmcall_get_quote_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3166,7 +3349,7 @@ long long _wrap_tdx_tdvmcall_get_quote_tdx_2ffbf394ef69bf87(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3) {
+long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _gostring_ _swig_go_2, long long _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   char *arg3 = (char *) 0 ;
@@ -3190,7 +3373,7 @@ long long _wrap_tdx_tdvmcall_report_fatal_error_tdx_2ffbf394ef69bf87(struct tdx_
 }
 
 
-long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   tdx_status result;
@@ -3205,7 +3388,7 @@ long long _wrap_tdx_tdvmcall_setup_event_notify_interrupt_tdx_2ffbf394ef69bf87(s
 }
 
 
-long long _wrap_tdx_tdvmcall_service_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3, long long _swig_go_4) {
+long long _wrap_tdx_tdvmcall_service_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, intgo _swig_go_3, long long _swig_go_4) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3226,7 +3409,7 @@ long long _wrap_tdx_tdvmcall_service_tdx_2ffbf394ef69bf87(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_cpuid_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_cpuid_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint32_t arg3 ;
@@ -3247,7 +3430,7 @@ long long _wrap_tdx_tdvmcall_cpuid_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_hlt_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_hlt_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   int arg2 ;
   tdx_status result;
@@ -3262,7 +3445,7 @@ long long _wrap_tdx_tdvmcall_hlt_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go
 }
 
 
-long long _wrap_tdx_tdvmcall_io_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_io_read_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint16_t arg2 ;
   unsigned int arg3 ;
@@ -3281,7 +3464,7 @@ long long _wrap_tdx_tdvmcall_io_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_tdvmcall_io_write_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_tdvmcall_io_write_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, short _swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint16_t arg2 ;
   unsigned int arg3 ;
@@ -3300,7 +3483,7 @@ long long _wrap_tdx_tdvmcall_io_write_tdx_2ffbf394ef69bf87(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_tdvmcall_rdmsr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_tdvmcall_rdmsr_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -3317,7 +3500,7 @@ long long _wrap_tdx_tdvmcall_rdmsr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_wrmsr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_tdvmcall_wrmsr_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint32_t arg2 ;
   uint64_t arg3 ;
@@ -3334,7 +3517,7 @@ long long _wrap_tdx_tdvmcall_wrmsr_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_
 }
 
 
-long long _wrap_tdx_tdvmcall_mmio_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_tdvmcall_mmio_read_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3353,7 +3536,7 @@ long long _wrap_tdx_tdvmcall_mmio_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_tdvmcall_mmio_write_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3) {
+long long _wrap_tdx_tdvmcall_mmio_write_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, intgo _swig_go_2, long long _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   unsigned int arg3 ;
@@ -3372,7 +3555,7 @@ long long _wrap_tdx_tdvmcall_mmio_write_tdx_2ffbf394ef69bf87(struct tdx_guest *_
 }
 
 
-long long _wrap_tdx_tdvmcall_wbinvd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_tdx_tdvmcall_wbinvd_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   int arg2 ;
   tdx_status result;
@@ -3387,7 +3570,7 @@ long long _wrap_tdx_tdvmcall_wbinvd_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig
 }
 
 
-long long _wrap_tdx_tdvmcall_pconfig_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4, _goslice_ _swig_go_5) {
+long long _wrap_tdx_tdvmcall_pconfig_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, long long _swig_go_1, long long _swig_go_2, long long _swig_go_3, long long _swig_go_4, _goslice_ _swig_go_5) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -3412,7 +3595,7 @@ long long _wrap_tdx_tdvmcall_pconfig_tdx_2ffbf394ef69bf87(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_guest_rtmr_extend_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_guest_rtmr_extend_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3433,7 +3616,7 @@ long long _wrap_tdx_guest_rtmr_extend_tdx_2ffbf394ef69bf87(struct tdx_guest *_sw
 }
 
 
-long long _wrap_tdx_guest_rtmr_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_guest_rtmr_read_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   unsigned int arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -3454,7 +3637,7 @@ long long _wrap_tdx_guest_rtmr_read_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig
 }
 
 
-void _wrap_tdx_guest_caps_sz_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_guest_caps_sz_set_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   size_t arg2 ;
   
@@ -3466,7 +3649,7 @@ void _wrap_tdx_guest_caps_sz_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_sw
 }
 
 
-long long _wrap_tdx_guest_caps_sz_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+long long _wrap_tdx_guest_caps_sz_get_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3479,7 +3662,7 @@ long long _wrap_tdx_guest_caps_sz_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps
 }
 
 
-void _wrap_tdx_guest_caps_tdcall_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_guest_caps_tdcall_set_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int arg2 ;
   
@@ -3491,7 +3674,7 @@ void _wrap_tdx_guest_caps_tdcall_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps 
 }
 
 
-intgo _wrap_tdx_guest_caps_tdcall_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+intgo _wrap_tdx_guest_caps_tdcall_get_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3504,7 +3687,7 @@ intgo _wrap_tdx_guest_caps_tdcall_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps
 }
 
 
-void _wrap_tdx_guest_caps_report_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_guest_caps_report_set_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int arg2 ;
   
@@ -3516,7 +3699,7 @@ void _wrap_tdx_guest_caps_report_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps 
 }
 
 
-intgo _wrap_tdx_guest_caps_report_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+intgo _wrap_tdx_guest_caps_report_get_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3529,7 +3712,7 @@ intgo _wrap_tdx_guest_caps_report_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps
 }
 
 
-void _wrap_tdx_guest_caps_quote_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_guest_caps_quote_set_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int arg2 ;
   
@@ -3541,7 +3724,7 @@ void _wrap_tdx_guest_caps_quote_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *
 }
 
 
-intgo _wrap_tdx_guest_caps_quote_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+intgo _wrap_tdx_guest_caps_quote_get_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3554,7 +3737,7 @@ intgo _wrap_tdx_guest_caps_quote_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps 
 }
 
 
-void _wrap_tdx_guest_caps_rtmr_read_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_guest_caps_rtmr_read_set_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int arg2 ;
   
@@ -3566,7 +3749,7 @@ void _wrap_tdx_guest_caps_rtmr_read_set_tdx_2ffbf394ef69bf87(struct tdx_guest_ca
 }
 
 
-intgo _wrap_tdx_guest_caps_rtmr_read_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+intgo _wrap_tdx_guest_caps_rtmr_read_get_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3579,7 +3762,7 @@ intgo _wrap_tdx_guest_caps_rtmr_read_get_tdx_2ffbf394ef69bf87(struct tdx_guest_c
 }
 
 
-void _wrap_tdx_guest_caps_rtmr_extend_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_guest_caps_rtmr_extend_set_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int arg2 ;
   
@@ -3591,7 +3774,7 @@ void _wrap_tdx_guest_caps_rtmr_extend_set_tdx_2ffbf394ef69bf87(struct tdx_guest_
 }
 
 
-intgo _wrap_tdx_guest_caps_rtmr_extend_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+intgo _wrap_tdx_guest_caps_rtmr_extend_get_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3604,7 +3787,7 @@ intgo _wrap_tdx_guest_caps_rtmr_extend_get_tdx_2ffbf394ef69bf87(struct tdx_guest
 }
 
 
-void _wrap_tdx_guest_caps_eventlog_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_guest_caps_eventlog_set_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int arg2 ;
   
@@ -3616,7 +3799,7 @@ void _wrap_tdx_guest_caps_eventlog_set_tdx_2ffbf394ef69bf87(struct tdx_guest_cap
 }
 
 
-intgo _wrap_tdx_guest_caps_eventlog_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+intgo _wrap_tdx_guest_caps_eventlog_get_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3629,7 +3812,7 @@ intgo _wrap_tdx_guest_caps_eventlog_get_tdx_2ffbf394ef69bf87(struct tdx_guest_ca
 }
 
 
-void _wrap_tdx_guest_caps_detail_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_guest_caps_detail_set_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   char *arg2 ;
   
@@ -3653,7 +3836,7 @@ void _wrap_tdx_guest_caps_detail_set_tdx_2ffbf394ef69bf87(struct tdx_guest_caps 
 }
 
 
-_gostring_ _wrap_tdx_guest_caps_detail_get_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+_gostring_ _wrap_tdx_guest_caps_detail_get_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3666,7 +3849,7 @@ _gostring_ _wrap_tdx_guest_caps_detail_get_tdx_2ffbf394ef69bf87(struct tdx_guest
 }
 
 
-struct tdx_guest_caps *_wrap_new_tdx_guest_caps_tdx_2ffbf394ef69bf87() {
+struct tdx_guest_caps *_wrap_new_tdx_guest_caps_tdx_b3e39941400d340c() {
   struct tdx_guest_caps *result = 0 ;
   struct tdx_guest_caps *_swig_go_result;
   
@@ -3677,7 +3860,7 @@ struct tdx_guest_caps *_wrap_new_tdx_guest_caps_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_guest_caps_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0) {
+void _wrap_delete_tdx_guest_caps_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0) {
   struct tdx_guest_caps *arg1 = (struct tdx_guest_caps *) 0 ;
   
   arg1 = *(struct tdx_guest_caps **)&_swig_go_0; 
@@ -3687,7 +3870,7 @@ void _wrap_delete_tdx_guest_caps_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_sw
 }
 
 
-long long _wrap_tdx_guest_caps_init_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_guest_caps_init_tdx_b3e39941400d340c(struct tdx_guest_caps *_swig_go_0, long long _swig_go_1) {
   tdx_guest_caps *arg1 = (tdx_guest_caps *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -3702,7 +3885,7 @@ long long _wrap_tdx_guest_caps_init_tdx_2ffbf394ef69bf87(struct tdx_guest_caps *
 }
 
 
-long long _wrap_tdx_guest_capabilities_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, struct tdx_guest_caps *_swig_go_1) {
+long long _wrap_tdx_guest_capabilities_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, struct tdx_guest_caps *_swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   tdx_guest_caps *arg2 = (tdx_guest_caps *) 0 ;
   tdx_status result;
@@ -3717,7 +3900,7 @@ long long _wrap_tdx_guest_capabilities_tdx_2ffbf394ef69bf87(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_guest_verify_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_guest_verify_report_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -3736,7 +3919,7 @@ long long _wrap_tdx_guest_verify_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_
 }
 
 
-void _wrap_tdx_emu_config_sz_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_sz_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   size_t arg2 ;
   
@@ -3748,7 +3931,7 @@ void _wrap_tdx_emu_config_sz_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_sw
 }
 
 
-long long _wrap_tdx_emu_config_sz_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_sz_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -3761,7 +3944,7 @@ long long _wrap_tdx_emu_config_sz_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config
 }
 
 
-void _wrap_tdx_emu_config_module_version_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_module_version_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3773,7 +3956,7 @@ void _wrap_tdx_emu_config_module_version_set_tdx_2ffbf394ef69bf87(struct tdx_emu
 }
 
 
-intgo _wrap_tdx_emu_config_module_version_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_module_version_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -3786,7 +3969,7 @@ intgo _wrap_tdx_emu_config_module_version_get_tdx_2ffbf394ef69bf87(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_attributes_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3798,7 +3981,7 @@ void _wrap_tdx_emu_config_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_emu_con
 }
 
 
-long long _wrap_tdx_emu_config_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_attributes_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3811,7 +3994,7 @@ long long _wrap_tdx_emu_config_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_xfam_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -3823,7 +4006,7 @@ void _wrap_tdx_emu_config_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_
 }
 
 
-long long _wrap_tdx_emu_config_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_xfam_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3836,7 +4019,7 @@ long long _wrap_tdx_emu_config_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_emu_conf
 }
 
 
-void _wrap_tdx_emu_config_mrtd_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrtd_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3855,7 +4038,7 @@ void _wrap_tdx_emu_config_mrtd_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3871,7 +4054,7 @@ _goslice_ _wrap_tdx_emu_config_mrtd_get_tdx_2ffbf394ef69bf87(struct tdx_emu_conf
 }
 
 
-void _wrap_tdx_emu_config_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrconfigid_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3890,7 +4073,7 @@ void _wrap_tdx_emu_config_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_emu_con
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3906,7 +4089,7 @@ _goslice_ _wrap_tdx_emu_config_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_em
 }
 
 
-void _wrap_tdx_emu_config_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrowner_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3925,7 +4108,7 @@ void _wrap_tdx_emu_config_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3941,7 +4124,7 @@ _goslice_ _wrap_tdx_emu_config_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_emu_c
 }
 
 
-void _wrap_tdx_emu_config_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_emu_config_mrownerconfig_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *arg2 ;
   
@@ -3960,7 +4143,7 @@ void _wrap_tdx_emu_config_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_emu_
 }
 
 
-_goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+_goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3976,7 +4159,7 @@ _goslice_ _wrap_tdx_emu_config_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct tdx
 }
 
 
-void _wrap_tdx_emu_config_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_gpaw_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -3988,7 +4171,7 @@ void _wrap_tdx_emu_config_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_
 }
 
 
-intgo _wrap_tdx_emu_config_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_gpaw_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -4001,7 +4184,7 @@ intgo _wrap_tdx_emu_config_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *
 }
 
 
-void _wrap_tdx_emu_config_num_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_num_vcpus_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -4013,7 +4196,7 @@ void _wrap_tdx_emu_config_num_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_emu_conf
 }
 
 
-intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -4026,7 +4209,7 @@ intgo _wrap_tdx_emu_config_num_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_emu_con
 }
 
 
-void _wrap_tdx_emu_config_vcpu_index_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_vcpu_index_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -4038,7 +4221,7 @@ void _wrap_tdx_emu_config_vcpu_index_set_tdx_2ffbf394ef69bf87(struct tdx_emu_con
 }
 
 
-intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -4051,7 +4234,7 @@ intgo _wrap_tdx_emu_config_vcpu_index_get_tdx_2ffbf394ef69bf87(struct tdx_emu_co
 }
 
 
-void _wrap_tdx_emu_config_num_l2_vms_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_num_l2_vms_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int arg2 ;
   
@@ -4063,7 +4246,7 @@ void _wrap_tdx_emu_config_num_l2_vms_set_tdx_2ffbf394ef69bf87(struct tdx_emu_con
 }
 
 
-intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -4076,7 +4259,7 @@ intgo _wrap_tdx_emu_config_num_l2_vms_get_tdx_2ffbf394ef69bf87(struct tdx_emu_co
 }
 
 
-void _wrap_tdx_emu_config_mem_size_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_mem_size_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -4088,7 +4271,7 @@ void _wrap_tdx_emu_config_mem_size_set_tdx_2ffbf394ef69bf87(struct tdx_emu_confi
 }
 
 
-long long _wrap_tdx_emu_config_mem_size_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_mem_size_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4101,7 +4284,7 @@ long long _wrap_tdx_emu_config_mem_size_get_tdx_2ffbf394ef69bf87(struct tdx_emu_
 }
 
 
-void _wrap_tdx_emu_config_accepted_size_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_emu_config_accepted_size_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t arg2 ;
   
@@ -4113,7 +4296,7 @@ void _wrap_tdx_emu_config_accepted_size_set_tdx_2ffbf394ef69bf87(struct tdx_emu_
 }
 
 
-long long _wrap_tdx_emu_config_accepted_size_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+long long _wrap_tdx_emu_config_accepted_size_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4126,7 +4309,7 @@ long long _wrap_tdx_emu_config_accepted_size_get_tdx_2ffbf394ef69bf87(struct tdx
 }
 
 
-void _wrap_tdx_emu_config_servtd_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_emu_config_servtd_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, intgo _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   int arg2 ;
   
@@ -4138,7 +4321,7 @@ void _wrap_tdx_emu_config_servtd_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config 
 }
 
 
-intgo _wrap_tdx_emu_config_servtd_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+intgo _wrap_tdx_emu_config_servtd_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4151,7 +4334,7 @@ intgo _wrap_tdx_emu_config_servtd_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config
 }
 
 
-void _wrap_tdx_emu_config_state_file_set_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_emu_config_state_file_set_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   char *arg2 ;
   
@@ -4175,7 +4358,7 @@ void _wrap_tdx_emu_config_state_file_set_tdx_2ffbf394ef69bf87(struct tdx_emu_con
 }
 
 
-_gostring_ _wrap_tdx_emu_config_state_file_get_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+_gostring_ _wrap_tdx_emu_config_state_file_get_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4188,7 +4371,7 @@ _gostring_ _wrap_tdx_emu_config_state_file_get_tdx_2ffbf394ef69bf87(struct tdx_e
 }
 
 
-struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_2ffbf394ef69bf87() {
+struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_b3e39941400d340c() {
   struct tdx_emu_config *result = 0 ;
   struct tdx_emu_config *_swig_go_result;
   
@@ -4199,7 +4382,7 @@ struct tdx_emu_config *_wrap_new_tdx_emu_config_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_emu_config_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0) {
+void _wrap_delete_tdx_emu_config_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0) {
   struct tdx_emu_config *arg1 = (struct tdx_emu_config *) 0 ;
   
   arg1 = *(struct tdx_emu_config **)&_swig_go_0; 
@@ -4209,7 +4392,7 @@ void _wrap_delete_tdx_emu_config_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_sw
 }
 
 
-long long _wrap_tdx_emu_config_init_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_emu_config_init_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, long long _swig_go_1) {
   tdx_emu_config *arg1 = (tdx_emu_config *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -4224,7 +4407,7 @@ long long _wrap_tdx_emu_config_init_tdx_2ffbf394ef69bf87(struct tdx_emu_config *
 }
 
 
-long long _wrap_tdx_emu_config_parse_tdx_2ffbf394ef69bf87(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_emu_config_parse_tdx_b3e39941400d340c(struct tdx_emu_config *_swig_go_0, _gostring_ _swig_go_1) {
   tdx_emu_config *arg1 = (tdx_emu_config *) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -4244,7 +4427,7 @@ long long _wrap_tdx_emu_config_parse_tdx_2ffbf394ef69bf87(struct tdx_emu_config 
 }
 
 
-long long _wrap_tdx_emu_open_tdx_2ffbf394ef69bf87(tdx_emu **_swig_go_0, struct tdx_emu_config *_swig_go_1) {
+long long _wrap_tdx_emu_open_tdx_b3e39941400d340c(tdx_emu **_swig_go_0, struct tdx_emu_config *_swig_go_1) {
   tdx_emu **arg1 = (tdx_emu **) 0 ;
   tdx_emu_config *arg2 = (tdx_emu_config *) 0 ;
   tdx_status result;
@@ -4259,7 +4442,7 @@ long long _wrap_tdx_emu_open_tdx_2ffbf394ef69bf87(tdx_emu **_swig_go_0, struct t
 }
 
 
-void _wrap_tdx_emu_close_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0) {
+void _wrap_tdx_emu_close_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   
   arg1 = *(tdx_emu **)&_swig_go_0; 
@@ -4269,7 +4452,7 @@ void _wrap_tdx_emu_close_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_emu_guest_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, tdx_guest **_swig_go_1) {
+long long _wrap_tdx_emu_guest_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, tdx_guest **_swig_go_1) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   tdx_guest **arg2 = (tdx_guest **) 0 ;
   tdx_status result;
@@ -4284,7 +4467,7 @@ long long _wrap_tdx_emu_guest_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, t
 }
 
 
-long long _wrap_tdx_emu_mem_read_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_mem_read_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -4305,7 +4488,7 @@ long long _wrap_tdx_emu_mem_read_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0
 }
 
 
-long long _wrap_tdx_emu_mem_write_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_mem_write_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -4326,7 +4509,7 @@ long long _wrap_tdx_emu_mem_write_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_
 }
 
 
-long long _wrap_tdx_emu_inject_ve_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
+long long _wrap_tdx_emu_inject_ve_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, struct tdx_ve_info *_swig_go_1) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   tdx_ve_info *arg2 = (tdx_ve_info *) 0 ;
   tdx_status result;
@@ -4341,7 +4524,7 @@ long long _wrap_tdx_emu_inject_ve_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_
 }
 
 
-long long _wrap_tdx_emu_event_notify_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_event_notify_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   unsigned int *arg2 = (unsigned int *) 0 ;
   uint64_t *arg3 = (uint64_t *) 0 ;
@@ -4358,7 +4541,7 @@ long long _wrap_tdx_emu_event_notify_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_
 }
 
 
-_gostring_ _wrap_tdx_emu_root_ca_pem_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0) {
+_gostring_ _wrap_tdx_emu_root_ca_pem_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4371,7 +4554,7 @@ _gostring_ _wrap_tdx_emu_root_ca_pem_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_
 }
 
 
-long long _wrap_tdx_host_open_tdx_2ffbf394ef69bf87(tdx_host **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_host_open_tdx_b3e39941400d340c(tdx_host **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_host **arg1 = (tdx_host **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -4396,7 +4579,7 @@ long long _wrap_tdx_host_open_tdx_2ffbf394ef69bf87(tdx_host **_swig_go_0, _gostr
 }
 
 
-void _wrap_tdx_host_close_tdx_2ffbf394ef69bf87(struct tdx_host *_swig_go_0) {
+void _wrap_tdx_host_close_tdx_b3e39941400d340c(struct tdx_host *_swig_go_0) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   
   arg1 = *(tdx_host **)&_swig_go_0; 
@@ -4406,7 +4589,7 @@ void _wrap_tdx_host_close_tdx_2ffbf394ef69bf87(struct tdx_host *_swig_go_0) {
 }
 
 
-_gostring_ _wrap_tdx_host_backend_name_tdx_2ffbf394ef69bf87(struct tdx_host *_swig_go_0) {
+_gostring_ _wrap_tdx_host_backend_name_tdx_b3e39941400d340c(struct tdx_host *_swig_go_0) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4419,7 +4602,7 @@ _gostring_ _wrap_tdx_host_backend_name_tdx_2ffbf394ef69bf87(struct tdx_host *_sw
 }
 
 
-void _wrap_tdx_host_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_sz_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   size_t arg2 ;
   
@@ -4431,7 +4614,7 @@ void _wrap_tdx_host_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig
 }
 
 
-long long _wrap_tdx_host_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_sz_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4444,7 +4627,7 @@ long long _wrap_tdx_host_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *
 }
 
 
-void _wrap_tdx_host_info_api_version_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_api_version_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4456,7 +4639,7 @@ void _wrap_tdx_host_info_api_version_set_tdx_2ffbf394ef69bf87(struct tdx_host_in
 }
 
 
-intgo _wrap_tdx_host_info_api_version_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_api_version_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4469,7 +4652,7 @@ intgo _wrap_tdx_host_info_api_version_get_tdx_2ffbf394ef69bf87(struct tdx_host_i
 }
 
 
-void _wrap_tdx_host_info_vm_types_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_vm_types_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4481,7 +4664,7 @@ void _wrap_tdx_host_info_vm_types_set_tdx_2ffbf394ef69bf87(struct tdx_host_info 
 }
 
 
-long long _wrap_tdx_host_info_vm_types_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_vm_types_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4494,7 +4677,7 @@ long long _wrap_tdx_host_info_vm_types_get_tdx_2ffbf394ef69bf87(struct tdx_host_
 }
 
 
-void _wrap_tdx_host_info_tdx_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_tdx_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4506,7 +4689,7 @@ void _wrap_tdx_host_info_tdx_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swi
 }
 
 
-intgo _wrap_tdx_host_info_tdx_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_tdx_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4519,7 +4702,7 @@ intgo _wrap_tdx_host_info_tdx_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_sw
 }
 
 
-void _wrap_tdx_host_info_max_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_max_vcpus_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint32_t arg2 ;
   
@@ -4531,7 +4714,7 @@ void _wrap_tdx_host_info_max_vcpus_set_tdx_2ffbf394ef69bf87(struct tdx_host_info
 }
 
 
-intgo _wrap_tdx_host_info_max_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_max_vcpus_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4544,7 +4727,7 @@ intgo _wrap_tdx_host_info_max_vcpus_get_tdx_2ffbf394ef69bf87(struct tdx_host_inf
 }
 
 
-void _wrap_tdx_host_info_guest_memfd_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_guest_memfd_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4556,7 +4739,7 @@ void _wrap_tdx_host_info_guest_memfd_set_tdx_2ffbf394ef69bf87(struct tdx_host_in
 }
 
 
-intgo _wrap_tdx_host_info_guest_memfd_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_guest_memfd_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4569,7 +4752,7 @@ intgo _wrap_tdx_host_info_guest_memfd_get_tdx_2ffbf394ef69bf87(struct tdx_host_i
 }
 
 
-void _wrap_tdx_host_info_user_memory2_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_host_info_user_memory2_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, intgo _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int arg2 ;
   
@@ -4581,7 +4764,7 @@ void _wrap_tdx_host_info_user_memory2_set_tdx_2ffbf394ef69bf87(struct tdx_host_i
 }
 
 
-intgo _wrap_tdx_host_info_user_memory2_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+intgo _wrap_tdx_host_info_user_memory2_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4594,7 +4777,7 @@ intgo _wrap_tdx_host_info_user_memory2_get_tdx_2ffbf394ef69bf87(struct tdx_host_
 }
 
 
-void _wrap_tdx_host_info_memory_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_memory_attributes_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4606,7 +4789,7 @@ void _wrap_tdx_host_info_memory_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_h
 }
 
 
-long long _wrap_tdx_host_info_memory_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_memory_attributes_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4619,7 +4802,7 @@ long long _wrap_tdx_host_info_memory_attributes_get_tdx_2ffbf394ef69bf87(struct 
 }
 
 
-void _wrap_tdx_host_info_exit_hypercall_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_host_info_exit_hypercall_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t arg2 ;
   
@@ -4631,7 +4814,7 @@ void _wrap_tdx_host_info_exit_hypercall_set_tdx_2ffbf394ef69bf87(struct tdx_host
 }
 
 
-long long _wrap_tdx_host_info_exit_hypercall_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+long long _wrap_tdx_host_info_exit_hypercall_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -4644,7 +4827,7 @@ long long _wrap_tdx_host_info_exit_hypercall_get_tdx_2ffbf394ef69bf87(struct tdx
 }
 
 
-void _wrap_tdx_host_info_tdx_detail_set_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_host_info_tdx_detail_set_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   char *arg2 ;
   
@@ -4668,7 +4851,7 @@ void _wrap_tdx_host_info_tdx_detail_set_tdx_2ffbf394ef69bf87(struct tdx_host_inf
 }
 
 
-_gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+_gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4681,7 +4864,7 @@ _gostring_ _wrap_tdx_host_info_tdx_detail_get_tdx_2ffbf394ef69bf87(struct tdx_ho
 }
 
 
-struct tdx_host_info *_wrap_new_tdx_host_info_tdx_2ffbf394ef69bf87() {
+struct tdx_host_info *_wrap_new_tdx_host_info_tdx_b3e39941400d340c() {
   struct tdx_host_info *result = 0 ;
   struct tdx_host_info *_swig_go_result;
   
@@ -4692,7 +4875,7 @@ struct tdx_host_info *_wrap_new_tdx_host_info_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_host_info_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0) {
+void _wrap_delete_tdx_host_info_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0) {
   struct tdx_host_info *arg1 = (struct tdx_host_info *) 0 ;
   
   arg1 = *(struct tdx_host_info **)&_swig_go_0; 
@@ -4702,7 +4885,7 @@ void _wrap_delete_tdx_host_info_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig
 }
 
 
-long long _wrap_tdx_host_info_init_tdx_2ffbf394ef69bf87(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_host_info_init_tdx_b3e39941400d340c(struct tdx_host_info *_swig_go_0, long long _swig_go_1) {
   tdx_host_info *arg1 = (tdx_host_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -4717,7 +4900,7 @@ long long _wrap_tdx_host_info_init_tdx_2ffbf394ef69bf87(struct tdx_host_info *_s
 }
 
 
-long long _wrap_tdx_host_probe_tdx_2ffbf394ef69bf87(struct tdx_host *_swig_go_0, struct tdx_host_info *_swig_go_1) {
+long long _wrap_tdx_host_probe_tdx_b3e39941400d340c(struct tdx_host *_swig_go_0, struct tdx_host_info *_swig_go_1) {
   tdx_host *arg1 = (tdx_host *) 0 ;
   tdx_host_info *arg2 = (tdx_host_info *) 0 ;
   tdx_status result;
@@ -4732,7 +4915,7 @@ long long _wrap_tdx_host_probe_tdx_2ffbf394ef69bf87(struct tdx_host *_swig_go_0,
 }
 
 
-void _wrap_tdx_vm_opts_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_opts_sz_set_tdx_b3e39941400d340c(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   size_t arg2 ;
   
@@ -4744,7 +4927,7 @@ void _wrap_tdx_vm_opts_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_opts_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0) {
+long long _wrap_tdx_vm_opts_sz_get_tdx_b3e39941400d340c(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4757,7 +4940,7 @@ long long _wrap_tdx_vm_opts_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swi
 }
 
 
-void _wrap_tdx_vm_opts_plain_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_opts_plain_set_tdx_b3e39941400d340c(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   int arg2 ;
   
@@ -4769,7 +4952,7 @@ void _wrap_tdx_vm_opts_plain_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_
 }
 
 
-intgo _wrap_tdx_vm_opts_plain_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_opts_plain_get_tdx_b3e39941400d340c(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4782,7 +4965,7 @@ intgo _wrap_tdx_vm_opts_plain_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig
 }
 
 
-void _wrap_tdx_vm_opts_tsc_khz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_opts_tsc_khz_set_tdx_b3e39941400d340c(struct tdx_vm_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   uint32_t arg2 ;
   
@@ -4794,7 +4977,7 @@ void _wrap_tdx_vm_opts_tsc_khz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swi
 }
 
 
-intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_b3e39941400d340c(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4807,7 +4990,7 @@ intgo _wrap_tdx_vm_opts_tsc_khz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_sw
 }
 
 
-struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_2ffbf394ef69bf87() {
+struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_b3e39941400d340c() {
   struct tdx_vm_opts *result = 0 ;
   struct tdx_vm_opts *_swig_go_result;
   
@@ -4818,7 +5001,7 @@ struct tdx_vm_opts *_wrap_new_tdx_vm_opts_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_vm_opts_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0) {
+void _wrap_delete_tdx_vm_opts_tdx_b3e39941400d340c(struct tdx_vm_opts *_swig_go_0) {
   struct tdx_vm_opts *arg1 = (struct tdx_vm_opts *) 0 ;
   
   arg1 = *(struct tdx_vm_opts **)&_swig_go_0; 
@@ -4828,7 +5011,7 @@ void _wrap_delete_tdx_vm_opts_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_opts_init_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_opts_init_tdx_b3e39941400d340c(struct tdx_vm_opts *_swig_go_0, long long _swig_go_1) {
   tdx_vm_opts *arg1 = (tdx_vm_opts *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -4843,7 +5026,7 @@ long long _wrap_tdx_vm_opts_init_tdx_2ffbf394ef69bf87(struct tdx_vm_opts *_swig_
 }
 
 
-long long _wrap_tdx_vm_create_tdx_2ffbf394ef69bf87(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, struct tdx_vm_opts *_swig_go_2) {
+long long _wrap_tdx_vm_create_tdx_b3e39941400d340c(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, struct tdx_vm_opts *_swig_go_2) {
   tdx_vm **arg1 = (tdx_vm **) 0 ;
   tdx_host *arg2 = (tdx_host *) 0 ;
   tdx_vm_opts *arg3 = (tdx_vm_opts *) 0 ;
@@ -4860,7 +5043,7 @@ long long _wrap_tdx_vm_create_tdx_2ffbf394ef69bf87(tdx_vm **_swig_go_0, struct t
 }
 
 
-void _wrap_tdx_vm_close_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0) {
+void _wrap_tdx_vm_close_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   
   arg1 = *(tdx_vm **)&_swig_go_0; 
@@ -4870,7 +5053,7 @@ void _wrap_tdx_vm_close_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0) {
 }
 
 
-void _wrap_tdx_cpuid_entry_function_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_function_set_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4882,7 +5065,7 @@ void _wrap_tdx_cpuid_entry_function_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_en
 }
 
 
-intgo _wrap_tdx_cpuid_entry_function_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_function_get_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4895,7 +5078,7 @@ intgo _wrap_tdx_cpuid_entry_function_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_e
 }
 
 
-void _wrap_tdx_cpuid_entry_index_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_index_set_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4907,7 +5090,7 @@ void _wrap_tdx_cpuid_entry_index_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry
 }
 
 
-intgo _wrap_tdx_cpuid_entry_index_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_index_get_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4920,7 +5103,7 @@ intgo _wrap_tdx_cpuid_entry_index_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entr
 }
 
 
-void _wrap_tdx_cpuid_entry_flags_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_flags_set_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4932,7 +5115,7 @@ void _wrap_tdx_cpuid_entry_flags_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry
 }
 
 
-intgo _wrap_tdx_cpuid_entry_flags_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_flags_get_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4945,7 +5128,7 @@ intgo _wrap_tdx_cpuid_entry_flags_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entr
 }
 
 
-void _wrap_tdx_cpuid_entry_eax_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_eax_set_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4957,7 +5140,7 @@ void _wrap_tdx_cpuid_entry_eax_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_eax_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_eax_get_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4970,7 +5153,7 @@ intgo _wrap_tdx_cpuid_entry_eax_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_ebx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_ebx_set_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -4982,7 +5165,7 @@ void _wrap_tdx_cpuid_entry_ebx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4995,7 +5178,7 @@ intgo _wrap_tdx_cpuid_entry_ebx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_ecx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_ecx_set_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -5007,7 +5190,7 @@ void _wrap_tdx_cpuid_entry_ecx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5020,7 +5203,7 @@ intgo _wrap_tdx_cpuid_entry_ecx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry 
 }
 
 
-void _wrap_tdx_cpuid_entry_edx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_cpuid_entry_edx_set_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0, intgo _swig_go_1) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t arg2 ;
   
@@ -5032,7 +5215,7 @@ void _wrap_tdx_cpuid_entry_edx_set_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *
 }
 
 
-intgo _wrap_tdx_cpuid_entry_edx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
+intgo _wrap_tdx_cpuid_entry_edx_get_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5045,7 +5228,7 @@ intgo _wrap_tdx_cpuid_entry_edx_get_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry 
 }
 
 
-struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_2ffbf394ef69bf87() {
+struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_b3e39941400d340c() {
   struct tdx_cpuid_entry *result = 0 ;
   struct tdx_cpuid_entry *_swig_go_result;
   
@@ -5056,7 +5239,7 @@ struct tdx_cpuid_entry *_wrap_new_tdx_cpuid_entry_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_cpuid_entry_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_swig_go_0) {
+void _wrap_delete_tdx_cpuid_entry_tdx_b3e39941400d340c(struct tdx_cpuid_entry *_swig_go_0) {
   struct tdx_cpuid_entry *arg1 = (struct tdx_cpuid_entry *) 0 ;
   
   arg1 = *(struct tdx_cpuid_entry **)&_swig_go_0; 
@@ -5066,7 +5249,7 @@ void _wrap_delete_tdx_cpuid_entry_tdx_2ffbf394ef69bf87(struct tdx_cpuid_entry *_
 }
 
 
-void _wrap_tdx_vm_caps_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_sz_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   size_t arg2 ;
   
@@ -5078,7 +5261,7 @@ void _wrap_tdx_vm_caps_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_caps_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_sz_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5091,7 +5274,7 @@ long long _wrap_tdx_vm_caps_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swi
 }
 
 
-void _wrap_tdx_vm_caps_supported_attrs_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_supported_attrs_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -5103,7 +5286,7 @@ void _wrap_tdx_vm_caps_supported_attrs_set_tdx_2ffbf394ef69bf87(struct tdx_vm_ca
 }
 
 
-long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5116,7 +5299,7 @@ long long _wrap_tdx_vm_caps_supported_attrs_get_tdx_2ffbf394ef69bf87(struct tdx_
 }
 
 
-void _wrap_tdx_vm_caps_supported_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_supported_xfam_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -5128,7 +5311,7 @@ void _wrap_tdx_vm_caps_supported_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_vm_cap
 }
 
 
-long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5141,7 +5324,7 @@ long long _wrap_tdx_vm_caps_supported_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_v
 }
 
 
-void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -5153,7 +5336,7 @@ void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(struct
 }
 
 
-long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5166,7 +5349,7 @@ long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(s
 }
 
 
-void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -5178,7 +5361,7 @@ void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_set_tdx_2ffbf394ef69bf87(struct t
 }
 
 
-long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5191,7 +5374,7 @@ long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r11_get_tdx_2ffbf394ef69bf87(str
 }
 
 
-void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -5203,7 +5386,7 @@ void _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(struct
 }
 
 
-long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5216,7 +5399,7 @@ long long _wrap_tdx_vm_caps_kernel_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(s
 }
 
 
-void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t arg2 ;
   
@@ -5228,7 +5411,7 @@ void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_2ffbf394ef69bf87(struct t
 }
 
 
-long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5241,7 +5424,7 @@ long long _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_2ffbf394ef69bf87(str
 }
 
 
-void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint32_t arg2 ;
   
@@ -5253,7 +5436,7 @@ void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_2ffbf394ef69bf87(struct tdx_vm_
 }
 
 
-intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5266,7 +5449,7 @@ intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_2ffbf394ef69bf87(struct tdx_vm
 }
 
 
-struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_2ffbf394ef69bf87() {
+struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_b3e39941400d340c() {
   struct tdx_vm_caps *result = 0 ;
   struct tdx_vm_caps *_swig_go_result;
   
@@ -5277,7 +5460,7 @@ struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_vm_caps_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0) {
+void _wrap_delete_tdx_vm_caps_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
   struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
   
   arg1 = *(struct tdx_vm_caps **)&_swig_go_0; 
@@ -5287,7 +5470,7 @@ void _wrap_delete_tdx_vm_caps_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_
 }
 
 
-long long _wrap_tdx_vm_caps_init_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_caps_init_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, long long _swig_go_1) {
   tdx_vm_caps *arg1 = (tdx_vm_caps *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -5302,7 +5485,7 @@ long long _wrap_tdx_vm_caps_init_tdx_2ffbf394ef69bf87(struct tdx_vm_caps *_swig_
 }
 
 
-long long _wrap_tdx_vm_get_capabilities_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, struct tdx_vm_caps *_swig_go_1) {
+long long _wrap_tdx_vm_get_capabilities_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, struct tdx_vm_caps *_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_vm_caps *arg2 = (tdx_vm_caps *) 0 ;
   tdx_status result;
@@ -5317,7 +5500,7 @@ long long _wrap_tdx_vm_get_capabilities_tdx_2ffbf394ef69bf87(struct tdx_vm *_swi
 }
 
 
-long long _wrap_tdx_vm_cpuid_config_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, intgo _swig_go_1, struct tdx_cpuid_entry *_swig_go_2) {
+long long _wrap_tdx_vm_cpuid_config_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, intgo _swig_go_1, struct tdx_cpuid_entry *_swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint32_t arg2 ;
   tdx_cpuid_entry *arg3 = (tdx_cpuid_entry *) 0 ;
@@ -5334,7 +5517,7 @@ long long _wrap_tdx_vm_cpuid_config_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go
 }
 
 
-void _wrap_tdx_vm_init_opts_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_sz_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   size_t arg2 ;
   
@@ -5346,7 +5529,7 @@ void _wrap_tdx_vm_init_opts_sz_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts 
 }
 
 
-long long _wrap_tdx_vm_init_opts_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_sz_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5359,7 +5542,7 @@ long long _wrap_tdx_vm_init_opts_sz_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_
 }
 
 
-void _wrap_tdx_vm_init_opts_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_attributes_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t arg2 ;
   
@@ -5371,7 +5554,7 @@ void _wrap_tdx_vm_init_opts_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_vm_in
 }
 
 
-long long _wrap_tdx_vm_init_opts_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_attributes_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5384,7 +5567,7 @@ long long _wrap_tdx_vm_init_opts_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_
 }
 
 
-void _wrap_tdx_vm_init_opts_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_vm_init_opts_xfam_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t arg2 ;
   
@@ -5396,7 +5579,7 @@ void _wrap_tdx_vm_init_opts_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opt
 }
 
 
-long long _wrap_tdx_vm_init_opts_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+long long _wrap_tdx_vm_init_opts_xfam_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5409,7 +5592,7 @@ long long _wrap_tdx_vm_init_opts_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_vm_ini
 }
 
 
-void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5428,7 +5611,7 @@ void _wrap_tdx_vm_init_opts_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_in
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5444,7 +5627,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_
 }
 
 
-void _wrap_tdx_vm_init_opts_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrowner_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5463,7 +5646,7 @@ void _wrap_tdx_vm_init_opts_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5479,7 +5662,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_vm_
 }
 
 
-void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *arg2 ;
   
@@ -5498,7 +5681,7 @@ void _wrap_tdx_vm_init_opts_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_vm
 }
 
 
-_goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+_goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -5514,7 +5697,7 @@ _goslice_ _wrap_tdx_vm_init_opts_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct t
 }
 
 
-void _wrap_tdx_vm_init_opts_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_init_opts_gpaw_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   unsigned int arg2 ;
   
@@ -5526,7 +5709,7 @@ void _wrap_tdx_vm_init_opts_gpaw_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opt
 }
 
 
-intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   unsigned int result;
   intgo _swig_go_result;
@@ -5539,7 +5722,7 @@ intgo _wrap_tdx_vm_init_opts_gpaw_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_op
 }
 
 
-void _wrap_tdx_vm_init_opts_cpuid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, struct tdx_cpuid_entry *_swig_go_1) {
+void _wrap_tdx_vm_init_opts_cpuid_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, struct tdx_cpuid_entry *_swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   tdx_cpuid_entry *arg2 = (tdx_cpuid_entry *) 0 ;
   
@@ -5551,7 +5734,7 @@ void _wrap_tdx_vm_init_opts_cpuid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_op
 }
 
 
-struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   tdx_cpuid_entry *result = 0 ;
   struct tdx_cpuid_entry *_swig_go_result;
@@ -5564,7 +5747,7 @@ struct tdx_cpuid_entry *_wrap_tdx_vm_init_opts_cpuid_get_tdx_2ffbf394ef69bf87(st
 }
 
 
-void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, intgo _swig_go_1) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint32_t arg2 ;
   
@@ -5576,7 +5759,7 @@ void _wrap_tdx_vm_init_opts_ncpuid_set_tdx_2ffbf394ef69bf87(struct tdx_vm_init_o
 }
 
 
-intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5589,7 +5772,7 @@ intgo _wrap_tdx_vm_init_opts_ncpuid_get_tdx_2ffbf394ef69bf87(struct tdx_vm_init_
 }
 
 
-struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_2ffbf394ef69bf87() {
+struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_b3e39941400d340c() {
   struct tdx_vm_init_opts *result = 0 ;
   struct tdx_vm_init_opts *_swig_go_result;
   
@@ -5600,7 +5783,7 @@ struct tdx_vm_init_opts *_wrap_new_tdx_vm_init_opts_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_vm_init_opts_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0) {
+void _wrap_delete_tdx_vm_init_opts_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0) {
   struct tdx_vm_init_opts *arg1 = (struct tdx_vm_init_opts *) 0 ;
   
   arg1 = *(struct tdx_vm_init_opts **)&_swig_go_0; 
@@ -5610,7 +5793,7 @@ void _wrap_delete_tdx_vm_init_opts_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts 
 }
 
 
-long long _wrap_tdx_vm_init_opts_init_tdx_2ffbf394ef69bf87(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vm_init_opts_init_tdx_b3e39941400d340c(struct tdx_vm_init_opts *_swig_go_0, long long _swig_go_1) {
   tdx_vm_init_opts *arg1 = (tdx_vm_init_opts *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -5625,7 +5808,7 @@ long long _wrap_tdx_vm_init_opts_init_tdx_2ffbf394ef69bf87(struct tdx_vm_init_op
 }
 
 
-long long _wrap_tdx_vm_init_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, struct tdx_vm_init_opts *_swig_go_1) {
+long long _wrap_tdx_vm_init_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, struct tdx_vm_init_opts *_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_vm_init_opts *arg2 = (tdx_vm_init_opts *) 0 ;
   tdx_status result;
@@ -5640,7 +5823,7 @@ long long _wrap_tdx_vm_init_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, stru
 }
 
 
-long long _wrap_tdx_vm_add_private_memory_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_vm_add_private_memory_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -5657,7 +5840,7 @@ long long _wrap_tdx_vm_add_private_memory_tdx_2ffbf394ef69bf87(struct tdx_vm *_s
 }
 
 
-long long _wrap_tdx_vm_add_shared_memory_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+long long _wrap_tdx_vm_add_shared_memory_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -5674,7 +5857,7 @@ long long _wrap_tdx_vm_add_shared_memory_tdx_2ffbf394ef69bf87(struct tdx_vm *_sw
 }
 
 
-long long _wrap_tdx_vm_read_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_vm_read_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -5695,7 +5878,7 @@ long long _wrap_tdx_vm_read_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long
 }
 
 
-long long _wrap_tdx_vm_write_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_vm_write_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   void *arg3 = (void *) 0 ;
@@ -5716,7 +5899,7 @@ long long _wrap_tdx_vm_write_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_vcpu_create_tdx_2ffbf394ef69bf87(tdx_vcpu **_swig_go_0, struct tdx_vm *_swig_go_1) {
+long long _wrap_tdx_vcpu_create_tdx_b3e39941400d340c(tdx_vcpu **_swig_go_0, struct tdx_vm *_swig_go_1) {
   tdx_vcpu **arg1 = (tdx_vcpu **) 0 ;
   tdx_vm *arg2 = (tdx_vm *) 0 ;
   tdx_status result;
@@ -5731,7 +5914,7 @@ long long _wrap_tdx_vcpu_create_tdx_2ffbf394ef69bf87(tdx_vcpu **_swig_go_0, stru
 }
 
 
-void _wrap_tdx_vcpu_close_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0) {
+void _wrap_tdx_vcpu_close_tdx_b3e39941400d340c(struct tdx_vcpu *_swig_go_0) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   
   arg1 = *(tdx_vcpu **)&_swig_go_0; 
@@ -5741,7 +5924,7 @@ void _wrap_tdx_vcpu_close_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_vcpu_init_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_vcpu_init_tdx_b3e39941400d340c(struct tdx_vcpu *_swig_go_0, long long _swig_go_1) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -5756,7 +5939,7 @@ long long _wrap_tdx_vcpu_init_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, 
 }
 
 
-long long _wrap_tdx_vm_finalize_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0) {
+long long _wrap_tdx_vm_finalize_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -5769,7 +5952,7 @@ long long _wrap_tdx_vm_finalize_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0) 
 }
 
 
-long long _wrap_tdx_vm_mrtd_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_vm_mrtd_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -5786,7 +5969,7 @@ long long _wrap_tdx_vm_mrtd_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, _gos
 }
 
 
-intgo _wrap_TDX_EXIT_UNKNOWN_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_UNKNOWN_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5798,7 +5981,7 @@ intgo _wrap_TDX_EXIT_UNKNOWN_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_IO_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_IO_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5810,7 +5993,7 @@ intgo _wrap_TDX_EXIT_IO_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_MMIO_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_MMIO_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5822,7 +6005,7 @@ intgo _wrap_TDX_EXIT_MMIO_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_HLT_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_HLT_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5834,7 +6017,7 @@ intgo _wrap_TDX_EXIT_HLT_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5846,7 +6029,7 @@ intgo _wrap_TDX_EXIT_SHUTDOWN_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_TDVMCALL_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_TDVMCALL_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5858,7 +6041,7 @@ intgo _wrap_TDX_EXIT_TDVMCALL_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_MAP_GPA_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_MAP_GPA_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5870,7 +6053,7 @@ intgo _wrap_TDX_EXIT_MAP_GPA_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5882,7 +6065,7 @@ intgo _wrap_TDX_EXIT_MEMORY_FAULT_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_FATAL_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_FATAL_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5894,7 +6077,7 @@ intgo _wrap_TDX_EXIT_FATAL_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5906,7 +6089,7 @@ intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5918,7 +6101,7 @@ intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_2ffbf394ef69bf87() {
 }
 
 
-intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_2ffbf394ef69bf87() {
+intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_b3e39941400d340c() {
   enum tdx_exit_reason result;
   intgo _swig_go_result;
   
@@ -5930,7 +6113,7 @@ intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_tdx_exit_sz_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_sz_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   size_t arg2 ;
   
@@ -5942,7 +6125,7 @@ void _wrap_tdx_exit_sz_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, lon
 }
 
 
-long long _wrap_tdx_exit_sz_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_sz_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -5955,7 +6138,7 @@ long long _wrap_tdx_exit_sz_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_reason_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int arg2 ;
   
@@ -5967,7 +6150,7 @@ void _wrap_tdx_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0,
 }
 
 
-intgo _wrap_tdx_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_reason_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5980,7 +6163,7 @@ intgo _wrap_tdx_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_kvm_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_kvm_exit_reason_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -5992,7 +6175,7 @@ void _wrap_tdx_exit_kvm_exit_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_s
 }
 
 
-intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -6005,7 +6188,7 @@ intgo _wrap_tdx_exit_kvm_exit_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_
 }
 
 
-void _wrap_tdx_exit_io_port_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, short _swig_go_1) {
+void _wrap_tdx_exit_io_port_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, short _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint16_t arg2 ;
   
@@ -6017,7 +6200,7 @@ void _wrap_tdx_exit_io_port_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0
 }
 
 
-short _wrap_tdx_exit_io_port_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+short _wrap_tdx_exit_io_port_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -6030,7 +6213,7 @@ short _wrap_tdx_exit_io_port_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_io_size_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_io_size_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -6042,7 +6225,7 @@ void _wrap_tdx_exit_io_size_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0
 }
 
 
-char _wrap_tdx_exit_io_size_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_io_size_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -6055,7 +6238,7 @@ char _wrap_tdx_exit_io_size_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0
 }
 
 
-void _wrap_tdx_exit_io_out_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_io_out_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -6067,7 +6250,7 @@ void _wrap_tdx_exit_io_out_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0,
 }
 
 
-char _wrap_tdx_exit_io_out_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_io_out_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -6080,7 +6263,7 @@ char _wrap_tdx_exit_io_out_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0)
 }
 
 
-void _wrap_tdx_exit_io_count_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_io_count_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -6092,7 +6275,7 @@ void _wrap_tdx_exit_io_count_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_
 }
 
 
-intgo _wrap_tdx_exit_io_count_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_io_count_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -6105,7 +6288,7 @@ intgo _wrap_tdx_exit_io_count_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_mmio_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_mmio_gpa_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6117,7 +6300,7 @@ void _wrap_tdx_exit_mmio_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_
 }
 
 
-long long _wrap_tdx_exit_mmio_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_mmio_gpa_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6130,7 +6313,7 @@ long long _wrap_tdx_exit_mmio_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swi
 }
 
 
-void _wrap_tdx_exit_mmio_len_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_mmio_len_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -6142,7 +6325,7 @@ void _wrap_tdx_exit_mmio_len_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_
 }
 
 
-intgo _wrap_tdx_exit_mmio_len_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_mmio_len_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -6155,7 +6338,7 @@ intgo _wrap_tdx_exit_mmio_len_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_mmio_write_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_exit_mmio_write_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, char _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t arg2 ;
   
@@ -6167,7 +6350,7 @@ void _wrap_tdx_exit_mmio_write_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_g
 }
 
 
-char _wrap_tdx_exit_mmio_write_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+char _wrap_tdx_exit_mmio_write_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -6180,7 +6363,7 @@ char _wrap_tdx_exit_mmio_write_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_g
 }
 
 
-void _wrap_tdx_exit_data_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_exit_data_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t *arg2 ;
   
@@ -6199,7 +6382,7 @@ void _wrap_tdx_exit_data_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, _
 }
 
 
-_goslice_ _wrap_tdx_exit_data_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+_goslice_ _wrap_tdx_exit_data_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6215,7 +6398,7 @@ _goslice_ _wrap_tdx_exit_data_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_tdvmcall_nr_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_nr_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6227,7 +6410,7 @@ void _wrap_tdx_exit_tdvmcall_nr_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_
 }
 
 
-long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6240,7 +6423,7 @@ long long _wrap_tdx_exit_tdvmcall_nr_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_
 }
 
 
-void _wrap_tdx_exit_tdvmcall_ret_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_ret_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6252,7 +6435,7 @@ void _wrap_tdx_exit_tdvmcall_ret_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig
 }
 
 
-long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6265,7 +6448,7 @@ long long _wrap_tdx_exit_tdvmcall_ret_get_tdx_2ffbf394ef69bf87(struct tdx_exit *
 }
 
 
-void _wrap_tdx_exit_tdvmcall_args_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_exit_tdvmcall_args_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t *arg2 ;
   
@@ -6284,7 +6467,7 @@ void _wrap_tdx_exit_tdvmcall_args_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swi
 }
 
 
-_goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+_goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6300,7 +6483,7 @@ _goslice_ _wrap_tdx_exit_tdvmcall_args_get_tdx_2ffbf394ef69bf87(struct tdx_exit 
 }
 
 
-void _wrap_tdx_exit_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_gpa_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6312,7 +6495,7 @@ void _wrap_tdx_exit_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, lo
 }
 
 
-long long _wrap_tdx_exit_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_gpa_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6325,7 +6508,7 @@ long long _wrap_tdx_exit_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_size_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_size_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6337,7 +6520,7 @@ void _wrap_tdx_exit_size_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, l
 }
 
 
-long long _wrap_tdx_exit_size_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_size_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6350,7 +6533,7 @@ long long _wrap_tdx_exit_size_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go
 }
 
 
-void _wrap_tdx_exit_to_private_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_to_private_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int arg2 ;
   
@@ -6362,7 +6545,7 @@ void _wrap_tdx_exit_to_private_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_g
 }
 
 
-intgo _wrap_tdx_exit_to_private_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_to_private_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6375,7 +6558,7 @@ intgo _wrap_tdx_exit_to_private_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_
 }
 
 
-void _wrap_tdx_exit_error_code_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_error_code_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6387,7 +6570,7 @@ void _wrap_tdx_exit_error_code_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_g
 }
 
 
-long long _wrap_tdx_exit_error_code_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_error_code_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6400,7 +6583,7 @@ long long _wrap_tdx_exit_error_code_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_s
 }
 
 
-void _wrap_tdx_exit_fatal_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_fatal_gpa_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6412,7 +6595,7 @@ void _wrap_tdx_exit_fatal_gpa_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go
 }
 
 
-long long _wrap_tdx_exit_fatal_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_fatal_gpa_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6425,7 +6608,7 @@ long long _wrap_tdx_exit_fatal_gpa_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_sw
 }
 
 
-void _wrap_tdx_exit_message_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_tdx_exit_message_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, _gostring_ _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   char *arg2 ;
   
@@ -6449,7 +6632,7 @@ void _wrap_tdx_exit_message_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0
 }
 
 
-_gostring_ _wrap_tdx_exit_message_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+_gostring_ _wrap_tdx_exit_message_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -6462,7 +6645,7 @@ _gostring_ _wrap_tdx_exit_message_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swi
 }
 
 
-void _wrap_tdx_exit_subtype_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_exit_subtype_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, intgo _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t arg2 ;
   
@@ -6474,7 +6657,7 @@ void _wrap_tdx_exit_subtype_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0
 }
 
 
-intgo _wrap_tdx_exit_subtype_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+intgo _wrap_tdx_exit_subtype_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -6487,7 +6670,7 @@ intgo _wrap_tdx_exit_subtype_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_
 }
 
 
-void _wrap_tdx_exit_hw_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_exit_hw_reason_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t arg2 ;
   
@@ -6499,7 +6682,7 @@ void _wrap_tdx_exit_hw_reason_set_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go
 }
 
 
-long long _wrap_tdx_exit_hw_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+long long _wrap_tdx_exit_hw_reason_get_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6512,7 +6695,7 @@ long long _wrap_tdx_exit_hw_reason_get_tdx_2ffbf394ef69bf87(struct tdx_exit *_sw
 }
 
 
-struct tdx_exit *_wrap_new_tdx_exit_tdx_2ffbf394ef69bf87() {
+struct tdx_exit *_wrap_new_tdx_exit_tdx_b3e39941400d340c() {
   struct tdx_exit *result = 0 ;
   struct tdx_exit *_swig_go_result;
   
@@ -6523,7 +6706,7 @@ struct tdx_exit *_wrap_new_tdx_exit_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_exit_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
+void _wrap_delete_tdx_exit_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   
   arg1 = *(struct tdx_exit **)&_swig_go_0; 
@@ -6533,7 +6716,7 @@ void _wrap_delete_tdx_exit_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_exit_init_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_exit_init_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   tdx_exit *arg1 = (tdx_exit *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -6548,7 +6731,7 @@ long long _wrap_tdx_exit_init_tdx_2ffbf394ef69bf87(struct tdx_exit *_swig_go_0, 
 }
 
 
-long long _wrap_tdx_vcpu_run_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, struct tdx_exit *_swig_go_1) {
+long long _wrap_tdx_vcpu_run_tdx_b3e39941400d340c(struct tdx_vcpu *_swig_go_0, struct tdx_exit *_swig_go_1) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   tdx_exit *arg2 = (tdx_exit *) 0 ;
   tdx_status result;
@@ -6563,7 +6746,7 @@ long long _wrap_tdx_vcpu_run_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, s
 }
 
 
-long long _wrap_tdx_vm_guest_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, tdx_guest **_swig_go_1) {
+long long _wrap_tdx_vm_guest_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, tdx_guest **_swig_go_1) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_guest **arg2 = (tdx_guest **) 0 ;
   tdx_status result;
@@ -6578,7 +6761,7 @@ long long _wrap_tdx_vm_guest_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, tdx
 }
 
 
-struct tdx_emu *_wrap_tdx_vm_emu_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0) {
+struct tdx_emu *_wrap_tdx_vm_emu_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   tdx_emu *result = 0 ;
   struct tdx_emu *_swig_go_result;
@@ -6591,7 +6774,7 @@ struct tdx_emu *_wrap_tdx_vm_emu_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0)
 }
 
 
-long long _wrap_TDX_TD_ATTR_DEBUG_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_DEBUG_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6602,7 +6785,7 @@ long long _wrap_TDX_TD_ATTR_DEBUG_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6613,7 +6796,7 @@ long long _wrap_TDX_TD_ATTR_HGS_PLUS_PROF_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6624,7 +6807,7 @@ long long _wrap_TDX_TD_ATTR_PERF_PROF_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6635,7 +6818,7 @@ long long _wrap_TDX_TD_ATTR_PMT_PROF_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_ICSSD_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_ICSSD_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6646,7 +6829,7 @@ long long _wrap_TDX_TD_ATTR_ICSSD_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_LASS_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_LASS_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6657,7 +6840,7 @@ long long _wrap_TDX_TD_ATTR_LASS_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6668,7 +6851,7 @@ long long _wrap_TDX_TD_ATTR_SEPT_VE_DISABLE_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6679,7 +6862,7 @@ long long _wrap_TDX_TD_ATTR_MIGRATABLE_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PKS_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_PKS_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6690,7 +6873,7 @@ long long _wrap_TDX_TD_ATTR_PKS_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_KL_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_KL_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6701,7 +6884,7 @@ long long _wrap_TDX_TD_ATTR_KL_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_TPA_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_TPA_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6712,7 +6895,7 @@ long long _wrap_TDX_TD_ATTR_TPA_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_TDX_TD_ATTR_PERFMON_tdx_2ffbf394ef69bf87() {
+long long _wrap_TDX_TD_ATTR_PERFMON_tdx_b3e39941400d340c() {
   unsigned long long result;
   long long _swig_go_result;
   
@@ -6723,7 +6906,7 @@ long long _wrap_TDX_TD_ATTR_PERFMON_tdx_2ffbf394ef69bf87() {
 }
 
 
-long long _wrap_tdx_report_parse_tdx_2ffbf394ef69bf87(tdx_report **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_report_parse_tdx_b3e39941400d340c(tdx_report **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_report **arg1 = (tdx_report **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -6742,7 +6925,7 @@ long long _wrap_tdx_report_parse_tdx_2ffbf394ef69bf87(tdx_report **_swig_go_0, _
 }
 
 
-void _wrap_tdx_report_free_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+void _wrap_tdx_report_free_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   
   arg1 = *(tdx_report **)&_swig_go_0; 
@@ -6752,7 +6935,7 @@ void _wrap_tdx_report_free_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
 }
 
 
-_goslice_ _wrap_tdx_report_raw_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_raw_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6768,7 +6951,7 @@ _goslice_ _wrap_tdx_report_raw_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_
 }
 
 
-intgo _wrap_tdx_report_type_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_type_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6781,7 +6964,7 @@ intgo _wrap_tdx_report_type_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) 
 }
 
 
-intgo _wrap_tdx_report_subtype_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_subtype_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6794,7 +6977,7 @@ intgo _wrap_tdx_report_subtype_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_
 }
 
 
-intgo _wrap_tdx_report_version_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+intgo _wrap_tdx_report_version_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -6807,7 +6990,7 @@ intgo _wrap_tdx_report_version_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_
 }
 
 
-_goslice_ _wrap_tdx_report_cpusvn_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_cpusvn_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6823,7 +7006,7 @@ _goslice_ _wrap_tdx_report_cpusvn_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6839,7 +7022,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_info_hash_tdx_2ffbf394ef69bf87(struct tdx_rep
 }
 
 
-_goslice_ _wrap_tdx_report_tee_info_hash_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_info_hash_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6855,7 +7038,7 @@ _goslice_ _wrap_tdx_report_tee_info_hash_tdx_2ffbf394ef69bf87(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_report_data_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_report_data_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6871,7 +7054,7 @@ _goslice_ _wrap_tdx_report_report_data_tdx_2ffbf394ef69bf87(struct tdx_report *_
 }
 
 
-_goslice_ _wrap_tdx_report_mac_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mac_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6887,7 +7070,7 @@ _goslice_ _wrap_tdx_report_mac_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_
 }
 
 
-_goslice_ _wrap_tdx_report_mac_struct_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mac_struct_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6903,7 +7086,7 @@ _goslice_ _wrap_tdx_report_mac_struct_tdx_2ffbf394ef69bf87(struct tdx_report *_s
 }
 
 
-long long _wrap_tdx_report_tee_tcb_valid_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_tee_tcb_valid_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6916,7 +7099,7 @@ long long _wrap_tdx_report_tee_tcb_valid_tdx_2ffbf394ef69bf87(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6932,7 +7115,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_svn_tdx_2ffbf394ef69bf87(struct tdx_report *_
 }
 
 
-_goslice_ _wrap_tdx_report_mrseam_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrseam_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6948,7 +7131,7 @@ _goslice_ _wrap_tdx_report_mrseam_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_
 }
 
 
-_goslice_ _wrap_tdx_report_mrsignerseam_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrsignerseam_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6964,7 +7147,7 @@ _goslice_ _wrap_tdx_report_mrsignerseam_tdx_2ffbf394ef69bf87(struct tdx_report *
 }
 
 
-long long _wrap_tdx_report_seam_attributes_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_seam_attributes_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -6977,7 +7160,7 @@ long long _wrap_tdx_report_seam_attributes_tdx_2ffbf394ef69bf87(struct tdx_repor
 }
 
 
-_goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -6993,7 +7176,7 @@ _goslice_ _wrap_tdx_report_tee_tcb_svn2_tdx_2ffbf394ef69bf87(struct tdx_report *
 }
 
 
-long long _wrap_tdx_report_attributes_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_attributes_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7006,7 +7189,7 @@ long long _wrap_tdx_report_attributes_tdx_2ffbf394ef69bf87(struct tdx_report *_s
 }
 
 
-long long _wrap_tdx_report_xfam_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+long long _wrap_tdx_report_xfam_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7019,7 +7202,7 @@ long long _wrap_tdx_report_xfam_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_mrtd_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrtd_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7035,7 +7218,7 @@ _goslice_ _wrap_tdx_report_mrtd_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_mrconfigid_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrconfigid_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7051,7 +7234,7 @@ _goslice_ _wrap_tdx_report_mrconfigid_tdx_2ffbf394ef69bf87(struct tdx_report *_s
 }
 
 
-_goslice_ _wrap_tdx_report_mrowner_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrowner_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7067,7 +7250,7 @@ _goslice_ _wrap_tdx_report_mrowner_tdx_2ffbf394ef69bf87(struct tdx_report *_swig
 }
 
 
-_goslice_ _wrap_tdx_report_mrownerconfig_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_mrownerconfig_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7083,7 +7266,7 @@ _goslice_ _wrap_tdx_report_mrownerconfig_tdx_2ffbf394ef69bf87(struct tdx_report 
 }
 
 
-_goslice_ _wrap_tdx_report_rtmr_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0, intgo _swig_go_1) {
+_goslice_ _wrap_tdx_report_rtmr_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0, intgo _swig_go_1) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   unsigned int arg2 ;
   uint8_t *result = 0 ;
@@ -7101,7 +7284,7 @@ _goslice_ _wrap_tdx_report_rtmr_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_report_servtd_hash_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0) {
+_goslice_ _wrap_tdx_report_servtd_hash_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7117,7 +7300,7 @@ _goslice_ _wrap_tdx_report_servtd_hash_tdx_2ffbf394ef69bf87(struct tdx_report *_
 }
 
 
-_gostring_ _wrap_tdx_td_attribute_name_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
+_gostring_ _wrap_tdx_td_attribute_name_tdx_b3e39941400d340c(intgo _swig_go_0) {
   unsigned int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -7130,7 +7313,7 @@ _gostring_ _wrap_tdx_td_attribute_name_tdx_2ffbf394ef69bf87(intgo _swig_go_0) {
 }
 
 
-long long _wrap_tdx_quote_parse_tdx_2ffbf394ef69bf87(tdx_quote **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_quote_parse_tdx_b3e39941400d340c(tdx_quote **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_quote **arg1 = (tdx_quote **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7149,7 +7332,7 @@ long long _wrap_tdx_quote_parse_tdx_2ffbf394ef69bf87(tdx_quote **_swig_go_0, _go
 }
 
 
-void _wrap_tdx_quote_free_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+void _wrap_tdx_quote_free_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   
   arg1 = *(tdx_quote **)&_swig_go_0; 
@@ -7159,7 +7342,7 @@ void _wrap_tdx_quote_free_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
 }
 
 
-intgo _wrap_tdx_quote_version_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_version_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7172,7 +7355,7 @@ intgo _wrap_tdx_quote_version_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0)
 }
 
 
-intgo _wrap_tdx_quote_att_key_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_att_key_type_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7185,7 +7368,7 @@ intgo _wrap_tdx_quote_att_key_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_
 }
 
 
-intgo _wrap_tdx_quote_tee_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_tee_type_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -7198,7 +7381,7 @@ intgo _wrap_tdx_quote_tee_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_header_reserved_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_header_reserved_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7214,7 +7397,7 @@ _goslice_ _wrap_tdx_quote_header_reserved_tdx_2ffbf394ef69bf87(struct tdx_quote 
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7230,7 +7413,7 @@ _goslice_ _wrap_tdx_quote_qe_vendor_id_tdx_2ffbf394ef69bf87(struct tdx_quote *_s
 }
 
 
-_goslice_ _wrap_tdx_quote_user_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_user_data_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7246,7 +7429,7 @@ _goslice_ _wrap_tdx_quote_user_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig
 }
 
 
-intgo _wrap_tdx_quote_body_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_body_type_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7259,7 +7442,7 @@ intgo _wrap_tdx_quote_body_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_
 }
 
 
-long long _wrap_tdx_quote_body_size_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_body_size_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7272,7 +7455,7 @@ long long _wrap_tdx_quote_body_size_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_body_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_body_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7288,7 +7471,7 @@ _goslice_ _wrap_tdx_quote_body_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7304,7 +7487,7 @@ _goslice_ _wrap_tdx_quote_tee_tcb_svn_tdx_2ffbf394ef69bf87(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_mrseam_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrseam_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7320,7 +7503,7 @@ _goslice_ _wrap_tdx_quote_mrseam_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go
 }
 
 
-_goslice_ _wrap_tdx_quote_mrsignerseam_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrsignerseam_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7336,7 +7519,7 @@ _goslice_ _wrap_tdx_quote_mrsignerseam_tdx_2ffbf394ef69bf87(struct tdx_quote *_s
 }
 
 
-long long _wrap_tdx_quote_seam_attributes_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_seam_attributes_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7349,7 +7532,7 @@ long long _wrap_tdx_quote_seam_attributes_tdx_2ffbf394ef69bf87(struct tdx_quote 
 }
 
 
-long long _wrap_tdx_quote_td_attributes_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_td_attributes_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7362,7 +7545,7 @@ long long _wrap_tdx_quote_td_attributes_tdx_2ffbf394ef69bf87(struct tdx_quote *_
 }
 
 
-long long _wrap_tdx_quote_xfam_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_xfam_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7375,7 +7558,7 @@ long long _wrap_tdx_quote_xfam_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_mrtd_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrtd_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7391,7 +7574,7 @@ _goslice_ _wrap_tdx_quote_mrtd_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_mrconfigid_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrconfigid_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7407,7 +7590,7 @@ _goslice_ _wrap_tdx_quote_mrconfigid_tdx_2ffbf394ef69bf87(struct tdx_quote *_swi
 }
 
 
-_goslice_ _wrap_tdx_quote_mrowner_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrowner_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7423,7 +7606,7 @@ _goslice_ _wrap_tdx_quote_mrowner_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_quote_mrownerconfig_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrownerconfig_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7439,7 +7622,7 @@ _goslice_ _wrap_tdx_quote_mrownerconfig_tdx_2ffbf394ef69bf87(struct tdx_quote *_
 }
 
 
-_goslice_ _wrap_tdx_quote_rtmr_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0, intgo _swig_go_1) {
+_goslice_ _wrap_tdx_quote_rtmr_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0, intgo _swig_go_1) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   unsigned int arg2 ;
   uint8_t *result = 0 ;
@@ -7457,7 +7640,7 @@ _goslice_ _wrap_tdx_quote_rtmr_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0
 }
 
 
-_goslice_ _wrap_tdx_quote_report_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_report_data_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7473,7 +7656,7 @@ _goslice_ _wrap_tdx_quote_report_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7489,7 +7672,7 @@ _goslice_ _wrap_tdx_quote_tee_tcb_svn2_tdx_2ffbf394ef69bf87(struct tdx_quote *_s
 }
 
 
-_goslice_ _wrap_tdx_quote_mrservicetd_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_mrservicetd_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7505,7 +7688,7 @@ _goslice_ _wrap_tdx_quote_mrservicetd_tdx_2ffbf394ef69bf87(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_signed_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_signed_data_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7527,7 +7710,7 @@ _goslice_ _wrap_tdx_quote_signed_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_sw
 }
 
 
-_goslice_ _wrap_tdx_quote_signature_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_signature_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7543,7 +7726,7 @@ _goslice_ _wrap_tdx_quote_signature_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_attestation_key_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_attestation_key_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7559,7 +7742,7 @@ _goslice_ _wrap_tdx_quote_attestation_key_tdx_2ffbf394ef69bf87(struct tdx_quote 
 }
 
 
-intgo _wrap_tdx_quote_cert_data_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_cert_data_type_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7572,7 +7755,7 @@ intgo _wrap_tdx_quote_cert_data_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swi
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_report_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_report_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7588,7 +7771,7 @@ _goslice_ _wrap_tdx_quote_qe_report_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_report_signature_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_report_signature_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7604,7 +7787,7 @@ _goslice_ _wrap_tdx_quote_qe_report_signature_tdx_2ffbf394ef69bf87(struct tdx_qu
 }
 
 
-_goslice_ _wrap_tdx_quote_qe_auth_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_qe_auth_data_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7626,7 +7809,7 @@ _goslice_ _wrap_tdx_quote_qe_auth_data_tdx_2ffbf394ef69bf87(struct tdx_quote *_s
 }
 
 
-intgo _wrap_tdx_quote_pck_cert_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+intgo _wrap_tdx_quote_pck_cert_type_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -7639,7 +7822,7 @@ intgo _wrap_tdx_quote_pck_cert_type_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig
 }
 
 
-_goslice_ _wrap_tdx_quote_pck_chain_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+_goslice_ _wrap_tdx_quote_pck_chain_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t *arg2 = (size_t *) 0 ;
   size_t field_len2 ;
@@ -7661,7 +7844,7 @@ _goslice_ _wrap_tdx_quote_pck_chain_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig
 }
 
 
-long long _wrap_tdx_quote_size_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_size_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7674,7 +7857,7 @@ long long _wrap_tdx_quote_size_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0
 }
 
 
-long long _wrap_tdx_quote_trailing_bytes_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0) {
+long long _wrap_tdx_quote_trailing_bytes_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7687,7 +7870,993 @@ long long _wrap_tdx_quote_trailing_bytes_tdx_2ffbf394ef69bf87(struct tdx_quote *
 }
 
 
-long long _wrap_tdx_mrtd_new_tdx_2ffbf394ef69bf87(tdx_mrtd **_swig_go_0) {
+long long _wrap_tdx_pck_parse_tdx_b3e39941400d340c(tdx_pck **_swig_go_0, _goslice_ _swig_go_1) {
+  tdx_pck **arg1 = (tdx_pck **) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = (tdx_pck **)_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  result = (tdx_status)tdx_pck_parse(arg1,(unsigned char const *)arg2,arg3);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_pck_free_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  
+  tdx_pck_free(arg1);
+  
+}
+
+
+_goslice_ _wrap_tdx_pck_ppid_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  uint8_t *result = 0 ;
+  _goslice_ _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  
+  result = (uint8_t *)tdx_pck_ppid((struct tdx_pck const *)arg1);
+  
+  _swig_go_result.array = (void *)result;
+  _swig_go_result.len = _swig_go_result.cap = result ? (intgo)(16) : 0;
+  
+  return _swig_go_result;
+}
+
+
+_goslice_ _wrap_tdx_pck_cpusvn_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  uint8_t *result = 0 ;
+  _goslice_ _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  
+  result = (uint8_t *)tdx_pck_cpusvn((struct tdx_pck const *)arg1);
+  
+  _swig_go_result.array = (void *)result;
+  _swig_go_result.len = _swig_go_result.cap = result ? (intgo)(16) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tdx_pck_tcb_component_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0, intgo _swig_go_1) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  unsigned int arg2 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  arg2 = (unsigned int)_swig_go_1; 
+  
+  result = (int)tdx_pck_tcb_component((struct tdx_pck const *)arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tdx_pck_pcesvn_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  
+  result = (int)tdx_pck_pcesvn((struct tdx_pck const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_goslice_ _wrap_tdx_pck_pceid_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  uint8_t *result = 0 ;
+  _goslice_ _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  
+  result = (uint8_t *)tdx_pck_pceid((struct tdx_pck const *)arg1);
+  
+  _swig_go_result.array = (void *)result;
+  _swig_go_result.len = _swig_go_result.cap = result ? (intgo)(2) : 0;
+  
+  return _swig_go_result;
+}
+
+
+_goslice_ _wrap_tdx_pck_fmspc_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  uint8_t *result = 0 ;
+  _goslice_ _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  
+  result = (uint8_t *)tdx_pck_fmspc((struct tdx_pck const *)arg1);
+  
+  _swig_go_result.array = (void *)result;
+  _swig_go_result.len = _swig_go_result.cap = result ? (intgo)(6) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tdx_pck_sgx_type_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  
+  result = (int)tdx_pck_sgx_type((struct tdx_pck const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_goslice_ _wrap_tdx_pck_platform_instance_id_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  uint8_t *result = 0 ;
+  _goslice_ _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  
+  result = (uint8_t *)tdx_pck_platform_instance_id((struct tdx_pck const *)arg1);
+  
+  _swig_go_result.array = (void *)result;
+  _swig_go_result.len = _swig_go_result.cap = result ? (intgo)(16) : 0;
+  
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tdx_pck_config_tdx_b3e39941400d340c(struct tdx_pck *_swig_go_0, intgo _swig_go_1) {
+  tdx_pck *arg1 = (tdx_pck *) 0 ;
+  unsigned int arg2 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tdx_pck **)&_swig_go_0; 
+  arg2 = (unsigned int)_swig_go_1; 
+  
+  result = (int)tdx_pck_config((struct tdx_pck const *)arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_UNKNOWN_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_UNKNOWN;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_UP_TO_DATE_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_UP_TO_DATE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_SW_HARDENING_NEEDED_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_SW_HARDENING_NEEDED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_CONFIGURATION_NEEDED_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_CONFIGURATION_NEEDED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_CONFIGURATION_AND_SW_HARDENING_NEEDED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_OUT_OF_DATE_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_OUT_OF_DATE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_OUT_OF_DATE_CONFIGURATION_NEEDED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_REVOKED_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_REVOKED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_NOT_SUPPORTED_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_NOT_SUPPORTED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_TD_RELAUNCH_ADVISED_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_TD_RELAUNCH_ADVISED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED_tdx_b3e39941400d340c() {
+  enum tdx_tcb_status result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_tdx_tcb_status_name_tdx_b3e39941400d340c(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)tdx_tcb_status_name(arg1);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_QUOTE_FORMAT_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_QUOTE_FORMAT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_PCK_CHAIN_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_PCK_CHAIN;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_QE_REPORT_SIGNATURE_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_QE_REPORT_SIGNATURE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_QE_REPORT_DATA_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_QE_REPORT_DATA;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_QUOTE_SIGNATURE_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_QUOTE_SIGNATURE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_CRLS_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_CRLS;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_COLLATERAL_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_COLLATERAL;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_QE_IDENTITY_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_QE_IDENTITY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_TDX_MODULE_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_TDX_MODULE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_TCB_LEVEL_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_TCB_LEVEL;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_POLICY_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_POLICY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_VERIFY_STEPS_tdx_b3e39941400d340c() {
+  enum tdx_verify_step result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_VERIFY_STEPS;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_STEP_NOT_RUN_tdx_b3e39941400d340c() {
+  enum tdx_step_outcome result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_STEP_NOT_RUN;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_STEP_PASSED_tdx_b3e39941400d340c() {
+  enum tdx_step_outcome result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_STEP_PASSED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_STEP_FAILED_tdx_b3e39941400d340c() {
+  enum tdx_step_outcome result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_STEP_FAILED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_TDX_STEP_SKIPPED_tdx_b3e39941400d340c() {
+  enum tdx_step_outcome result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_STEP_SKIPPED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_tdx_verify_step_name_tdx_b3e39941400d340c(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)tdx_verify_step_name(arg1);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_sz_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, long long _swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->sz = arg2;
+  
+}
+
+
+long long _wrap_tdx_verify_opts_sz_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result =  ((arg1)->sz);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_roots_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, char *_swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = *(uint8_t **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->roots = (uint8_t const *)arg2;
+  
+}
+
+
+char *_wrap_tdx_verify_opts_roots_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  uint8_t *result = 0 ;
+  char *_swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result = (uint8_t *) ((arg1)->roots);
+  *(uint8_t **)&_swig_go_result = (uint8_t *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_roots_len_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, long long _swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->roots_len = arg2;
+  
+}
+
+
+long long _wrap_tdx_verify_opts_roots_len_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result =  ((arg1)->roots_len);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_tdx_verify_opts_collateral_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result = (char *) ((arg1)->collateral);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_collateral_len_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, long long _swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->collateral_len = arg2;
+  
+}
+
+
+long long _wrap_tdx_verify_opts_collateral_len_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result =  ((arg1)->collateral_len);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_crls_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, char *_swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = *(uint8_t **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->crls = (uint8_t const *)arg2;
+  
+}
+
+
+char *_wrap_tdx_verify_opts_crls_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  uint8_t *result = 0 ;
+  char *_swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result = (uint8_t *) ((arg1)->crls);
+  *(uint8_t **)&_swig_go_result = (uint8_t *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_crls_len_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, long long _swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->crls_len = arg2;
+  
+}
+
+
+long long _wrap_tdx_verify_opts_crls_len_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result =  ((arg1)->crls_len);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_at_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, long long _swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  int64_t arg2 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (int64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->at = arg2;
+  
+}
+
+
+long long _wrap_tdx_verify_opts_at_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  int64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result = (int64_t) ((arg1)->at);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_accept_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->accept = arg2;
+  
+}
+
+
+intgo _wrap_tdx_verify_opts_accept_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->accept);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_require_collateral_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->require_collateral = arg2;
+  
+}
+
+
+intgo _wrap_tdx_verify_opts_require_collateral_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->require_collateral);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_opts_require_crls_set_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->require_crls = arg2;
+  
+}
+
+
+intgo _wrap_tdx_verify_opts_require_crls_get_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->require_crls);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct tdx_verify_opts *_wrap_new_tdx_verify_opts_tdx_b3e39941400d340c() {
+  struct tdx_verify_opts *result = 0 ;
+  struct tdx_verify_opts *_swig_go_result;
+  
+  
+  result = (struct tdx_verify_opts *)new_tdx_verify_opts();
+  *(struct tdx_verify_opts **)&_swig_go_result = (struct tdx_verify_opts *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_tdx_verify_opts_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0) {
+  struct tdx_verify_opts *arg1 = (struct tdx_verify_opts *) 0 ;
+  
+  arg1 = *(struct tdx_verify_opts **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+long long _wrap_tdx_verify_opts_init_tdx_b3e39941400d340c(struct tdx_verify_opts *_swig_go_0, long long _swig_go_1) {
+  tdx_verify_opts *arg1 = (tdx_verify_opts *) 0 ;
+  size_t arg2 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_verify_opts **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (tdx_status)tdx_verify_opts_init(arg1,arg2);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+void _wrap_tdx_verify_result_free_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  tdx_verify_result_free(arg1);
+  
+}
+
+
+long long _wrap_tdx_verify_result_status_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  result = (tdx_status)tdx_verify_result_status((struct tdx_verify_result const *)arg1);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tdx_verify_step_outcome_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0, intgo _swig_go_1) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  int arg2 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (int)tdx_verify_step_outcome((struct tdx_verify_result const *)arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_verify_step_error_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0, intgo _swig_go_1) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  int arg2 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (tdx_status)tdx_verify_step_error((struct tdx_verify_result const *)arg1,arg2);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_tdx_verify_step_message_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0, intgo _swig_go_1) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  int arg2 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  result = (char *)tdx_verify_step_message((struct tdx_verify_result const *)arg1,arg2);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tdx_verify_result_tcb_status_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  result = (int)tdx_verify_result_tcb_status((struct tdx_verify_result const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_verify_result_advisory_count_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  result = tdx_verify_result_advisory_count((struct tdx_verify_result const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_tdx_verify_result_advisory_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0, long long _swig_go_1) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (char *)tdx_verify_result_advisory((struct tdx_verify_result const *)arg1,arg2);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_tdx_verify_result_tcb_date_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  result = (char *)tdx_verify_result_tcb_date((struct tdx_verify_result const *)arg1);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tdx_verify_result_tcb_level_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  result = (int)tdx_verify_result_tcb_level((struct tdx_verify_result const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_tdx_verify_result_explanation_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  result = (char *)tdx_verify_result_explanation((struct tdx_verify_result const *)arg1);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+struct tdx_pck *_wrap_tdx_verify_result_pck_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  tdx_pck *result = 0 ;
+  struct tdx_pck *_swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  result = (tdx_pck *)tdx_verify_result_pck((struct tdx_verify_result const *)arg1);
+  *(tdx_pck **)&_swig_go_result = (tdx_pck *)result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_tdx_intel_sgx_root_ca_pem_tdx_b3e39941400d340c() {
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  
+  result = (char *)tdx_intel_sgx_root_ca_pem();
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_mrtd_new_tdx_b3e39941400d340c(tdx_mrtd **_swig_go_0) {
   tdx_mrtd **arg1 = (tdx_mrtd **) 0 ;
   tdx_status result;
   long long _swig_go_result;
@@ -7700,7 +8869,7 @@ long long _wrap_tdx_mrtd_new_tdx_2ffbf394ef69bf87(tdx_mrtd **_swig_go_0) {
 }
 
 
-void _wrap_tdx_mrtd_free_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0) {
+void _wrap_tdx_mrtd_free_tdx_b3e39941400d340c(struct tdx_mrtd *_swig_go_0) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   
   arg1 = *(tdx_mrtd **)&_swig_go_0; 
@@ -7710,7 +8879,7 @@ void _wrap_tdx_mrtd_free_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_mrtd_page_add_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_mrtd_page_add_tdx_b3e39941400d340c(struct tdx_mrtd *_swig_go_0, long long _swig_go_1) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   tdx_status result;
@@ -7725,7 +8894,7 @@ long long _wrap_tdx_mrtd_page_add_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go
 }
 
 
-long long _wrap_tdx_mrtd_extend_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_mrtd_extend_tdx_b3e39941400d340c(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, _goslice_ _swig_go_2) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -7746,7 +8915,7 @@ long long _wrap_tdx_mrtd_extend_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0
 }
 
 
-long long _wrap_tdx_mrtd_add_region_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, intgo _swig_go_4) {
+long long _wrap_tdx_mrtd_add_region_tdx_b3e39941400d340c(struct tdx_mrtd *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, intgo _swig_go_4) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -7771,7 +8940,7 @@ long long _wrap_tdx_mrtd_add_region_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_
 }
 
 
-long long _wrap_tdx_mrtd_finalize_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_mrtd_finalize_tdx_b3e39941400d340c(struct tdx_mrtd *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_mrtd *arg1 = (tdx_mrtd *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -7788,7 +8957,7 @@ long long _wrap_tdx_mrtd_finalize_tdx_2ffbf394ef69bf87(struct tdx_mrtd *_swig_go
 }
 
 
-long long _wrap_tdx_measure_rtmr_extend_tdx_2ffbf394ef69bf87(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_measure_rtmr_extend_tdx_b3e39941400d340c(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -7809,7 +8978,7 @@ long long _wrap_tdx_measure_rtmr_extend_tdx_2ffbf394ef69bf87(_goslice_ _swig_go_
 }
 
 
-void _wrap_tdx_td_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_sz_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   size_t arg2 ;
   
@@ -7821,7 +8990,7 @@ void _wrap_tdx_td_info_sz_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_
 }
 
 
-long long _wrap_tdx_td_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_sz_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -7834,7 +9003,7 @@ long long _wrap_tdx_td_info_sz_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swi
 }
 
 
-void _wrap_tdx_td_info_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_attributes_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t arg2 ;
   
@@ -7846,7 +9015,7 @@ void _wrap_tdx_td_info_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_
 }
 
 
-long long _wrap_tdx_td_info_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_attributes_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7859,7 +9028,7 @@ long long _wrap_tdx_td_info_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_td_in
 }
 
 
-void _wrap_tdx_td_info_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_td_info_xfam_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t arg2 ;
   
@@ -7871,7 +9040,7 @@ void _wrap_tdx_td_info_xfam_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_g
 }
 
 
-long long _wrap_tdx_td_info_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+long long _wrap_tdx_td_info_xfam_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -7884,7 +9053,7 @@ long long _wrap_tdx_td_info_xfam_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_mrtd_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrtd_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7903,7 +9072,7 @@ void _wrap_tdx_td_info_mrtd_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrtd_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrtd_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7919,7 +9088,7 @@ _goslice_ _wrap_tdx_td_info_mrtd_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrconfigid_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7938,7 +9107,7 @@ void _wrap_tdx_td_info_mrconfigid_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7954,7 +9123,7 @@ _goslice_ _wrap_tdx_td_info_mrconfigid_get_tdx_2ffbf394ef69bf87(struct tdx_td_in
 }
 
 
-void _wrap_tdx_td_info_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrowner_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -7973,7 +9142,7 @@ void _wrap_tdx_td_info_mrowner_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swi
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrowner_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -7989,7 +9158,7 @@ _goslice_ _wrap_tdx_td_info_mrowner_get_tdx_2ffbf394ef69bf87(struct tdx_td_info 
 }
 
 
-void _wrap_tdx_td_info_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_mrownerconfig_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -8008,7 +9177,7 @@ void _wrap_tdx_td_info_mrownerconfig_set_tdx_2ffbf394ef69bf87(struct tdx_td_info
 }
 
 
-_goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -8024,7 +9193,7 @@ _goslice_ _wrap_tdx_td_info_mrownerconfig_get_tdx_2ffbf394ef69bf87(struct tdx_td
 }
 
 
-void _wrap_tdx_td_info_rtmr_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_rtmr_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t (*arg2)[48] ;
   
@@ -8043,7 +9212,7 @@ void _wrap_tdx_td_info_rtmr_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_g
 }
 
 
-_goslice_ _wrap_tdx_td_info_rtmr_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_rtmr_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t (*result)[48] = 0 ;
   _goslice_ _swig_go_result;
@@ -8059,7 +9228,7 @@ _goslice_ _wrap_tdx_td_info_rtmr_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_s
 }
 
 
-void _wrap_tdx_td_info_servtd_hash_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_td_info_servtd_hash_set_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   
@@ -8078,7 +9247,7 @@ void _wrap_tdx_td_info_servtd_hash_set_tdx_2ffbf394ef69bf87(struct tdx_td_info *
 }
 
 
-_goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+_goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -8094,7 +9263,7 @@ _goslice_ _wrap_tdx_td_info_servtd_hash_get_tdx_2ffbf394ef69bf87(struct tdx_td_i
 }
 
 
-struct tdx_td_info *_wrap_new_tdx_td_info_tdx_2ffbf394ef69bf87() {
+struct tdx_td_info *_wrap_new_tdx_td_info_tdx_b3e39941400d340c() {
   struct tdx_td_info *result = 0 ;
   struct tdx_td_info *_swig_go_result;
   
@@ -8105,7 +9274,7 @@ struct tdx_td_info *_wrap_new_tdx_td_info_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_td_info_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0) {
+void _wrap_delete_tdx_td_info_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0) {
   struct tdx_td_info *arg1 = (struct tdx_td_info *) 0 ;
   
   arg1 = *(struct tdx_td_info **)&_swig_go_0; 
@@ -8115,7 +9284,7 @@ void _wrap_delete_tdx_td_info_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_
 }
 
 
-long long _wrap_tdx_td_info_init_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_td_info_init_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, long long _swig_go_1) {
   tdx_td_info *arg1 = (tdx_td_info *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -8130,7 +9299,7 @@ long long _wrap_tdx_td_info_init_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_
 }
 
 
-long long _wrap_tdx_measure_tee_info_hash_tdx_2ffbf394ef69bf87(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_measure_tee_info_hash_tdx_b3e39941400d340c(struct tdx_td_info *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_td_info *arg1 = (tdx_td_info *) 0 ;
   uint8_t *arg2 ;
   tdx_status result;
@@ -8147,7 +9316,7 @@ long long _wrap_tdx_measure_tee_info_hash_tdx_2ffbf394ef69bf87(struct tdx_td_inf
 }
 
 
-void _wrap_tdx_tdvf_section_sz_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_sz_set_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   size_t arg2 ;
   
@@ -8159,7 +9328,7 @@ void _wrap_tdx_tdvf_section_sz_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section 
 }
 
 
-long long _wrap_tdx_tdvf_section_sz_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_sz_get_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8172,7 +9341,7 @@ long long _wrap_tdx_tdvf_section_sz_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_sec
 }
 
 
-void _wrap_tdx_tdvf_section_data_offset_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_data_offset_set_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -8184,7 +9353,7 @@ void _wrap_tdx_tdvf_section_data_offset_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf
 }
 
 
-intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8197,7 +9366,7 @@ intgo _wrap_tdx_tdvf_section_data_offset_get_tdx_2ffbf394ef69bf87(struct tdx_tdv
 }
 
 
-void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -8209,7 +9378,7 @@ void _wrap_tdx_tdvf_section_raw_data_size_set_tdx_2ffbf394ef69bf87(struct tdx_td
 }
 
 
-intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8222,7 +9391,7 @@ intgo _wrap_tdx_tdvf_section_raw_data_size_get_tdx_2ffbf394ef69bf87(struct tdx_t
 }
 
 
-void _wrap_tdx_tdvf_section_memory_address_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_memory_address_set_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t arg2 ;
   
@@ -8234,7 +9403,7 @@ void _wrap_tdx_tdvf_section_memory_address_set_tdx_2ffbf394ef69bf87(struct tdx_t
 }
 
 
-long long _wrap_tdx_tdvf_section_memory_address_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_memory_address_get_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -8247,7 +9416,7 @@ long long _wrap_tdx_tdvf_section_memory_address_get_tdx_2ffbf394ef69bf87(struct 
 }
 
 
-void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t arg2 ;
   
@@ -8259,7 +9428,7 @@ void _wrap_tdx_tdvf_section_memory_data_size_set_tdx_2ffbf394ef69bf87(struct tdx
 }
 
 
-long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -8272,7 +9441,7 @@ long long _wrap_tdx_tdvf_section_memory_data_size_get_tdx_2ffbf394ef69bf87(struc
 }
 
 
-void _wrap_tdx_tdvf_section_section_type_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_section_type_set_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -8284,7 +9453,7 @@ void _wrap_tdx_tdvf_section_section_type_set_tdx_2ffbf394ef69bf87(struct tdx_tdv
 }
 
 
-intgo _wrap_tdx_tdvf_section_section_type_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_section_type_get_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8297,7 +9466,7 @@ intgo _wrap_tdx_tdvf_section_section_type_get_tdx_2ffbf394ef69bf87(struct tdx_td
 }
 
 
-void _wrap_tdx_tdvf_section_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_tdvf_section_attributes_set_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0, intgo _swig_go_1) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t arg2 ;
   
@@ -8309,7 +9478,7 @@ void _wrap_tdx_tdvf_section_attributes_set_tdx_2ffbf394ef69bf87(struct tdx_tdvf_
 }
 
 
-intgo _wrap_tdx_tdvf_section_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
+intgo _wrap_tdx_tdvf_section_attributes_get_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8322,7 +9491,7 @@ intgo _wrap_tdx_tdvf_section_attributes_get_tdx_2ffbf394ef69bf87(struct tdx_tdvf
 }
 
 
-struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_2ffbf394ef69bf87() {
+struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_b3e39941400d340c() {
   struct tdx_tdvf_section *result = 0 ;
   struct tdx_tdvf_section *_swig_go_result;
   
@@ -8333,7 +9502,7 @@ struct tdx_tdvf_section *_wrap_new_tdx_tdvf_section_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_tdvf_section_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0) {
+void _wrap_delete_tdx_tdvf_section_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0) {
   struct tdx_tdvf_section *arg1 = (struct tdx_tdvf_section *) 0 ;
   
   arg1 = *(struct tdx_tdvf_section **)&_swig_go_0; 
@@ -8343,7 +9512,7 @@ void _wrap_delete_tdx_tdvf_section_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section 
 }
 
 
-long long _wrap_tdx_tdvf_section_init_tdx_2ffbf394ef69bf87(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_tdvf_section_init_tdx_b3e39941400d340c(struct tdx_tdvf_section *_swig_go_0, long long _swig_go_1) {
   tdx_tdvf_section *arg1 = (tdx_tdvf_section *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -8358,7 +9527,7 @@ long long _wrap_tdx_tdvf_section_init_tdx_2ffbf394ef69bf87(struct tdx_tdvf_secti
 }
 
 
-long long _wrap_tdx_tdvf_open_tdx_2ffbf394ef69bf87(tdx_tdvf **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_tdvf_open_tdx_b3e39941400d340c(tdx_tdvf **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_tdvf **arg1 = (tdx_tdvf **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -8378,7 +9547,7 @@ long long _wrap_tdx_tdvf_open_tdx_2ffbf394ef69bf87(tdx_tdvf **_swig_go_0, _gostr
 }
 
 
-long long _wrap_tdx_tdvf_parse_tdx_2ffbf394ef69bf87(tdx_tdvf **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_tdvf_parse_tdx_b3e39941400d340c(tdx_tdvf **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_tdvf **arg1 = (tdx_tdvf **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8397,7 +9566,7 @@ long long _wrap_tdx_tdvf_parse_tdx_2ffbf394ef69bf87(tdx_tdvf **_swig_go_0, _gosl
 }
 
 
-void _wrap_tdx_tdvf_free_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_swig_go_0) {
+void _wrap_tdx_tdvf_free_tdx_b3e39941400d340c(struct tdx_tdvf *_swig_go_0) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   
   arg1 = *(tdx_tdvf **)&_swig_go_0; 
@@ -8407,7 +9576,7 @@ void _wrap_tdx_tdvf_free_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_tdvf_section_count_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_swig_go_0) {
+long long _wrap_tdx_tdvf_section_count_tdx_b3e39941400d340c(struct tdx_tdvf *_swig_go_0) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8420,7 +9589,7 @@ long long _wrap_tdx_tdvf_section_count_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_sw
 }
 
 
-long long _wrap_tdx_tdvf_get_section_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_swig_go_0, long long _swig_go_1, struct tdx_tdvf_section *_swig_go_2) {
+long long _wrap_tdx_tdvf_get_section_tdx_b3e39941400d340c(struct tdx_tdvf *_swig_go_0, long long _swig_go_1, struct tdx_tdvf_section *_swig_go_2) {
   tdx_tdvf *arg1 = (tdx_tdvf *) 0 ;
   size_t arg2 ;
   tdx_tdvf_section *arg3 = (tdx_tdvf_section *) 0 ;
@@ -8437,7 +9606,7 @@ long long _wrap_tdx_tdvf_get_section_tdx_2ffbf394ef69bf87(struct tdx_tdvf *_swig
 }
 
 
-long long _wrap_tdx_measure_tdvf_tdx_2ffbf394ef69bf87(_gostring_ _swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_measure_tdvf_tdx_b3e39941400d340c(_gostring_ _swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   char *arg1 = (char *) 0 ;
   unsigned int arg2 ;
   uint8_t *arg3 ;
@@ -8461,7 +9630,7 @@ long long _wrap_tdx_measure_tdvf_tdx_2ffbf394ef69bf87(_gostring_ _swig_go_0, int
 }
 
 
-long long _wrap_tdx_eventlog_parse_tdx_2ffbf394ef69bf87(tdx_eventlog **_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_eventlog_parse_tdx_b3e39941400d340c(tdx_eventlog **_swig_go_0, _goslice_ _swig_go_1) {
   tdx_eventlog **arg1 = (tdx_eventlog **) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8480,7 +9649,7 @@ long long _wrap_tdx_eventlog_parse_tdx_2ffbf394ef69bf87(tdx_eventlog **_swig_go_
 }
 
 
-void _wrap_tdx_eventlog_free_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0) {
+void _wrap_tdx_eventlog_free_tdx_b3e39941400d340c(struct tdx_eventlog *_swig_go_0) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   
   arg1 = *(tdx_eventlog **)&_swig_go_0; 
@@ -8490,7 +9659,7 @@ void _wrap_tdx_eventlog_free_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_
 }
 
 
-long long _wrap_tdx_eventlog_count_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0) {
+long long _wrap_tdx_eventlog_count_tdx_b3e39941400d340c(struct tdx_eventlog *_swig_go_0) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8503,7 +9672,7 @@ long long _wrap_tdx_eventlog_count_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_sw
 }
 
 
-void _wrap_tdx_event_sz_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_event_sz_set_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0, long long _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   size_t arg2 ;
   
@@ -8515,7 +9684,7 @@ void _wrap_tdx_event_sz_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, l
 }
 
 
-long long _wrap_tdx_event_sz_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
+long long _wrap_tdx_event_sz_get_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8528,7 +9697,7 @@ long long _wrap_tdx_event_sz_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go
 }
 
 
-void _wrap_tdx_event_mr_index_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_event_mr_index_set_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t arg2 ;
   
@@ -8540,7 +9709,7 @@ void _wrap_tdx_event_mr_index_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_g
 }
 
 
-intgo _wrap_tdx_event_mr_index_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
+intgo _wrap_tdx_event_mr_index_get_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8553,7 +9722,7 @@ intgo _wrap_tdx_event_mr_index_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_
 }
 
 
-void _wrap_tdx_event_event_type_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_event_event_type_set_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t arg2 ;
   
@@ -8565,7 +9734,7 @@ void _wrap_tdx_event_event_type_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig
 }
 
 
-intgo _wrap_tdx_event_event_type_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
+intgo _wrap_tdx_event_event_type_get_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8578,7 +9747,7 @@ intgo _wrap_tdx_event_event_type_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swi
 }
 
 
-void _wrap_tdx_event_has_sha384_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_event_has_sha384_set_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   int arg2 ;
   
@@ -8590,7 +9759,7 @@ void _wrap_tdx_event_has_sha384_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig
 }
 
 
-intgo _wrap_tdx_event_has_sha384_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
+intgo _wrap_tdx_event_has_sha384_get_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -8603,7 +9772,7 @@ intgo _wrap_tdx_event_has_sha384_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swi
 }
 
 
-void _wrap_tdx_event_sha384_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_tdx_event_sha384_set_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0, _goslice_ _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint8_t *arg2 ;
   
@@ -8622,7 +9791,7 @@ void _wrap_tdx_event_sha384_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_
 }
 
 
-_goslice_ _wrap_tdx_event_sha384_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
+_goslice_ _wrap_tdx_event_sha384_get_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -8638,7 +9807,7 @@ _goslice_ _wrap_tdx_event_sha384_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swi
 }
 
 
-void _wrap_tdx_event_data_offset_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_event_data_offset_set_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0, long long _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint64_t arg2 ;
   
@@ -8650,7 +9819,7 @@ void _wrap_tdx_event_data_offset_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swi
 }
 
 
-long long _wrap_tdx_event_data_offset_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
+long long _wrap_tdx_event_data_offset_get_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -8663,7 +9832,7 @@ long long _wrap_tdx_event_data_offset_get_tdx_2ffbf394ef69bf87(struct tdx_event 
 }
 
 
-void _wrap_tdx_event_data_size_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_tdx_event_data_size_set_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0, intgo _swig_go_1) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t arg2 ;
   
@@ -8675,7 +9844,7 @@ void _wrap_tdx_event_data_size_set_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_
 }
 
 
-intgo _wrap_tdx_event_data_size_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
+intgo _wrap_tdx_event_data_size_get_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -8688,7 +9857,7 @@ intgo _wrap_tdx_event_data_size_get_tdx_2ffbf394ef69bf87(struct tdx_event *_swig
 }
 
 
-struct tdx_event *_wrap_new_tdx_event_tdx_2ffbf394ef69bf87() {
+struct tdx_event *_wrap_new_tdx_event_tdx_b3e39941400d340c() {
   struct tdx_event *result = 0 ;
   struct tdx_event *_swig_go_result;
   
@@ -8699,7 +9868,7 @@ struct tdx_event *_wrap_new_tdx_event_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_event_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
+void _wrap_delete_tdx_event_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0) {
   struct tdx_event *arg1 = (struct tdx_event *) 0 ;
   
   arg1 = *(struct tdx_event **)&_swig_go_0; 
@@ -8709,7 +9878,7 @@ void _wrap_delete_tdx_event_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0) {
 }
 
 
-long long _wrap_tdx_event_init_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_event_init_tdx_b3e39941400d340c(struct tdx_event *_swig_go_0, long long _swig_go_1) {
   tdx_event *arg1 = (tdx_event *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -8724,7 +9893,7 @@ long long _wrap_tdx_event_init_tdx_2ffbf394ef69bf87(struct tdx_event *_swig_go_0
 }
 
 
-long long _wrap_tdx_eventlog_event_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0, long long _swig_go_1, struct tdx_event *_swig_go_2) {
+long long _wrap_tdx_eventlog_event_tdx_b3e39941400d340c(struct tdx_eventlog *_swig_go_0, long long _swig_go_1, struct tdx_event *_swig_go_2) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   size_t arg2 ;
   tdx_event *arg3 = (tdx_event *) 0 ;
@@ -8741,7 +9910,7 @@ long long _wrap_tdx_eventlog_event_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_sw
 }
 
 
-long long _wrap_tdx_eventlog_replay_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_eventlog_replay_tdx_b3e39941400d340c(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8760,7 +9929,7 @@ long long _wrap_tdx_eventlog_replay_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_s
 }
 
 
-long long _wrap_tdx_eventlog_check_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_eventlog_check_tdx_b3e39941400d340c(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8781,7 +9950,7 @@ long long _wrap_tdx_eventlog_check_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_sw
 }
 
 
-void _wrap_tdx_ccel_table_sz_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ccel_table_sz_set_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   size_t arg2 ;
   
@@ -8793,7 +9962,7 @@ void _wrap_tdx_ccel_table_sz_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_sw
 }
 
 
-long long _wrap_tdx_ccel_table_sz_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
+long long _wrap_tdx_ccel_table_sz_get_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -8806,7 +9975,7 @@ long long _wrap_tdx_ccel_table_sz_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table
 }
 
 
-void _wrap_tdx_ccel_table_cc_type_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_ccel_table_cc_type_set_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint8_t arg2 ;
   
@@ -8818,7 +9987,7 @@ void _wrap_tdx_ccel_table_cc_type_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table
 }
 
 
-char _wrap_tdx_ccel_table_cc_type_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
+char _wrap_tdx_ccel_table_cc_type_get_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -8831,7 +10000,7 @@ char _wrap_tdx_ccel_table_cc_type_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table
 }
 
 
-void _wrap_tdx_ccel_table_cc_subtype_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
+void _wrap_tdx_ccel_table_cc_subtype_set_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0, char _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint8_t arg2 ;
   
@@ -8843,7 +10012,7 @@ void _wrap_tdx_ccel_table_cc_subtype_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_ta
 }
 
 
-char _wrap_tdx_ccel_table_cc_subtype_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
+char _wrap_tdx_ccel_table_cc_subtype_get_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -8856,7 +10025,7 @@ char _wrap_tdx_ccel_table_cc_subtype_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_ta
 }
 
 
-void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint64_t arg2 ;
   
@@ -8868,7 +10037,7 @@ void _wrap_tdx_ccel_table_log_area_minimum_length_set_tdx_2ffbf394ef69bf87(struc
 }
 
 
-long long _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
+long long _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -8881,7 +10050,7 @@ long long _wrap_tdx_ccel_table_log_area_minimum_length_get_tdx_2ffbf394ef69bf87(
 }
 
 
-void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint64_t arg2 ;
   
@@ -8893,7 +10062,7 @@ void _wrap_tdx_ccel_table_log_area_start_address_set_tdx_2ffbf394ef69bf87(struct
 }
 
 
-long long _wrap_tdx_ccel_table_log_area_start_address_get_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
+long long _wrap_tdx_ccel_table_log_area_start_address_get_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -8906,7 +10075,7 @@ long long _wrap_tdx_ccel_table_log_area_start_address_get_tdx_2ffbf394ef69bf87(s
 }
 
 
-struct tdx_ccel_table *_wrap_new_tdx_ccel_table_tdx_2ffbf394ef69bf87() {
+struct tdx_ccel_table *_wrap_new_tdx_ccel_table_tdx_b3e39941400d340c() {
   struct tdx_ccel_table *result = 0 ;
   struct tdx_ccel_table *_swig_go_result;
   
@@ -8917,7 +10086,7 @@ struct tdx_ccel_table *_wrap_new_tdx_ccel_table_tdx_2ffbf394ef69bf87() {
 }
 
 
-void _wrap_delete_tdx_ccel_table_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0) {
+void _wrap_delete_tdx_ccel_table_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0) {
   struct tdx_ccel_table *arg1 = (struct tdx_ccel_table *) 0 ;
   
   arg1 = *(struct tdx_ccel_table **)&_swig_go_0; 
@@ -8927,7 +10096,7 @@ void _wrap_delete_tdx_ccel_table_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_sw
 }
 
 
-long long _wrap_tdx_ccel_table_init_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
+long long _wrap_tdx_ccel_table_init_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0, long long _swig_go_1) {
   tdx_ccel_table *arg1 = (tdx_ccel_table *) 0 ;
   size_t arg2 ;
   tdx_status result;
@@ -8942,7 +10111,7 @@ long long _wrap_tdx_ccel_table_init_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *
 }
 
 
-long long _wrap_tdx_ccel_table_parse_tdx_2ffbf394ef69bf87(struct tdx_ccel_table *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_ccel_table_parse_tdx_b3e39941400d340c(struct tdx_ccel_table *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_ccel_table *arg1 = (tdx_ccel_table *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8961,7 +10130,7 @@ long long _wrap_tdx_ccel_table_parse_tdx_2ffbf394ef69bf87(struct tdx_ccel_table 
 }
 
 
-long long _wrap_tdx_guest_get_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_guest_get_report_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -8988,7 +10157,7 @@ long long _wrap_tdx_guest_get_report_tdx_2ffbf394ef69bf87(struct tdx_guest *_swi
 }
 
 
-long long _wrap_tdx_guest_get_quote_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_guest_get_quote_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -9015,7 +10184,7 @@ long long _wrap_tdx_guest_get_quote_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig
 }
 
 
-long long _wrap_tdx_guest_get_eventlog_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_guest_get_eventlog_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -9036,7 +10205,7 @@ long long _wrap_tdx_guest_get_eventlog_tdx_2ffbf394ef69bf87(struct tdx_guest *_s
 }
 
 
-long long _wrap_tdx_emu_quote_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_emu_quote_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -9063,7 +10232,7 @@ long long _wrap_tdx_emu_quote_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _
 }
 
 
-long long _wrap_tdx_emu_console_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_emu_console_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -9084,7 +10253,7 @@ long long _wrap_tdx_emu_console_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0,
 }
 
 
-long long _wrap_tdx_emu_fatal_error_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+long long _wrap_tdx_emu_fatal_error_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
   tdx_emu *arg1 = (tdx_emu *) 0 ;
   uint64_t *arg2 = (uint64_t *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -9107,7 +10276,7 @@ long long _wrap_tdx_emu_fatal_error_tdx_2ffbf394ef69bf87(struct tdx_emu *_swig_g
 }
 
 
-long long _wrap_tdx_report_to_json_tdx_2ffbf394ef69bf87(struct tdx_report *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_report_to_json_tdx_b3e39941400d340c(struct tdx_report *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_report *arg1 = (tdx_report *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -9128,7 +10297,7 @@ long long _wrap_tdx_report_to_json_tdx_2ffbf394ef69bf87(struct tdx_report *_swig
 }
 
 
-long long _wrap_tdx_quote_to_json_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_quote_to_json_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_quote *arg1 = (tdx_quote *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -9149,7 +10318,7 @@ long long _wrap_tdx_quote_to_json_tdx_2ffbf394ef69bf87(struct tdx_quote *_swig_g
 }
 
 
-long long _wrap_tdx_eventlog_to_json_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_eventlog_to_json_tdx_b3e39941400d340c(struct tdx_eventlog *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_eventlog *arg1 = (tdx_eventlog *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -9170,7 +10339,7 @@ long long _wrap_tdx_eventlog_to_json_tdx_2ffbf394ef69bf87(struct tdx_eventlog *_
 }
 
 
-long long _wrap_tdx_vcpu_get_cpuid_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_tdx_vcpu_get_cpuid_tdx_b3e39941400d340c(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint32_t *arg2 = (uint32_t *) 0 ;
   size_t arg3 ;
@@ -9191,7 +10360,7 @@ long long _wrap_tdx_vcpu_get_cpuid_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_g
 }
 
 
-long long _wrap_tdx_vm_init_mem_region_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_vm_init_mem_region_tdx_b3e39941400d340c(struct tdx_vcpu *_swig_go_0, _goslice_ _swig_go_1, long long _swig_go_2, intgo _swig_go_3) {
   tdx_vcpu *arg1 = (tdx_vcpu *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -9214,7 +10383,7 @@ long long _wrap_tdx_vm_init_mem_region_tdx_2ffbf394ef69bf87(struct tdx_vcpu *_sw
 }
 
 
-long long _wrap_tdx_go_vp_info_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
+long long _wrap_tdx_go_vp_info_tdx_b3e39941400d340c(struct tdx_guest *_swig_go_0, _goslice_ _swig_go_1) {
   tdx_guest *arg1 = (tdx_guest *) 0 ;
   uint64_t *arg2 = (uint64_t *) 0 ;
   size_t arg3 ;
@@ -9233,7 +10402,7 @@ long long _wrap_tdx_go_vp_info_tdx_2ffbf394ef69bf87(struct tdx_guest *_swig_go_0
 }
 
 
-long long _wrap_tdx_go_vm_create_tdx_2ffbf394ef69bf87(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
+long long _wrap_tdx_go_vm_create_tdx_b3e39941400d340c(tdx_vm **_swig_go_0, struct tdx_host *_swig_go_1, intgo _swig_go_2, intgo _swig_go_3) {
   tdx_vm **arg1 = (tdx_vm **) 0 ;
   tdx_host *arg2 = (tdx_host *) 0 ;
   int arg3 ;
@@ -9252,7 +10421,7 @@ long long _wrap_tdx_go_vm_create_tdx_2ffbf394ef69bf87(tdx_vm **_swig_go_0, struc
 }
 
 
-long long _wrap_tdx_go_vm_init_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5, intgo _swig_go_6) {
+long long _wrap_tdx_go_vm_init_tdx_b3e39941400d340c(struct tdx_vm *_swig_go_0, long long _swig_go_1, long long _swig_go_2, _goslice_ _swig_go_3, _goslice_ _swig_go_4, _goslice_ _swig_go_5, intgo _swig_go_6) {
   tdx_vm *arg1 = (tdx_vm *) 0 ;
   uint64_t arg2 ;
   uint64_t arg3 ;
@@ -9289,7 +10458,7 @@ long long _wrap_tdx_go_vm_init_tdx_2ffbf394ef69bf87(struct tdx_vm *_swig_go_0, l
 }
 
 
-long long _wrap_tdx_go_emu_open_tdx_2ffbf394ef69bf87(tdx_emu **_swig_go_0, _gostring_ _swig_go_1) {
+long long _wrap_tdx_go_emu_open_tdx_b3e39941400d340c(tdx_emu **_swig_go_0, _gostring_ _swig_go_1) {
   tdx_emu **arg1 = (tdx_emu **) 0 ;
   char *arg2 = (char *) 0 ;
   tdx_status result;
@@ -9305,6 +10474,91 @@ long long _wrap_tdx_go_emu_open_tdx_2ffbf394ef69bf87(tdx_emu **_swig_go_0, _gost
   result = (tdx_status)tdx_go_emu_open(arg1,(char const *)arg2);
   _swig_go_result = (uintptr_t)tdx_go_capture(result); 
   free(arg2); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_quote_verify_tdx_b3e39941400d340c(struct tdx_quote *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3, long long _swig_go_4, intgo _swig_go_5, intgo _swig_go_6, intgo _swig_go_7, tdx_verify_result **_swig_go_8) {
+  tdx_quote *arg1 = (tdx_quote *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  uint8_t *arg4 = (uint8_t *) 0 ;
+  size_t arg5 ;
+  uint8_t *arg6 = (uint8_t *) 0 ;
+  size_t arg7 ;
+  long long arg8 ;
+  unsigned int arg9 ;
+  int arg10 ;
+  int arg11 ;
+  tdx_verify_result **arg12 = (tdx_verify_result **) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_quote **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  
+  arg4 = (uint8_t *)_swig_go_2.array;
+  arg5 = (size_t)_swig_go_2.len;
+  
+  
+  arg6 = (uint8_t *)_swig_go_3.array;
+  arg7 = (size_t)_swig_go_3.len;
+  
+  arg8 = (long long)_swig_go_4; 
+  arg9 = (unsigned int)_swig_go_5; 
+  arg10 = (int)_swig_go_6; 
+  arg11 = (int)_swig_go_7; 
+  arg12 = (tdx_verify_result **)_swig_go_8; 
+  
+  result = (tdx_status)tdx_go_quote_verify((struct tdx_quote const *)arg1,(unsigned char const *)arg2,arg3,(unsigned char const *)arg4,arg5,(unsigned char const *)arg6,arg7,arg8,arg9,arg10,arg11,arg12);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_verify_result_to_json_tdx_b3e39941400d340c(struct tdx_verify_result *_swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2) {
+  tdx_verify_result *arg1 = (tdx_verify_result *) 0 ;
+  uint8_t *arg2 = (uint8_t *) 0 ;
+  size_t arg3 ;
+  size_t *arg4 = (size_t *) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_verify_result **)&_swig_go_0; 
+  
+  arg2 = (uint8_t *)_swig_go_1.array;
+  arg3 = (size_t)_swig_go_1.len;
+  
+  arg4 = _swig_go_2.len ? (size_t *)_swig_go_2.array : NULL; 
+  
+  result = (tdx_status)tdx_go_verify_result_to_json((struct tdx_verify_result const *)arg1,arg2,arg3,arg4);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tdx_emu_collateral_tdx_b3e39941400d340c(struct tdx_emu *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2, _goslice_ _swig_go_3) {
+  tdx_emu *arg1 = (tdx_emu *) 0 ;
+  unsigned int arg2 ;
+  uint8_t *arg3 = (uint8_t *) 0 ;
+  size_t arg4 ;
+  size_t *arg5 = (size_t *) 0 ;
+  tdx_status result;
+  long long _swig_go_result;
+  
+  arg1 = *(tdx_emu **)&_swig_go_0; 
+  arg2 = (unsigned int)_swig_go_1; 
+  
+  arg3 = (uint8_t *)_swig_go_2.array;
+  arg4 = (size_t)_swig_go_2.len;
+  
+  arg5 = _swig_go_3.len ? (size_t *)_swig_go_3.array : NULL; 
+  
+  result = (tdx_status)tdx_go_emu_collateral(arg1,arg2,arg3,arg4,arg5);
+  _swig_go_result = (uintptr_t)tdx_go_capture(result); 
   return _swig_go_result;
 }
 

@@ -82,6 +82,8 @@ TDX_OPAQUE(tdx_verify_result)
 %immutable tdx_error::hw_status;
 %immutable tdx_error::os_errno;
 %immutable tdx_error::message;
+/* Set through the bindings' verify helpers, not member by member. */
+%immutable tdx_verify_opts::collateral;
 
 /*
  * The public headers, in dependency order (tdx.h's order).  SWIG does not

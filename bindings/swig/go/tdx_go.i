@@ -148,6 +148,18 @@ const (
 	CodeABIMismatch    Code = -11 // struct or interface version mismatch
 	CodeNoMem          Code = -12 // out of memory
 	CodeVerify         Code = -13 // verification failed
+	// tdx_quote_verify's failing step (<tdx/verify.h>):
+	CodeQuoteFormat        Code = -14 // a field the verifier requires is wrong
+	CodeCertChain          Code = -15 // a chain does not reach a trusted root
+	CodeExpired            Code = -16 // outside a validity window at the time
+	CodeQEReportSignature  Code = -17 // the PCK key did not sign the QE report
+	CodeQEReportData       Code = -18 // the QE report does not bind the attestation key
+	CodeQuoteSignature     Code = -19 // the attestation key did not sign the quote
+	CodeRevoked            Code = -20 // a certificate is on its CRL
+	CodeCollateral         Code = -21 // collateral missing, malformed, mis-signed or another platform's
+	CodeQEIdentity         Code = -22 // the QE report does not match QE Identity
+	CodeTDXModule          Code = -23 // the TDX module does not match TCB Info
+	CodeTCB                Code = -24 // no matching TCB level, or a status the policy refuses
 )
 
 var codeNames = map[Code]string{
@@ -157,6 +169,11 @@ var codeNames = map[Code]string{
 	CodeTDCall: "TDX_E_TDCALL", CodeVMCall: "TDX_E_VMCALL", CodeOS: "TDX_E_OS",
 	CodeState: "TDX_E_STATE", CodeABIMismatch: "TDX_E_ABI_MISMATCH",
 	CodeNoMem: "TDX_E_NOMEM", CodeVerify: "TDX_E_VERIFY",
+	CodeQuoteFormat: "TDX_E_QUOTE_FORMAT", CodeCertChain: "TDX_E_CERT_CHAIN",
+	CodeExpired: "TDX_E_EXPIRED", CodeQEReportSignature: "TDX_E_QE_REPORT_SIGNATURE",
+	CodeQEReportData: "TDX_E_QE_REPORT_DATA", CodeQuoteSignature: "TDX_E_QUOTE_SIGNATURE",
+	CodeRevoked: "TDX_E_REVOKED", CodeCollateral: "TDX_E_COLLATERAL",
+	CodeQEIdentity: "TDX_E_QE_IDENTITY", CodeTDXModule: "TDX_E_TDX_MODULE", CodeTCB: "TDX_E_TCB",
 }
 
 // String returns the C name of the code, such as "TDX_E_STATE".
@@ -229,6 +246,18 @@ var (
 	ErrABIMismatch    = &Error{Code: CodeABIMismatch, Message: "ABI mismatch"}
 	ErrNoMem          = &Error{Code: CodeNoMem, Message: "out of memory"}
 	ErrVerify         = &Error{Code: CodeVerify, Message: "verification failed"}
+
+	ErrQuoteFormat       = &Error{Code: CodeQuoteFormat, Message: "quote format"}
+	ErrCertChain         = &Error{Code: CodeCertChain, Message: "certificate chain"}
+	ErrExpired           = &Error{Code: CodeExpired, Message: "expired or not yet valid"}
+	ErrQEReportSignature = &Error{Code: CodeQEReportSignature, Message: "QE report signature"}
+	ErrQEReportData      = &Error{Code: CodeQEReportData, Message: "QE report data"}
+	ErrQuoteSignature    = &Error{Code: CodeQuoteSignature, Message: "quote signature"}
+	ErrRevoked           = &Error{Code: CodeRevoked, Message: "revoked"}
+	ErrCollateral        = &Error{Code: CodeCollateral, Message: "collateral"}
+	ErrQEIdentity        = &Error{Code: CodeQEIdentity, Message: "QE identity"}
+	ErrTDXModule         = &Error{Code: CodeTDXModule, Message: "TDX module identity"}
+	ErrTCB               = &Error{Code: CodeTCB, Message: "TCB level"}
 )
 
 // swigTdxError turns the wrapper's copy of the error record into an
@@ -326,6 +355,8 @@ TDX_GO_HANDLE_OUT(tdx_quote, Tdx_quote)
 TDX_GO_HANDLE_OUT(tdx_mrtd, Tdx_mrtd)
 TDX_GO_HANDLE_OUT(tdx_tdvf, Tdx_tdvf)
 TDX_GO_HANDLE_OUT(tdx_eventlog, Tdx_eventlog)
+TDX_GO_HANDLE_OUT(tdx_pck, Tdx_pck)
+TDX_GO_HANDLE_OUT(tdx_verify_result, Tdx_verify_result)
 
 /* Go's "" means "not given": NULL, so $LIBTDX_BACKEND / the default apply. */
 %typemap(in) const char *backend %{
@@ -376,6 +407,10 @@ TDX_GO_BYTES(const uint8_t *src, size_t src_len)
 TDX_GO_BYTES(const uint8_t *mrconfigid, size_t mrconfigid_len)
 TDX_GO_BYTES(const uint8_t *mrowner, size_t mrowner_len)
 TDX_GO_BYTES(const uint8_t *mrownerconfig, size_t mrownerconfig_len)
+TDX_GO_BYTES(const uint8_t *cert, size_t len)
+TDX_GO_BYTES(const uint8_t *roots, size_t roots_len)
+TDX_GO_BYTES(const uint8_t *collateral, size_t collateral_len)
+TDX_GO_BYTES(const uint8_t *crls, size_t crls_len)
 
 /*
  * Fixed-size arrays as slices.  A function parameter gets the slice if it
@@ -527,6 +562,11 @@ TDX_GO_FIELD(tdx_quote_signature, 64)
 TDX_GO_FIELD(tdx_quote_attestation_key, 64)
 TDX_GO_FIELD(tdx_quote_qe_report, 384)
 TDX_GO_FIELD(tdx_quote_qe_report_signature, 64)
+TDX_GO_FIELD(tdx_pck_ppid, 16)
+TDX_GO_FIELD(tdx_pck_cpusvn, 16)
+TDX_GO_FIELD(tdx_pck_pceid, 2)
+TDX_GO_FIELD(tdx_pck_fmspc, 6)
+TDX_GO_FIELD(tdx_pck_platform_instance_id, 16)
 
 /* Variable-length fields: the length comes through `size_t *len`, which
  * is hidden from Go (only these three functions keep such a parameter;
@@ -568,6 +608,7 @@ TDX_GO_SZ_STRUCT(tdx_td_info)
 TDX_GO_SZ_STRUCT(tdx_tdvf_section)
 TDX_GO_SZ_STRUCT(tdx_event)
 TDX_GO_SZ_STRUCT(tdx_ccel_table)
+TDX_GO_SZ_STRUCT(tdx_verify_opts)
 
 /* ---- functions replaced by shims, or not wrapped ---- */
 
@@ -593,6 +634,13 @@ TDX_GO_SZ_STRUCT(tdx_ccel_table)
 %rename(tdx_quote_to_json) tdx_go_quote_to_json;
 %rename(tdx_eventlog_to_json) tdx_go_eventlog_to_json;
 %rename(tdx_vcpu_get_cpuid) tdx_go_vcpu_get_cpuid;
+/* Verification: the options as arguments; JSON and collateral as slices. */
+%ignore tdx_quote_verify;
+%ignore tdx_verify_result_to_json;
+%ignore tdx_emu_collateral;
+%rename(tdx_quote_verify) tdx_go_quote_verify;
+%rename(tdx_verify_result_to_json) tdx_go_verify_result_to_json;
+%rename(tdx_emu_collateral) tdx_go_emu_collateral;
 /* The source has no length in C (npages * 4096 bytes are read). */
 %ignore tdx_vm_init_mem_region;
 %rename(tdx_vm_init_mem_region) tdx_go_vm_init_mem_region;
@@ -823,5 +871,50 @@ static tdx_status tdx_go_emu_open(tdx_emu **out, const char *spec)
 	if (rc != TDX_OK)
 		return rc;
 	return tdx_emu_open(out, &cfg);
+}
+
+/* tdx_quote_verify with the options as arguments (empty slices: not
+ * given; at 0: now; accept 0: UpToDate only).  *out is set whenever the
+ * verification ran; the status is its verdict. */
+static tdx_status tdx_go_quote_verify(const tdx_quote *q, const uint8_t *roots, size_t roots_len,
+				      const uint8_t *collateral, size_t collateral_len,
+				      const uint8_t *crls, size_t crls_len, long long at,
+				      unsigned accept, int require_collateral, int require_crls,
+				      tdx_verify_result **out)
+{
+	tdx_verify_opts o;
+
+	tdx_verify_opts_init(&o, sizeof(o));
+	o.roots = roots_len ? roots : NULL;
+	o.roots_len = roots_len;
+	o.collateral = collateral_len ? (const char *)collateral : NULL;
+	o.collateral_len = collateral_len;
+	o.crls = crls_len ? crls : NULL;
+	o.crls_len = crls_len;
+	o.at = at;
+	o.accept = accept;
+	o.require_collateral = require_collateral;
+	o.require_crls = require_crls;
+	return tdx_quote_verify(q, &o, out);
+}
+
+static tdx_status tdx_go_verify_result_to_json(const tdx_verify_result *r, uint8_t *out,
+					       size_t out_cap, size_t *out_len)
+{
+	size_t n = out_cap;
+	tdx_status rc = tdx_verify_result_to_json(r, out_cap ? (char *)out : NULL, &n);
+	if (out_len)
+		*out_len = n;
+	return rc;
+}
+
+static tdx_status tdx_go_emu_collateral(tdx_emu *emu, unsigned flags, uint8_t *out,
+					size_t out_cap, size_t *out_len)
+{
+	size_t n = out_cap;
+	tdx_status rc = tdx_emu_collateral(emu, flags, out_cap ? (char *)out : NULL, &n);
+	if (out_len)
+		*out_len = n;
+	return rc;
 }
 %}
