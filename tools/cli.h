@@ -61,6 +61,10 @@ int cli_demo_verify(const uint8_t predicted[48], const uint8_t mrtd[48], const u
 		    const uint8_t *quote, size_t quote_len, const uint8_t data[64],
 		    const uint8_t digest[48], int quotes);
 
+/* Quote verification (cmd_verify.c). */
+int cmd_verify(const cli *c);
+int cmd_emu(const cli *c);
+
 /* TD-in-a-box (cmd_box.c). */
 int cmd_selftest(const cli *c);
 int cmd_demo_kvm(const cli *c);

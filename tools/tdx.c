@@ -202,6 +202,26 @@ static const command commands[] = {
 	  "       tdx quote --parse FILE [--json]\n\n"
 	  "Get a quote for 64 bytes of report data (128 hex digits; default zeros) and\n"
 	  "write it to FILE; or parse a saved quote (v4 or v5).\n", -1 },
+	{ "verify", cmd_verify, "verify a quote offline (signatures, PCK chain, CRLs, TCB status)",
+	  "usage: tdx [--json] verify QUOTE [--collateral FILE.json] [--root PEM] [--crl FILE ...]\n"
+	  "                  [--at RFC3339] [--accept STATUS,...] [--require-collateral]\n"
+	  "                  [--require-crls]\n\n"
+	  "Verify QUOTE's signature chain to the Intel SGX Root CA (or the --root\n"
+	  "certificates, which replace it), the CRLs (--crl, PEM or DER, and the\n"
+	  "collateral's), and with --collateral (Intel PCS v4 collateral as JSON, with\n"
+	  "tcb_info, qe_identity, their signatures and issuer chains, pck_crl and\n"
+	  "root_ca_crl) the QE identity, TDX module and TCB level.  --at verifies at that\n"
+	  "time (default now).  Prints each step, the TCB status, advisory IDs and an\n"
+	  "explanation; exit 0 only when every step passes and the TCB status is one\n"
+	  "--accept lists (default UpToDate).\n", -1 },
+	{ "emu", cmd_emu, "the emulator's root CA and collateral, to verify its quotes",
+	  "usage: tdx [--backend emu[:...]] emu root [--out FILE]\n"
+	  "       tdx [--backend emu[:...]] emu collateral [--revoke-pck] [--out-of-date] [--out FILE]\n\n"
+	  "Print the emulator's test root CA (PEM; trust it with tdx verify --root) or\n"
+	  "its collateral (JSON for tdx verify --collateral).  --revoke-pck lists this\n"
+	  "platform's PCK certificate on the PCK CRL (use emu:state=FILE so that quotes\n"
+	  "and collateral come from one platform); --out-of-date adds a newer TCB level\n"
+	  "the platform does not reach.  Never Intel's: the default root refuses them.\n", -1 },
 	{ "rtmr", cmd_rtmr, "extend an RTMR",
 	  "usage: tdx [--backend SPEC] rtmr extend INDEX HEX48\n\n"
 	  "Extend RTMR INDEX (0..3) with a SHA-384 digest (96 hex digits).\n", -1 },

@@ -454,8 +454,14 @@ static int step_chain(ctx *c)
 		return fail(c, TDX_VERIFY_PCK_CHAIN, TDX_E_CERT_CHAIN,
 			    "the chain's leaf \"%s\" is no SGX PCK Certificate, or its issuer \"%s\" "
 			    "no CA", leaf_cn, ca_cn);
-	for (int i = 0; i < sk_X509_num(c->roots); i++)
-		found |= !X509_cmp(root, sk_X509_value(c->roots, i));
+	/* A trust anchor is a name and a key (RFC 5280 §6.1.1): the same root
+	 * re-issued (the emulator's are, per process) is the same anchor. */
+	for (int i = 0; i < sk_X509_num(c->roots); i++) {
+		X509 *t = sk_X509_value(c->roots, i);
+
+		found |= !X509_NAME_cmp(X509_get_subject_name(root), X509_get_subject_name(t)) &&
+			 EVP_PKEY_eq(X509_get0_pubkey(root), X509_get0_pubkey(t)) == 1;
+	}
 	if (!found)
 		return fail(c, TDX_VERIFY_PCK_CHAIN, TDX_E_CERT_CHAIN,
 			    "the chain's root \"%s\" is not a trusted root%s",
@@ -733,9 +739,14 @@ static int step_collateral(ctx *c)
 			    tdx_pck_fmspc(p)[0], tdx_pck_fmspc(p)[1], tdx_pck_fmspc(p)[2],
 			    tdx_pck_fmspc(p)[3], tdx_pck_fmspc(p)[4], tdx_pck_fmspc(p)[5],
 			    tdx_pck_pceid(p)[0], tdx_pck_pceid(p)[1]);
-	pass(c, TDX_VERIFY_COLLATERAL, "TCB Info (FMSPC %s, issued %s) and QE Identity (issued "
-	     "%s) are signed by \"Intel SGX TCB Signing\"'s chain and current",
-	     jstr(c->tcb, "fmspc"), jstr(c->tcb, "issueDate"), jstr(c->qe, "issueDate"));
+	{
+		char cn[128];
+
+		pass(c, TDX_VERIFY_COLLATERAL, "TCB Info (FMSPC %s, issued %s) and QE Identity "
+		     "(issued %s) are signed by \"%s\" (to a trusted root) and current",
+		     jstr(c->tcb, "fmspc"), jstr(c->tcb, "issueDate"), jstr(c->qe, "issueDate"),
+		     cn_of(c->tcb_signer, cn, sizeof(cn)));
+	}
 	return TDX_OK;
 }
 
