@@ -428,13 +428,13 @@ static void test_chain_trust(void)
 
 	CU_ASSERT_EQUAL_FATAL(read_pem_certs(pem, strlen(pem), certs, 3), 3);
 	cn = X509_NAME_oneline(X509_get_subject_name(root), NULL, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=libtdx Emulated SGX Root CA (TEST ONLY, not Intel)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=Intel SGX Root CA/O=libtdx emulator (TEST ONLY, not Intel)"));
 	OPENSSL_free(cn);
 	cn = X509_NAME_oneline(X509_get_subject_name(certs[1]), NULL, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=libtdx Emulated SGX PCK Platform CA (TEST ONLY)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=Intel SGX PCK Platform CA/O=libtdx emulator (TEST ONLY, not Intel)"));
 	OPENSSL_free(cn);
 	cn = X509_NAME_oneline(X509_get_subject_name(certs[0]), NULL, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=libtdx Emulated SGX PCK Certificate (TEST ONLY)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cn, "CN=Intel SGX PCK Certificate/O=libtdx emulator (TEST ONLY, not Intel)"));
 	OPENSSL_free(cn);
 	CU_ASSERT_EQUAL(X509_check_issued(certs[1], certs[0]), X509_V_OK);
 	CU_ASSERT_EQUAL(X509_check_issued(root, certs[1]), X509_V_OK);

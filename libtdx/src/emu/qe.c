@@ -42,16 +42,17 @@ static const uint8_t qe_vendor_id[16] = {
 
 /*
  * The emulator's PKI has Intel's shape (verify.md §2.1): root, Platform CA,
- * PCK leaf, and a TCB Signing certificate for the collateral.  The names
- * carry the phrases verifiers look for ("SGX Root CA", "SGX PCK Platform
- * CA", "SGX PCK Certificate", "TCB Signing") and say TEST ONLY.
+ * PCK leaf, and a TCB Signing certificate for the collateral, with Intel's
+ * common names, which strict verifiers require verbatim (go-tdx-guest).
+ * What sets them apart is the organization, which says TEST ONLY, and the
+ * keys: Intel's root never verifies them.
  */
 static const char root_ikm[] = "libtdx emulator root CA";
-static const char root_cn[] = "libtdx Emulated SGX Root CA (TEST ONLY, not Intel)";
-static const char ca_cn[] = "libtdx Emulated SGX PCK Platform CA (TEST ONLY)";
-static const char pck_cn[] = "libtdx Emulated SGX PCK Certificate (TEST ONLY)";
-static const char tcb_cn[] = "libtdx Emulated SGX TCB Signing (TEST ONLY)";
-static const char cert_org[] = "libtdx emulator";
+static const char root_cn[] = "Intel SGX Root CA";
+static const char ca_cn[] = "Intel SGX PCK Platform CA";
+static const char pck_cn[] = "Intel SGX PCK Certificate";
+static const char tcb_cn[] = "Intel SGX TCB Signing";
+static const char cert_org[] = "libtdx emulator (TEST ONLY, not Intel)";
 /* Fixed validity, so verification at any date in the range works anywhere. */
 static const char not_before[] = "20200101000000Z";
 static const char not_after[] = "20491231235959Z";

@@ -2,9 +2,10 @@
 /*
  * The emulated quoting enclave: turns a TDREPORT into a DCAP ECDSA-P256 TD
  * quote (v4, or v5 with body type 3) signed under the emulator's test PKI.
- * The quotes are byte-compatible with Intel's format but chain to
- * "libtdx Emulated TDX Root CA (TEST ONLY, not Intel)", never to Intel's
- * root, so no verifier that trusts only Intel accepts them.
+ * The quotes are byte-compatible with Intel's format; their chain (leaf,
+ * Platform CA, root) carries Intel's common names but the organization
+ * "libtdx emulator (TEST ONLY, not Intel)" and the emulator's keys, never
+ * Intel's, so no verifier that trusts only Intel's root accepts them.
  *
  * Keys (all P-256), derived with HKDF-SHA256 (no salt) so that a QE
  * re-created from the same seed in another process has the same keys:
