@@ -71,6 +71,11 @@ go test -count=1 -race -run 'Concurrent|Closed' ./...
 # Benchmarks compile and run (timings are for bench comparisons, not here).
 go test -count=1 -run '^$' -bench . -benchtime 100x ./... >/dev/null
 
+echo "=== go: cross-check with github.com/google/go-tdx-guest (tests/peer)" >&2
+# The peer comes from the Go module proxy (go.sum pins it).
+(cd "$root/tests/peer" && GOPROXY=https://proxy.golang.org,direct go test -count=1 -v . 2>&1 |
+	{ grep -v '^WARN' || true; })
+
 echo "=== go: a program outside the repository, through pkg-config" >&2
 consumer=$(mktemp -d "${TMPDIR:-/tmp}/libtdx-go-consumer.XXXXXX")
 trap 'rm -rf "$consumer"' EXIT

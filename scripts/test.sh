@@ -48,5 +48,7 @@ echo "=== bindings benchmark" >&2
 bench/bench_bindings.sh build/test
 echo "=== TD-in-a-box benchmark" >&2
 build/test/bench/bench_box 500
+echo "=== quote verification benchmark (libtdx and go-tdx-guest)" >&2
+bench/bench_verify.sh build/test
 
 echo "=== all tests passed (plain, sanitized, ABI gate, fuzzed)" >&2

@@ -5,6 +5,7 @@
  * below are that file's.  Certificates, CRLs, ECDSA and hashes are
  * OpenSSL's; this file decides what to check and in which order.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -140,6 +142,21 @@ static int fail(ctx *c, int step, int code, const char *fmt, ...)
 	return code;
 }
 
+/* SHA-256, fetched once: each implicit fetch (EVP_sha256()) takes locks. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void)
+{
+	pthread_once(&sha256_once, fetch_sha256);
+	return sha256_md ? sha256_md : EVP_sha256();
+}
+
 /* ---- time ---- */
 
 static int64_t asn1_time(const ASN1_TIME *t)
@@ -255,7 +272,7 @@ static int ecdsa_ok(EVP_PKEY *key, const uint8_t *msg, size_t n, const uint8_t s
 	if (s && r && ss && ECDSA_SIG_set0(s, r, ss)) {
 		r = ss = NULL;
 		len = i2d_ECDSA_SIG(s, &der);
-		ok = len > 0 && md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+		ok = len > 0 && md && EVP_DigestVerifyInit(md, NULL, sha256(), NULL, key) == 1 &&
 		     EVP_DigestVerify(md, der, (size_t)len, msg, n) == 1;
 	}
 	BN_free(r);
@@ -281,10 +298,10 @@ static EVP_PKEY *raw_p256(const uint8_t xy[64])
 	    (params = OSSL_PARAM_BLD_to_param(b)) && EVP_PKEY_fromdata_init(kc) == 1 &&
 	    EVP_PKEY_fromdata(kc, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
 		key = NULL;
-	if (key) { /* fromdata does not check the point: do it */
+	if (key) { /* fromdata does not check the point: is it on the curve? */
 		EVP_PKEY_CTX *chk = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
 
-		if (!chk || EVP_PKEY_public_check(chk) != 1) {
+		if (!chk || EVP_PKEY_public_check_quick(chk) != 1) {
 			EVP_PKEY_free(key);
 			key = NULL;
 		}
@@ -323,6 +340,58 @@ static STACK_OF(X509) *read_certs(const uint8_t *buf, size_t len)
 	return sk;
 }
 
+/* Parsed CRLs by the SHA-256 of their DER, as certificates are (pck.c):
+ * PCS's PCK CRL lists dozens of serials and is the same for every quote of
+ * a platform CA.  Validity and signatures are checked at every use. */
+#define CRL_CACHE 16
+static struct {
+	uint8_t hash[SHA256_DIGEST_LENGTH];
+	X509_CRL *crl;
+} crl_cache[CRL_CACHE];
+static unsigned crl_cache_next;
+static pthread_mutex_t crl_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static X509_CRL *d2i_crl_cached(const uint8_t *der, size_t len, size_t *used)
+{
+	const unsigned char *p = der;
+	uint8_t h[SHA256_DIGEST_LENGTH];
+	X509_CRL *crl = NULL;
+	long plen;
+	int tag, cls;
+
+	if (ASN1_get_object(&p, &plen, &tag, &cls, (long)len) & 0x80 ||
+	    (size_t)(p - der) + (size_t)plen > len)
+		return NULL;
+	len = (size_t)(p - der) + (size_t)plen;
+	SHA256(der, len, h);
+	pthread_mutex_lock(&crl_cache_lock);
+	for (unsigned i = 0; i < CRL_CACHE && !crl; i++)
+		if (crl_cache[i].crl && !memcmp(crl_cache[i].hash, h, sizeof(h)) &&
+		    X509_CRL_up_ref(crl_cache[i].crl))
+			crl = crl_cache[i].crl;
+	pthread_mutex_unlock(&crl_cache_lock);
+	if (!crl) {
+		p = der;
+		crl = d2i_X509_CRL(NULL, &p, (long)len);
+		if (!crl || p != der + len) {
+			X509_CRL_free(crl);
+			return NULL;
+		}
+		if (X509_CRL_up_ref(crl)) {
+			unsigned i;
+
+			pthread_mutex_lock(&crl_cache_lock);
+			i = crl_cache_next++ % CRL_CACHE;
+			X509_CRL_free(crl_cache[i].crl);
+			crl_cache[i].crl = crl;
+			memcpy(crl_cache[i].hash, h, sizeof(h));
+			pthread_mutex_unlock(&crl_cache_lock);
+		}
+	}
+	*used = len;
+	return crl;
+}
+
 /* Every CRL in buf (PEM blocks, or concatenated DER), appended to sk. */
 static int read_crls(STACK_OF(X509_CRL) *sk, const uint8_t *buf, size_t len)
 {
@@ -336,10 +405,10 @@ static int read_crls(STACK_OF(X509_CRL) *sk, const uint8_t *buf, size_t len)
 		if (off >= len)
 			break;
 		if (buf[off] == 0x30) {
-			const unsigned char *p = buf + off;
+			size_t used = 0;
 
-			crl = d2i_X509_CRL(NULL, &p, (long)(len - off));
-			off = (size_t)(p - buf);
+			crl = d2i_crl_cached(buf + off, len - off, &used);
+			off += used;
 		} else {
 			BIO *b = BIO_new_mem_buf(buf + off, (int)(len - off));
 
@@ -374,14 +443,143 @@ static int collateral_crl(ctx *c, const char *key)
 	return rc;
 }
 
+/* ---- a memo of deterministic results ----
+ *
+ * A verifier meets the same platforms again and again: the same PCK chain,
+ * the same QE report (one per QE, not per quote) and attestation key.  Path
+ * validation is a function of the certificates, the trust anchors and the
+ * time, and the time matters only through the validity windows, so a chain
+ * that verified is remembered with the window in which it is valid; a QE
+ * report whose signature verified, and the parsed attestation key, likewise
+ * (valid always), and the PCK leaf's parsed SGX extensions.  Keys are
+ * SHA-256 over every byte the result depends on.
+ * Only successes are kept; each quote's own signature is always checked.
+ */
+enum { MEMO_CHAIN, MEMO_SIGNED, MEMO_AK, MEMO_PCK };
+#define MEMO_SIZE 256
+
+static struct memo {
+	int kind;
+	uint8_t key[SHA256_DIGEST_LENGTH];
+	int64_t from, to; /* MEMO_CHAIN: when the chain is valid */
+	EVP_PKEY *pkey;   /* MEMO_AK */
+	tdx_pck pck;      /* MEMO_PCK (without its X509) */
+} memo[MEMO_SIZE];
+static unsigned memo_next;
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void memo_key(uint8_t key[SHA256_DIGEST_LENGTH], const void *a, size_t an, const void *b,
+		     size_t bn, const void *c, size_t cn)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	memset(key, 0, SHA256_DIGEST_LENGTH);
+	if (md && EVP_DigestInit_ex(md, sha256(), NULL) && EVP_DigestUpdate(md, a, an) &&
+	    EVP_DigestUpdate(md, b, bn) && EVP_DigestUpdate(md, c, cn))
+		EVP_DigestFinal_ex(md, key, NULL);
+	EVP_MD_CTX_free(md);
+}
+
+/* 1 (and the entry's window, key (up-ref'd) or PCK) when remembered. */
+static int memo_get(int kind, const uint8_t *key, int64_t *from, int64_t *to, EVP_PKEY **pkey,
+		    tdx_pck *pck)
+{
+	int hit = 0;
+
+	pthread_mutex_lock(&memo_lock);
+	for (unsigned i = 0; i < MEMO_SIZE && !hit; i++) {
+		struct memo *m = &memo[i];
+
+		if (m->kind != kind || memcmp(m->key, key, SHA256_DIGEST_LENGTH) ||
+		    (kind == MEMO_AK && (!m->pkey || !EVP_PKEY_up_ref(m->pkey))))
+			continue;
+		hit = 1;
+		if (from)
+			*from = m->from, *to = m->to;
+		if (pkey)
+			*pkey = m->pkey;
+		if (pck)
+			*pck = m->pck;
+	}
+	pthread_mutex_unlock(&memo_lock);
+	return hit;
+}
+
+static void memo_put(int kind, const uint8_t *key, int64_t from, int64_t to, EVP_PKEY *pkey,
+		     const tdx_pck *pck)
+{
+	struct memo *m;
+
+	if (pkey && !EVP_PKEY_up_ref(pkey))
+		return;
+	pthread_mutex_lock(&memo_lock);
+	m = &memo[memo_next++ % MEMO_SIZE];
+	EVP_PKEY_free(m->pkey);
+	*m = (struct memo){ .kind = kind, .from = from, .to = to, .pkey = pkey };
+	if (pck) {
+		m->pck = *pck;
+		m->pck.x509 = NULL;
+	}
+	memcpy(m->key, key, SHA256_DIGEST_LENGTH);
+	pthread_mutex_unlock(&memo_lock);
+}
+
+/* A signature by `signer`'s key over msg, remembered once it verified. */
+static int signed_by(X509 *signer, const uint8_t *msg, size_t n, const uint8_t sig[64]);
+
+/* The DER of a certificate, for memo keys (OpenSSL caches it in the X509). */
+static int cert_der(X509 *x, uint8_t h[SHA256_DIGEST_LENGTH])
+{
+	unsigned n = 0;
+
+	return X509_digest(x, sha256(), h, &n) == 1 && n == SHA256_DIGEST_LENGTH;
+}
+
+static int signed_by(X509 *signer, const uint8_t *msg, size_t n, const uint8_t sig[64])
+{
+	uint8_t h[32], key[32];
+	int keyed = cert_der(signer, h);
+
+	if (keyed) {
+		uint8_t m[32];
+
+		memo_key(m, msg, n, NULL, 0, NULL, 0);
+		memo_key(key, h, sizeof(h), m, sizeof(m), sig, 64);
+		if (memo_get(MEMO_SIGNED, key, NULL, NULL, NULL, NULL))
+			return 1;
+	}
+	if (!ecdsa_ok(X509_get0_pubkey(signer), msg, n, sig))
+		return 0;
+	if (keyed)
+		memo_put(MEMO_SIGNED, key, 0, 0, NULL, NULL);
+	return 1;
+}
+
 /* Verify `x` (with `untrusted` for intermediates) to one of the trusted
  * roots at the verification time.  0, or the X509_V_ERR code. */
 static int chain_to_roots(ctx *c, X509 *x, STACK_OF(X509) *untrusted)
 {
-	X509_STORE *st = X509_STORE_new();
-	X509_STORE_CTX *sc = X509_STORE_CTX_new();
+	X509_STORE *st;
+	X509_STORE_CTX *sc;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t h[32], key[32];
+	int64_t from = INT64_MIN, to = INT64_MAX;
 	int err = X509_V_ERR_UNSPECIFIED;
+	int keyed = md && EVP_DigestInit_ex(md, sha256(), NULL) && cert_der(x, h) &&
+		    EVP_DigestUpdate(md, h, sizeof(h));
 
+	/* The memo's key: the certificate, the intermediates, every trusted root. */
+	for (int i = 0; keyed && i < sk_X509_num(untrusted); i++)
+		keyed = cert_der(sk_X509_value(untrusted, i), h) && EVP_DigestUpdate(md, h, sizeof(h));
+	for (int i = 0; keyed && i < sk_X509_num(c->roots); i++)
+		keyed = cert_der(sk_X509_value(c->roots, i), h) && EVP_DigestUpdate(md, "r", 1) &&
+			EVP_DigestUpdate(md, h, sizeof(h));
+	keyed = keyed && EVP_DigestFinal_ex(md, key, NULL);
+	EVP_MD_CTX_free(md);
+	if (keyed && memo_get(MEMO_CHAIN, key, &from, &to, NULL, NULL) && c->at >= from && c->at <= to)
+		return 0;
+	st = X509_STORE_new();
+	sc = X509_STORE_CTX_new();
 	if (st && sc) {
 		for (int i = 0; i < sk_X509_num(c->roots); i++)
 			X509_STORE_add_cert(st, sk_X509_value(c->roots, i));
@@ -389,6 +587,19 @@ static int chain_to_roots(ctx *c, X509 *x, STACK_OF(X509) *untrusted)
 			X509_STORE_CTX_set_time(sc, 0, (time_t)c->at);
 			err = X509_verify_cert(sc) == 1 ? 0 : X509_STORE_CTX_get_error(sc);
 		}
+	}
+	if (!err && keyed) { /* valid while every certificate of the path is */
+		STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(sc);
+
+		for (int i = 0; i < sk_X509_num(path); i++) {
+			int64_t nb = asn1_time(X509_get0_notBefore(sk_X509_value(path, i)));
+			int64_t na = asn1_time(X509_get0_notAfter(sk_X509_value(path, i)));
+
+			from = nb > from ? nb : from;
+			to = na < to ? na : to;
+		}
+		if (sk_X509_num(path) > 0)
+			memo_put(MEMO_CHAIN, key, from, to, NULL, NULL);
 	}
 	X509_STORE_CTX_free(sc);
 	X509_STORE_free(st);
@@ -483,7 +694,22 @@ static int step_chain(ctx *c)
 			    "the PCK chain does not verify at %s: %s", at,
 			    X509_verify_cert_error_string(err));
 	}
-	rc = tdx__pck_from_x509(&c->r->pck, c->leaf);
+	{
+		uint8_t key[32];
+		tdx_pck *p = calloc(1, sizeof(*p));
+		int keyed = cert_der(c->leaf, key);
+
+		if (p && keyed && memo_get(MEMO_PCK, key, NULL, NULL, NULL, p) && X509_up_ref(c->leaf)) {
+			p->x509 = c->leaf;
+			c->r->pck = p;
+			rc = TDX_OK;
+		} else {
+			free(p);
+			rc = tdx__pck_from_x509(&c->r->pck, c->leaf);
+			if (!rc && keyed)
+				memo_put(MEMO_PCK, key, 0, 0, NULL, c->r->pck);
+		}
+	}
 	if (rc)
 		return fail(c, TDX_VERIFY_PCK_CHAIN, TDX_E_CERT_CHAIN, "the PCK leaf: %s",
 			    tdx_error_last()->message);
@@ -503,14 +729,14 @@ static int step_qe_report(ctx *c)
 	unsigned n = 0;
 	int ok;
 
-	ok = ecdsa_ok(X509_get0_pubkey(c->leaf), rep, QE_REPORT_SIZE, tdx_quote_qe_report_signature(q));
+	ok = signed_by(c->leaf, rep, QE_REPORT_SIZE, tdx_quote_qe_report_signature(q));
 	if (!ok)
 		return fail(c, TDX_VERIFY_QE_REPORT_SIGNATURE, TDX_E_QE_REPORT_SIGNATURE,
 			    "the QE report's signature does not verify with the PCK leaf's key");
 	pass(c, TDX_VERIFY_QE_REPORT_SIGNATURE, "the PCK leaf's key signed the QE report");
 	/* §1.3: REPORTDATA[0..32] = SHA-256(AK || QE auth data) (QVL: 32 bytes). */
 	md = EVP_MD_CTX_new();
-	ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
+	ok = md && EVP_DigestInit_ex(md, sha256(), NULL) &&
 	     EVP_DigestUpdate(md, tdx_quote_attestation_key(q), 64) &&
 	     EVP_DigestUpdate(md, auth, auth_len) && EVP_DigestFinal_ex(md, digest, &n);
 	EVP_MD_CTX_free(md);
@@ -527,8 +753,18 @@ static int step_quote_signature(ctx *c)
 {
 	size_t len;
 	const uint8_t *signed_data = tdx_quote_signed_data(c->q, &len);
-	EVP_PKEY *ak = raw_p256(tdx_quote_attestation_key(c->q));
-	int ok = ak && ecdsa_ok(ak, signed_data, len, tdx_quote_signature(c->q));
+	const uint8_t *xy = tdx_quote_attestation_key(c->q);
+	EVP_PKEY *ak = NULL;
+	uint8_t key[32];
+	int ok;
+
+	memo_key(key, xy, 64, NULL, 0, NULL, 0);
+	if (!memo_get(MEMO_AK, key, NULL, NULL, &ak, NULL)) {
+		ak = raw_p256(xy);
+		if (ak)
+			memo_put(MEMO_AK, key, 0, 0, ak, NULL);
+	}
+	ok = ak && ecdsa_ok(ak, signed_data, len, tdx_quote_signature(c->q));
 
 	EVP_PKEY_free(ak);
 	if (!ok)
@@ -543,6 +779,25 @@ static int step_quote_signature(ctx *c)
 
 /* ---- §2.3: CRLs ---- */
 
+/* The CRL's signature by issuer's key, remembered once it verified. */
+static int crl_signed_by(X509_CRL *crl, X509 *issuer)
+{
+	uint8_t hc[32], hi[32], key[32];
+	unsigned n = 0;
+	int keyed = X509_CRL_digest(crl, sha256(), hc, &n) == 1 && cert_der(issuer, hi);
+
+	if (keyed) {
+		memo_key(key, "crl", 3, hc, sizeof(hc), hi, sizeof(hi));
+		if (memo_get(MEMO_SIGNED, key, NULL, NULL, NULL, NULL))
+			return 1;
+	}
+	if (X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1)
+		return 0;
+	if (keyed)
+		memo_put(MEMO_SIGNED, key, 0, 0, NULL, NULL);
+	return 1;
+}
+
 static int check_crl(ctx *c, X509_CRL *crl, X509 *issuer, X509 *subject, const char *what,
 		     int *revoked_step)
 {
@@ -552,7 +807,7 @@ static int check_crl(ctx *c, X509_CRL *crl, X509 *issuer, X509 *subject, const c
 	X509_REVOKED *rev = NULL;
 
 	*revoked_step = 0;
-	if (X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1)
+	if (!crl_signed_by(crl, issuer))
 		return fail(c, TDX_VERIFY_CRLS, TDX_E_COLLATERAL, "the %s's signature does not verify "
 			    "with its issuer's key", what);
 	if (X509_CRL_get_ext_by_NID(crl, NID_crl_number, -1) < 0 ||
@@ -664,7 +919,7 @@ static int signed_doc(ctx *c, const char *key, const char *member_id, tdx__jval 
 		return fail(c, TDX_VERIFY_COLLATERAL, chain_error_code(err), "the TCB Signing "
 			    "certificate does not verify to a trusted root at the time: %s",
 			    X509_verify_cert_error_string(err));
-	if (!ecdsa_ok(X509_get0_pubkey(c->tcb_signer), (const uint8_t *)text, strlen(text), sig))
+	if (!signed_by(c->tcb_signer, (const uint8_t *)text, strlen(text), sig))
 		return fail(c, TDX_VERIFY_COLLATERAL, TDX_E_COLLATERAL, "the signature over \"%s\" "
 			    "does not verify with the TCB Signing key", key);
 	snprintf(name, sizeof(name), "the collateral's \"%s\"", key);
