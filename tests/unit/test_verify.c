@@ -154,6 +154,11 @@ static void test_dcap_qvl_v4_up_to_date(void)
 	}
 	tdx_verify_result_free(r);
 
+	/* Before the PCK leaf was issued (2025-02-06): not yet valid. */
+	CU_ASSERT_EQUAL(verify_bytes(raw, len, NULL, 1735689600LL /* 2025-01-01 */, &r), TDX_E_EXPIRED);
+	CU_ASSERT_EQUAL(tdx_verify_step_outcome(r, TDX_VERIFY_PCK_CHAIN), TDX_STEP_FAILED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tdx_verify_step_message(r, TDX_VERIFY_PCK_CHAIN), "not yet valid"));
+	tdx_verify_result_free(r);
 	/* Before the collateral was issued, and after the PCK CRL's nextUpdate. */
 	CU_ASSERT_EQUAL(verify_bytes(raw, len, col, T_2025_07_19 - 40 * 86400, &r), TDX_E_EXPIRED);
 	tdx_verify_result_free(r);
