@@ -94,13 +94,17 @@ typedef struct ctx {
 
 /* ---- results ---- */
 
-static char *vformat(const char *fmt, va_list ap)
+/* What a step found: its outcome, its error code (failures) and words. */
+static void record(ctx *c, int step, int outcome, int code, const char *fmt, va_list ap)
 {
-	char *s = NULL;
+	char *msg = NULL;
 
-	if (vasprintf(&s, fmt, ap) < 0)
-		return NULL;
-	return s;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	free(c->r->message[step]);
+	c->r->message[step] = msg;
+	c->r->outcome[step] = outcome;
+	c->r->error[step] = code;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -109,10 +113,8 @@ static void pass(ctx *c, int step, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	free(c->r->message[step]);
-	c->r->message[step] = vformat(fmt, ap);
+	record(c, step, TDX_STEP_PASSED, TDX_OK, fmt, ap);
 	va_end(ap);
-	c->r->outcome[step] = TDX_STEP_PASSED;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -121,10 +123,8 @@ static void skip(ctx *c, int step, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	free(c->r->message[step]);
-	c->r->message[step] = vformat(fmt, ap);
+	record(c, step, TDX_STEP_SKIPPED, TDX_OK, fmt, ap);
 	va_end(ap);
-	c->r->outcome[step] = TDX_STEP_SKIPPED;
 }
 
 /* A failing step: recorded in the result and returned (the run stops). */
@@ -134,11 +134,8 @@ static int fail(ctx *c, int step, int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	free(c->r->message[step]);
-	c->r->message[step] = vformat(fmt, ap);
+	record(c, step, TDX_STEP_FAILED, code, fmt, ap);
 	va_end(ap);
-	c->r->outcome[step] = TDX_STEP_FAILED;
-	c->r->error[step] = code;
 	return code;
 }
 
