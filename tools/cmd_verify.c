@@ -54,9 +54,11 @@ static int accept_list(const char *list, uint32_t *mask)
 				found = 1;
 			}
 		if (!found) {
+			int rc = cli_usage_error("verify", "--accept: '%s' is not a TCB status (UpToDate, "
+						 "SWHardeningNeeded, ConfigurationNeeded, OutOfDate, ...)", t);
+
 			free(copy);
-			return cli_usage_error("verify", "--accept: '%s' is not a TCB status (UpToDate, "
-					       "SWHardeningNeeded, ConfigurationNeeded, OutOfDate, ...)", t);
+			return rc;
 		}
 	}
 	free(copy);

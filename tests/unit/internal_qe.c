@@ -232,7 +232,7 @@ static void check_quote(tdx__qe *qe, const uint8_t *report, int version)
 	};
 	tdx__qe_params def;
 	uint8_t bind[64 + 32], digest[32], zero[32] = { 0 };
-	X509 *certs[3] = { NULL }, *root = root_cert(qe);
+	X509 *certs[4] = { NULL }, *root = root_cert(qe);
 	EVP_PKEY *ak;
 	size_t len;
 	uint8_t *q = make_quote(qe, report, version, &len);
