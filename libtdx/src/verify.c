@@ -1301,7 +1301,6 @@ static void explain_behind(ctx *c, char *buf, size_t n, const level *matched)
 	const uint8_t *t = tdx_quote_tee_tcb_svn(c->q);
 	const level *top = &c->levels[0];
 	size_t used = 0;
-	int low;
 
 	buf[0] = '\0';
 	if (matched == top)
@@ -1320,7 +1319,6 @@ static void explain_behind(ctx *c, char *buf, size_t n, const level *matched)
 			used += (size_t)snprintf(buf + used, n - used, "; TEE_TCB_SVN[%d] (TDX "
 						 "component) is %u, the newest level needs %u", i, t[i],
 						 top->tdx[i]);
-	(void)low;
 }
 
 static int step_tcb(ctx *c)
