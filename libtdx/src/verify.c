@@ -27,10 +27,10 @@
 
 #include "hexjson.h"
 #include "jsonparse.h"
+#include "layout.h"
 #include "pck.h"
 #include "verify_internal.h"
 
-#define QE_REPORT_SIZE 384
 #define MAX_LEVELS 256
 
 static const uint8_t intel_qe_vendor[16] = {
@@ -737,7 +737,7 @@ static int step_qe_report(ctx *c)
 	     EVP_DigestUpdate(md, tdx_quote_attestation_key(q), 64) &&
 	     EVP_DigestUpdate(md, auth, auth_len) && EVP_DigestFinal_ex(md, digest, &n);
 	EVP_MD_CTX_free(md);
-	if (!ok || memcmp(digest, rep + 320, 32))
+	if (!ok || memcmp(digest, rep + QR_REPORT_DATA, 32))
 		return fail(c, TDX_VERIFY_QE_REPORT_DATA, TDX_E_QE_REPORT_DATA,
 			    "the QE report data is not SHA-256(attestation key || %zu bytes of QE "
 			    "auth data): the attestation key is not the QE's", auth_len);
@@ -1020,10 +1020,10 @@ static int step_qe_identity(ctx *c)
 {
 	const uint8_t *rep = tdx_quote_qe_report(c->q);
 	uint8_t mrsigner[32];
-	unsigned isvprodid = tdx__le16(rep + 256), isvsvn = tdx__le16(rep + 258);
+	unsigned isvprodid = tdx__le16(rep + QR_ISVPRODID), isvsvn = tdx__le16(rep + QR_ISVSVN);
 	const tdx__jval *levels = tdx__jval_get(c->qe, "tcbLevels");
 	uint8_t misc_le[4];
-	uint32_t misc = tdx__le32(rep + 16);
+	uint32_t misc = tdx__le32(rep + QR_MISCSELECT);
 
 	/* MISCSELECT is compared as a little-endian u32: its hex is big-endian. */
 	misc_le[0] = (uint8_t)(misc >> 24), misc_le[1] = (uint8_t)(misc >> 16);
@@ -1031,10 +1031,10 @@ static int step_qe_identity(ctx *c)
 	if (!masked_hex_ok(jstr(c->qe, "miscselect"), jstr(c->qe, "miscselectMask"), misc_le, 4))
 		return fail(c, TDX_VERIFY_QE_IDENTITY, TDX_E_QE_IDENTITY, "the QE's MISCSELECT "
 			    "0x%08x does not match QE Identity", misc);
-	if (!masked_hex_ok(jstr(c->qe, "attributes"), jstr(c->qe, "attributesMask"), rep + 48, 16))
+	if (!masked_hex_ok(jstr(c->qe, "attributes"), jstr(c->qe, "attributesMask"), rep + QR_ATTRIBUTES, 16))
 		return fail(c, TDX_VERIFY_QE_IDENTITY, TDX_E_QE_IDENTITY, "the QE's ATTRIBUTES do not "
 			    "match QE Identity");
-	if (unhex(jstr(c->qe, "mrsigner"), mrsigner, 32) || memcmp(mrsigner, rep + 128, 32))
+	if (unhex(jstr(c->qe, "mrsigner"), mrsigner, 32) || memcmp(mrsigner, rep + QR_MRSIGNER, 32))
 		return fail(c, TDX_VERIFY_QE_IDENTITY, TDX_E_QE_IDENTITY, "the QE's MRSIGNER is not "
 			    "QE Identity's");
 	if (jint(c->qe, "isvprodid", 65535) != (long long)isvprodid)

@@ -36,6 +36,7 @@
 #define STATUS_CLASS(s) ((s) & 0xFFFFFFFF00000000ULL)
 /* TDVMCALL statuses (R10). */
 #define VM_INVALID_OPERAND 0x8000000000000000ULL
+#define VM_ALIGN_ERROR 0x8000000000000002ULL
 #define VM_SUBFUNC_UNSUPPORTED 0x8000000000000003ULL
 
 /* Metadata field ids (guest.md §7). */
@@ -56,7 +57,7 @@ static unsigned passed, failed;
 static uint64_t shared_bit;
 
 static _Alignas(4096) uint8_t buf[4096];       /* private scratch */
-static _Alignas(4096) uint8_t report[1024];
+static _Alignas(4096) uint8_t report[TDREPORT_SIZE];
 static _Alignas(4096) uint8_t quote_buf[8 * 4096]; /* shared for GetQuote */
 static _Alignas(64) uint8_t report_data[64];
 static _Alignas(64) uint8_t digest[48];
@@ -95,16 +96,20 @@ static void check(const char *name, int ok, int rc)
 		int rc_ = (call);                                            \
 		check(name, rc_ == TDX_E_TDCALL && STATUS_CLASS(status()) == (st), rc_); \
 	} while (0)
-/* R10 of the last raw TDVMCALL (the wrappers keep only the module's status). */
-static uint64_t last_r10;
+/* A TDVMCALL expected to fail with the host's status r10 (the wrappers
+ * record it as the error's hardware status). */
+#define FAILS_VMCALL(name, call, r10)                                                   \
+	do {                                                                            \
+		int rc_ = (call);                                                       \
+		check(name, rc_ == TDX_E_VMCALL && payload_last_hw_status == (r10), rc_); \
+	} while (0)
 
+/* A TDVMCALL with registers the wrappers refuse to build. */
 static int raw_vmcall(uint64_t r11, uint64_t r12, uint64_t r13, uint64_t r14)
 {
 	tdx_regs r = { .rcx = 0xFC00, .r11 = r11, .r12 = r12, .r13 = r13, .r14 = r14 };
-	int rc = tdx_tdg_vp_vmcall(G, &r);
 
-	last_r10 = r.r10;
-	return rc;
+	return tdx_tdg_vp_vmcall(G, &r);
 }
 
 static int get_report(const uint8_t *data)
@@ -136,17 +141,17 @@ static void leaves(void)
 	for (int i = 0; i < 64; i++)
 		zero[i] = (uint8_t)(0xA0 + i);
 	OK("tdg.mr.report", get_report(zero),
-	   report[0] == 0x81 && !memcmp(report + 128, zero, 64));
+	   report[RM_REPORT_TYPE] == REPORT_TYPE_TDX && !memcmp(report + RM_REPORT_DATA, zero, 64));
 	FAILS_TDCALL("tdg.mr.report: pending memory", tdx_tdg_mr_report(G, PENDING, (uint64_t)(uintptr_t)report_data, 0),
 		     ST_OPERAND_INVALID);
 
 	/* RTMR2: the next report shows the change, RTMR3 unchanged. */
-	memcpy(before, report + 512 + 208 + 2 * 48, 48);
+	memcpy(before, report + TDINFO_OFF + TI_RTMR + 2 * SHA384_SIZE, SHA384_SIZE);
 	memset(digest, 0x5A, sizeof(digest));
 	OK("tdg.mr.rtmr.extend", tdx_tdg_mr_rtmr_extend(G, (uint64_t)(uintptr_t)digest, 2), 1);
 	memset(zero, 0, sizeof(zero));
 	OK("tdg.mr.report after extend: rtmr2 changed", get_report(zero),
-	   memcmp(report + 512 + 208 + 2 * 48, before, 48) != 0);
+	   memcmp(report + TDINFO_OFF + TI_RTMR + 2 * SHA384_SIZE, before, SHA384_SIZE) != 0);
 	FAILS_TDCALL("tdg.mr.rtmr.extend: shared gpa",
 		     tdx_tdg_mr_rtmr_extend(G, shared_bit | (uint64_t)(uintptr_t)digest, 0),
 		     ST_OPERAND_INVALID);
@@ -250,33 +255,35 @@ static void get_quote(const uint8_t data[64])
 	OK("tdg.mr.report for the quote", get_report(data), 1);
 	OK("tdvmcall mapgpa: buffer to shared",
 	   tdx_tdvmcall_map_gpa(G, shared_bit | gpa, sizeof(quote_buf), NULL), 1);
-	for (size_t i = 0; i < 24; i++)
+	for (size_t i = 0; i < GQ_DATA; i++)
 		q[i] = 0;
-	q[0] = 1;                            /* header version */
-	q[17] = 0x04;                        /* in_len 1024 */
-	for (size_t i = 0; i < 1024; i++)
-		q[24 + i] = report[i];
+	q[GQ_VERSION] = 1;
+	q[GQ_IN_LEN + 1] = TDREPORT_SIZE >> 8;
+	for (size_t i = 0; i < TDREPORT_SIZE; i++)
+		q[GQ_DATA + i] = report[i];
 	rc = tdx_tdvmcall_get_quote(G, shared_bit | gpa, sizeof(quote_buf));
-	memcpy(&st, (const void *)(q + 8), 8);
-	memcpy(&out_len, (const void *)(q + 20), 4);
-	check("tdvmcall getquote", rc == TDX_OK && st == 0 && out_len > 632, rc);
-	/* The quote's TD report body (after the 48-byte header; v5 puts a
-	 * 6-byte type and size first): MRTD, RTMRs and REPORTDATA as in the
-	 * TDREPORT (at 528, 720 and 128). */
+	memcpy(&st, (const void *)(q + GQ_STATUS), 8);
+	memcpy(&out_len, (const void *)(q + GQ_OUT_LEN), 4);
+	check("tdvmcall getquote", rc == TDX_OK && st == GQ_STATUS_SUCCESS &&
+	      out_len > QUOTE_V4_SIG_DATA, rc);
+	/* The quote's TD report body carries the TDREPORT's MRTD, RTMRs and
+	 * REPORTDATA. */
 	{
-		volatile uint8_t *body = q + 24 + 48 + (q[24] == 5 ? 6 : 0);
+		volatile uint8_t *quote = q + GQ_DATA;
+		volatile uint8_t *body = quote + (quote[QH_VERSION] == 5 ? QUOTE_V5_BODY : QUOTE_V4_BODY);
+		const uint8_t *td = report + TDINFO_OFF;
 		int same = 1;
 
-		for (int i = 0; i < 48; i++)
-			same &= body[136 + i] == report[528 + i];
-		for (int i = 0; i < 192; i++)
-			same &= body[328 + i] == report[720 + i];
-		for (int i = 0; i < 64; i++)
-			same &= body[520 + i] == report[128 + i];
+		for (int i = 0; i < SHA384_SIZE; i++)
+			same &= body[QB_MRTD + i] == td[TI_MRTD + i];
+		for (int i = 0; i < RTMR_COUNT * SHA384_SIZE; i++)
+			same &= body[QB_RTMR + i] == td[TI_RTMR + i];
+		for (int i = 0; i < REPORT_DATA_SIZE; i++)
+			same &= body[QB_REPORT_DATA + i] == report[RM_REPORT_DATA + i];
 		check("getquote: quote body = tdreport", same, 0);
 	}
-	rc = tdx_tdvmcall_get_quote(G, gpa, sizeof(quote_buf));
-	check("tdvmcall getquote: private gpa refused", rc == TDX_E_VMCALL, rc);
+	FAILS_VMCALL("tdvmcall getquote: private gpa refused",
+		     tdx_tdvmcall_get_quote(G, gpa, sizeof(quote_buf)), VM_INVALID_OPERAND);
 	OK("tdvmcall mapgpa: back to private", tdx_tdvmcall_map_gpa(G, gpa, sizeof(quote_buf), NULL), 1);
 	for (uint64_t p = gpa; p < gpa + sizeof(quote_buf); p += 4096)
 		tdx_tdg_mem_page_accept(G, p, 0);
@@ -289,42 +296,42 @@ static void tdvmcalls(void)
 	uint64_t info[4] = { 9, 9, 9, 9 }, v = 0, o[5];
 	uint32_t r[4], v32 = 0;
 	uint8_t data[64];
-	int rc;
 
 	OK("tdvmcall gettdvmcallinfo", tdx_tdvmcall_get_tdvmcall_info(G, 0, info),
 	   !info[0] && !info[1] && !info[2] && !info[3]);
 	OK("tdvmcall gettdvmcallinfo leaf 1", tdx_tdvmcall_get_tdvmcall_info(G, 1, info), 1);
-	rc = raw_vmcall(0x10000, 2, 0, 0);
-	check("tdvmcall gettdvmcallinfo: leaf 2 invalid", rc == TDX_E_VMCALL && last_r10 == VM_INVALID_OPERAND, rc);
+	FAILS_VMCALL("tdvmcall gettdvmcallinfo: leaf 2 invalid", raw_vmcall(0x10000, 2, 0, 0),
+		     VM_INVALID_OPERAND);
 	OK("tdvmcall mapgpa", tdx_tdvmcall_map_gpa(G, shared_bit | 0x3000000, 0x500000, &v),
 	   v == (shared_bit | 0x3500000));
 	OK("tdvmcall mapgpa: to private", tdx_tdvmcall_map_gpa(G, 0x3000000, 0x500000, NULL), 1);
-	rc = raw_vmcall(0x10001, 0x3000800, 0x1000, 0);
-	check("tdvmcall mapgpa: misaligned", rc == TDX_E_VMCALL && last_r10 == 0x8000000000000002ULL, rc);
+	FAILS_VMCALL("tdvmcall mapgpa: misaligned", raw_vmcall(0x10001, 0x3000800, 0x1000, 0),
+		     VM_ALIGN_ERROR);
 	for (int i = 0; i < 64; i++)
 		data[i] = (uint8_t)(0x30 + i);
 	get_quote(data);
 	OK("tdvmcall setupeventnotifyinterrupt", tdx_tdvmcall_setup_event_notify_interrupt(G, 0x40), 1);
-	rc = raw_vmcall(0x10004, 7, 0, 0);
-	check("tdvmcall setupeventnotifyinterrupt: vector 7", rc == TDX_E_VMCALL && last_r10 == VM_INVALID_OPERAND, rc);
-	rc = tdx_tdvmcall_service(G, shared_bit | 0x600000, shared_bit | 0x601000, 0, 0);
-	check("tdvmcall service: no service here", rc == TDX_E_VMCALL, rc);
+	FAILS_VMCALL("tdvmcall setupeventnotifyinterrupt: vector 7", raw_vmcall(0x10004, 7, 0, 0),
+		     VM_INVALID_OPERAND);
+	FAILS_VMCALL("tdvmcall service: no service here",
+		     tdx_tdvmcall_service(G, shared_bit | 0x600000, shared_bit | 0x601000, 0, 0),
+		     VM_SUBFUNC_UNSUPPORTED);
 	OK("tdvmcall cpuid", tdx_tdvmcall_cpuid(G, 0x40000000, 0, r), !memcmp(&r[1], "libt", 4));
 	OK("tdvmcall hlt", tdx_tdvmcall_hlt(G, 0), 1);
 	OK("tdvmcall io write", tdx_tdvmcall_io_write(G, 0x80, 1, 0x5A), 1);
 	OK("tdvmcall io read", tdx_tdvmcall_io_read(G, 0x80, 1, &v32), v32 == 0x5A);
 	OK("tdvmcall wrmsr", tdx_tdvmcall_wrmsr(G, 0x6E0, 12345), 1);
 	OK("tdvmcall rdmsr", tdx_tdvmcall_rdmsr(G, 0x6E0, &v), v == 12345);
-	rc = tdx_tdvmcall_rdmsr(G, 0xC0DE, &v);
-	check("tdvmcall rdmsr: unknown msr", rc == TDX_E_VMCALL, rc);
+	FAILS_VMCALL("tdvmcall rdmsr: unknown msr", tdx_tdvmcall_rdmsr(G, 0xC0DE, &v),
+		     VM_INVALID_OPERAND);
 	OK("tdvmcall mmio write", tdx_tdvmcall_mmio_write(G, shared_bit | (EMU_MMIO + 0x10), 8, 0x1122334455667788ULL), 1);
 	OK("tdvmcall mmio read", tdx_tdvmcall_mmio_read(G, shared_bit | (EMU_MMIO + 0x10), 8, &v),
 	   v == 0x1122334455667788ULL);
-	rc = tdx_tdvmcall_mmio_read(G, EMU_MMIO + 0x10, 8, &v);
-	check("tdvmcall mmio read: private gpa", rc == TDX_E_VMCALL, rc);
+	FAILS_VMCALL("tdvmcall mmio read: private gpa", tdx_tdvmcall_mmio_read(G, EMU_MMIO + 0x10, 8, &v),
+		     VM_INVALID_OPERAND);
 	OK("tdvmcall wbinvd", tdx_tdvmcall_wbinvd(G, 0), 1);
-	rc = tdx_tdvmcall_pconfig(G, 0, 0, 0, 0, o);
-	check("tdvmcall pconfig: unsupported", rc == TDX_E_VMCALL, rc);
+	FAILS_VMCALL("tdvmcall pconfig: unsupported", tdx_tdvmcall_pconfig(G, 0, 0, 0, 0, o),
+		     VM_SUBFUNC_UNSUPPORTED);
 	OK("tdvmcall reportfatalerror", tdx_tdvmcall_report_fatal_error(G, 0x1234, "libtdx selftest: fatal-error case", 0), 1);
 }
 

@@ -14,7 +14,7 @@
 #define PAYLOAD_DEMO 2
 
 extern struct tdx_guest payload_guest;
-extern int payload_last_error;
+extern uint64_t payload_last_hw_status;
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

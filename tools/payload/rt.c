@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The payload's runtime: what the freestanding libtdx sources need from
- * outside (the error record, the mem* functions the compiler may call),
+ * outside (the error record's hardware status, the mem* functions the
+ * compiler may call),
  * the guest handle on the TDCALL transport, and console output through
  * TDVMCALL<Instruction.IO> to COM1.
  */
@@ -9,14 +10,15 @@
 
 struct tdx_guest payload_guest = { .ops = &tdx__tdcall_ops };
 
-/* The last error, as the library records it (no message formatting here). */
-int payload_last_error;
+/* The hardware status of the last failure (a failed TDVMCALL's R10), as
+ * the library records it; messages are not formatted here. */
+uint64_t payload_last_hw_status;
 
 int tdx__error_set(int code, int layer, uint64_t hw_status, int os_errno, const char *where,
 		   const char *fmt, ...)
 {
-	(void)layer, (void)hw_status, (void)os_errno, (void)where, (void)fmt;
-	payload_last_error = code;
+	(void)layer, (void)os_errno, (void)where, (void)fmt;
+	payload_last_hw_status = hw_status;
 	return code;
 }
 
