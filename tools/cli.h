@@ -53,7 +53,6 @@ typedef struct cli_vmm {
 	int fatal;                  /* ReportFatalErrors seen */
 	uint64_t fatal_code;
 	char fatal_message[65];
-	unsigned long tdvmcall_exits;
 } cli_vmm;
 void cli_vmm_handler(void *ctx, tdx_vcpu *vcpu, tdx_exit *e);
 /* The demo's checks of a TD's report and quote (cmd_host.c); the failures. */

@@ -216,7 +216,6 @@ void cli_vmm_handler(void *ctx, tdx_vcpu *vcpu, tdx_exit *e)
 	}
 	if (e->reason != TDX_EXIT_TDVMCALL)
 		return;
-	d->tdvmcall_exits++;
 	if (e->tdvmcall_nr == TDX_TDVMCALL_SETUP_EVENT_NOTIFY) {
 		d->notify_vector = (unsigned)e->tdvmcall_args[0];
 		e->tdvmcall_ret = 0;
