@@ -811,6 +811,21 @@ static char *sig_hex(EVP_PKEY *key, const char *text, int *rc)
 	return h;
 }
 
+static int tcb_signing_key(EVP_PKEY **key)
+{
+	return derive_p256(root_ikm, strlen(root_ikm), "libtdx emulator TCB signing key", key, NULL);
+}
+
+int tdx__qe_tcb_sign(const char *text, char **sig)
+{
+	EVP_PKEY *key = NULL;
+	int rc = tcb_signing_key(&key);
+
+	*sig = rc ? NULL : sig_hex(key, text, &rc);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
 static char *concat(const char *a, const char *b)
 {
 	char *s = malloc(strlen(a) + strlen(b) + 1);
@@ -832,8 +847,7 @@ static int build_collateral(tdx__qe *qe, const uint8_t tee_tcb_svn[16], unsigned
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = derive_p256(root_ikm, strlen(root_ikm), "libtdx emulator TCB signing key",
-			      &tcb_key, NULL)) ||
+	if ((rc = tcb_signing_key(&tcb_key)) ||
 	    (rc = make_cert(&tcb, tcb_cn, tcb_serial, sizeof(tcb_serial), tcb_key, qe->root,
 			    qe->root_key, tcb_exts, TDX_ARRAY_SIZE(tcb_exts), NULL)) ||
 	    (rc = cert_pem(tcb, &tcb_pem)) || (rc = cert_pem(qe->ca, &ca_pem)) ||
@@ -851,9 +865,8 @@ static int build_collateral(tdx__qe *qe, const uint8_t tee_tcb_svn[16], unsigned
 		rc = tdx__fail(TDX_E_NOMEM, "emulated PCS: out of memory for the collateral");
 		goto out;
 	}
-	c->tcb_info_signature = sig_hex(tcb_key, c->tcb_info, &rc);
-	if (!rc)
-		c->qe_identity_signature = sig_hex(tcb_key, c->qe_identity, &rc);
+	if (!(rc = tdx__qe_tcb_sign(c->tcb_info, &c->tcb_info_signature)))
+		rc = tdx__qe_tcb_sign(c->qe_identity, &c->qe_identity_signature);
 out:
 	if (rc)
 		collateral_free(c);

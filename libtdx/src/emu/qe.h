@@ -91,5 +91,8 @@ typedef struct tdx__qe_collateral_doc {
 #define TDX_QE_COLLATERAL_OUT_OF_DATE 2u
 const tdx__qe_collateral_doc *tdx__qe_collateral(tdx__qe *qe, const uint8_t tee_tcb_svn[16],
 						  unsigned flags);
+/* text signed by the emulator's TCB Signing key, as its TCB Info and QE
+ * Identity are: *sig is hex r||s, malloc'd (NULL on failure). */
+int tdx__qe_tcb_sign(const char *text, char **sig);
 
 #endif /* TDX_EMU_QE_H */
