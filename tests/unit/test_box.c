@@ -8,6 +8,7 @@
  * The full conformance suite is `tdx selftest --kvm` (tests/cli/test_box.sh).
  * Skips (77) without /dev/kvm.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,8 @@ static const uint8_t code[] = {
 /* jmp rel32 from 0xFFFFFFF0 to CODE_GPA */
 static const uint8_t reset[] = { 0xE9, 0x0B, 0xF0, 0xFF, 0xFF };
 
-static tdx_vm *build(tdx_host *h, tdx_vcpu **vcpu, uint64_t rcx)
+/* The TD with the code page; a second vCPU too when `second` is given. */
+static tdx_vm *build(tdx_host *h, tdx_vcpu **vcpu, tdx_vcpu **second)
 {
 	uint8_t *page = aligned_alloc(4096, 4096);
 	tdx_vm *vm = NULL;
@@ -47,7 +49,11 @@ static tdx_vm *build(tdx_host *h, tdx_vcpu **vcpu, uint64_t rcx)
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(vm, NULL), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(vm, CODE_GPA, 0x1000), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(vcpu, vm), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(*vcpu, rcx), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(*vcpu, 0), TDX_OK);
+	if (second) {
+		CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(second, vm), TDX_OK);
+		CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(*second, 0), TDX_OK);
+	}
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(*vcpu, page, CODE_GPA, 1, 1), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(vm), TDX_OK);
 	free(page);
@@ -64,7 +70,7 @@ static void test_guest_code_runs(void)
 
 	CU_ASSERT_EQUAL_FATAL(tdx_host_open(&h, "kvm:emulate-tdx,mem=2M"), TDX_OK);
 	CU_ASSERT_STRING_EQUAL(tdx_host_backend_name(h), "kvm:emulate-tdx");
-	vm = build(h, &vcpu, 0);
+	vm = build(h, &vcpu, NULL);
 
 	/* TDG.VP.INFO answered by the module: RCX = GPAW 48 reaches port 0x80. */
 	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
@@ -99,6 +105,28 @@ static void test_guest_code_runs(void)
 	tdx_host_close(h);
 }
 
+/* One vCPU runs in the box (the module's VCPU_INDEX, the TD's first). */
+static void test_second_vcpu_refused(void)
+{
+	TDX_OPTS(tdx_exit, ex);
+	tdx_host *h;
+	tdx_vcpu *first, *second;
+	tdx_vm *vm;
+
+	CU_ASSERT_EQUAL_FATAL(tdx_host_open(&h, "kvm:emulate-tdx,mem=2M"), TDX_OK);
+	vm = build(h, &first, &second);
+	TDX_ASSERT_FAILS(tdx_vcpu_run(second, &ex), TDX_E_OS, "KVM_RUN");
+	CU_ASSERT_EQUAL(tdx_error_last()->os_errno, EINVAL);
+	/* The first still runs, and the second stays refused. */
+	CU_ASSERT_EQUAL(tdx_vcpu_run(first, &ex), TDX_OK);
+	CU_ASSERT_EQUAL(ex.reason, TDX_EXIT_IO);
+	TDX_ASSERT_FAILS(tdx_vcpu_run(second, &ex), TDX_E_OS, "KVM_RUN");
+	tdx_vcpu_close(second);
+	tdx_vcpu_close(first);
+	tdx_vm_close(vm);
+	tdx_host_close(h);
+}
+
 static void test_bad_specs(void)
 {
 	tdx_host *h = NULL;
@@ -114,6 +142,7 @@ int main(void)
 {
 	static const tdx_test tests[] = {
 		TDX_TEST(test_guest_code_runs),
+		TDX_TEST(test_second_vcpu_refused),
 		TDX_TEST(test_bad_specs),
 		{ NULL, NULL },
 	};
