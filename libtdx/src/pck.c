@@ -4,16 +4,15 @@
  * verify.md §2.2): X.509 and DER through OpenSSL, the extension's
  * SEQUENCE of (OID, value) pairs through its generic ASN.1 types.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/asn1.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
-#include <openssl/sha.h>
 #include <openssl/x509.h>
 
+#include "parse_cache.h"
 #include "pck.h"
 
 #define SGX_OID "1.2.840.113741.1.13.1"
@@ -21,51 +20,23 @@
 /* The leaf's SGX extension values, in OID order. */
 enum { SGX_PPID = 1, SGX_TCB, SGX_PCEID, SGX_FMSPC, SGX_TYPE, SGX_PLATFORM_ID, SGX_CONFIG };
 
-/*
- * Parsed certificates by the SHA-256 of their DER (and of their PEM text).  OpenSSL 3 takes about
- * 0.2 ms to parse one (its public key goes through the decoder framework),
- * and a verifier meets the same roots and CAs, and a fleet's leaves, again
- * and again.  Only parsing is cached: every verification checks signatures,
- * names and times anew.
- */
-#define CERT_CACHE 64
-static struct {
-	uint8_t hash[SHA256_DIGEST_LENGTH];
-	X509 *x;
-} cert_cache[CERT_CACHE];
-static unsigned cert_cache_next;
-static pthread_mutex_t cert_cache_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/*
- * The certificate cached under the SHA-256 of bytes[0..len) (its DER, or
- * its PEM block's text), up-ref'd; or, with add, cache add under it.
- */
-static X509 *cached(const uint8_t *bytes, size_t len, X509 *add)
+static int x509_up_ref(void *x)
 {
-	uint8_t h[SHA256_DIGEST_LENGTH];
-	X509 *x = NULL;
-
-	SHA256(bytes, len, h);
-	pthread_mutex_lock(&cert_cache_lock);
-	if (add && X509_up_ref(add)) {
-		unsigned i = cert_cache_next++ % CERT_CACHE;
-
-		X509_free(cert_cache[i].x);
-		cert_cache[i].x = add;
-		memcpy(cert_cache[i].hash, h, sizeof(h));
-	}
-	for (unsigned i = 0; i < CERT_CACHE && !add && !x; i++)
-		if (cert_cache[i].x && !memcmp(cert_cache[i].hash, h, sizeof(h)) &&
-		    X509_up_ref(cert_cache[i].x))
-			x = cert_cache[i].x;
-	pthread_mutex_unlock(&cert_cache_lock);
-	return x;
+	return X509_up_ref(x);
 }
+
+static void x509_free(void *x)
+{
+	X509_free(x);
+}
+
+/* Certificates by their DER, and by their PEM block's text. */
+static tdx__parse_cache cert_cache = TDX__PARSE_CACHE_INIT(x509_up_ref, x509_free);
 
 static X509 *d2i_cached(const uint8_t *der, size_t len)
 {
 	const unsigned char *p = der;
-	X509 *x = cached(der, len, NULL);
+	X509 *x = tdx__parse_cache_get(&cert_cache, der, len);
 
 	if (x)
 		return x;
@@ -74,12 +45,15 @@ static X509 *d2i_cached(const uint8_t *der, size_t len)
 		X509_free(x);
 		return NULL;
 	}
-	cached(der, len, x);
+	tdx__parse_cache_put(&cert_cache, der, len, x);
 	return x;
 }
 
 X509 *tdx__x509_read(const uint8_t *buf, size_t len, size_t *used)
 {
+	static const char pem_end[] = "-----END CERTIFICATE-----";
+	const uint8_t *end;
+	size_t text_len;
 	char *name = NULL, *header = NULL;
 	unsigned char *der = NULL;
 	long der_len = 0;
@@ -101,26 +75,19 @@ X509 *tdx__x509_read(const uint8_t *buf, size_t len, size_t *used)
 	}
 	/* PEM: a block seen before is found by its text (decoding the base64
 	 * costs as much as a signature check). */
-	{
-		static const char end[] = "-----END CERTIFICATE-----";
-		const uint8_t *e = memmem(buf, len, end, sizeof(end) - 1);
-
-		if (e && (x = cached(buf, (size_t)(e - buf) + sizeof(end) - 1, NULL)) != NULL) {
-			if (used)
-				*used = (size_t)(e - buf) + sizeof(end) - 1;
-			return x;
-		}
+	end = memmem(buf, len, pem_end, sizeof(pem_end) - 1);
+	text_len = end ? (size_t)(end - buf) + sizeof(pem_end) - 1 : 0;
+	if (end && (x = tdx__parse_cache_get(&cert_cache, buf, text_len)) != NULL) {
+		if (used)
+			*used = text_len;
+		return x;
 	}
 	b = BIO_new_mem_buf(buf, (int)len);
 	if (b && PEM_read_bio(b, &name, &header, &der, &der_len) == 1 &&
 	    !strcmp(name, PEM_STRING_X509) && der_len > 0)
 		x = d2i_cached(der, (size_t)der_len);
-	if (x) {
-		const uint8_t *e = memmem(buf, len, "-----END CERTIFICATE-----", 25);
-
-		if (e)
-			cached(buf, (size_t)(e - buf) + 25, x);
-	}
+	if (x && end)
+		tdx__parse_cache_put(&cert_cache, buf, text_len, x);
 	if (x && used)
 		*used = len - (size_t)BIO_pending(b);
 	OPENSSL_free(name);

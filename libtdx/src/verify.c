@@ -28,6 +28,7 @@
 #include "hexjson.h"
 #include "jsonparse.h"
 #include "layout.h"
+#include "parse_cache.h"
 #include "pck.h"
 #include "verify_internal.h"
 
@@ -337,22 +338,24 @@ static STACK_OF(X509) *read_certs(const uint8_t *buf, size_t len)
 	return sk;
 }
 
-/* Parsed CRLs by the SHA-256 of their DER, as certificates are (pck.c):
- * PCS's PCK CRL lists dozens of serials and is the same for every quote of
- * a platform CA.  Validity and signatures are checked at every use. */
-#define CRL_CACHE 16
-static struct {
-	uint8_t hash[SHA256_DIGEST_LENGTH];
-	X509_CRL *crl;
-} crl_cache[CRL_CACHE];
-static unsigned crl_cache_next;
-static pthread_mutex_t crl_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static int crl_up_ref(void *crl)
+{
+	return X509_CRL_up_ref(crl);
+}
+
+static void crl_free(void *crl)
+{
+	X509_CRL_free(crl);
+}
+
+/* CRLs by their DER: PCS's PCK CRL lists dozens of serials and is the
+ * same for every quote of a platform CA. */
+static tdx__parse_cache crl_cache = TDX__PARSE_CACHE_INIT(crl_up_ref, crl_free);
 
 static X509_CRL *d2i_crl_cached(const uint8_t *der, size_t len, size_t *used)
 {
 	const unsigned char *p = der;
-	uint8_t h[SHA256_DIGEST_LENGTH];
-	X509_CRL *crl = NULL;
+	X509_CRL *crl;
 	long plen;
 	int tag, cls;
 
@@ -360,13 +363,7 @@ static X509_CRL *d2i_crl_cached(const uint8_t *der, size_t len, size_t *used)
 	    (size_t)(p - der) + (size_t)plen > len)
 		return NULL;
 	len = (size_t)(p - der) + (size_t)plen;
-	SHA256(der, len, h);
-	pthread_mutex_lock(&crl_cache_lock);
-	for (unsigned i = 0; i < CRL_CACHE && !crl; i++)
-		if (crl_cache[i].crl && !memcmp(crl_cache[i].hash, h, sizeof(h)) &&
-		    X509_CRL_up_ref(crl_cache[i].crl))
-			crl = crl_cache[i].crl;
-	pthread_mutex_unlock(&crl_cache_lock);
+	crl = tdx__parse_cache_get(&crl_cache, der, len);
 	if (!crl) {
 		p = der;
 		crl = d2i_X509_CRL(NULL, &p, (long)len);
@@ -374,16 +371,7 @@ static X509_CRL *d2i_crl_cached(const uint8_t *der, size_t len, size_t *used)
 			X509_CRL_free(crl);
 			return NULL;
 		}
-		if (X509_CRL_up_ref(crl)) {
-			unsigned i;
-
-			pthread_mutex_lock(&crl_cache_lock);
-			i = crl_cache_next++ % CRL_CACHE;
-			X509_CRL_free(crl_cache[i].crl);
-			crl_cache[i].crl = crl;
-			memcpy(crl_cache[i].hash, h, sizeof(h));
-			pthread_mutex_unlock(&crl_cache_lock);
-		}
+		tdx__parse_cache_put(&crl_cache, der, len, crl);
 	}
 	*used = len;
 	return crl;
