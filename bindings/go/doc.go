@@ -21,9 +21,13 @@
 //	rep, err := tdx.ParseReport(raw)
 //	fmt.Printf("%x\n", rep.MRTD())
 //
-// Guest, Host, VM, VCPU and Emu wrap the library's handles; Report and
-// Quote are parsed copies that need no closing.  MRTD predicts the
-// measurement a launch will produce.
+// Guest, Host, VM, VCPU and Emu wrap the library's handles; Report,
+// Quote, EventLog and PCK are parsed copies that need no closing.  MRTD
+// predicts the measurement a launch will produce; VerifyQuote checks a
+// quote offline (certificate chain, signatures, CRLs, TCB Info and QE
+// Identity), with the emulator's quotes verifiable under Emu.RootCAPEM and
+// Emu.Collateral.  OpenHost("kvm:emulate-tdx") runs a TD's vCPU in a plain
+// VM on /dev/kvm, its TDCALLs answered by the emulated TDX module.
 //
 // Below it, the SWIG-generated functions mirror the C API one to one under
 // the C names (Tdx_tdg_vm_rd, Tdx_tdvmcall_cpuid, ...), so every TDCALL
