@@ -105,6 +105,21 @@ static int show_report(const cli *c, const uint8_t *buf, size_t len)
 	return rc;
 }
 
+/* --parse FILE: show what FILE holds instead of asking the guest. */
+static int show_file(const cli *c, const char *path,
+		     int (*show)(const cli *c, const uint8_t *buf, size_t len))
+{
+	size_t len = 0;
+	uint8_t *buf = cli_read_file(path, &len);
+	int rc;
+
+	if (!buf)
+		return 1;
+	rc = show(c, buf, len);
+	free(buf);
+	return rc;
+}
+
 int cmd_report(const cli *c)
 {
 	guest_opts o;
@@ -115,15 +130,8 @@ int cmd_report(const cli *c)
 
 	if (rc)
 		return rc;
-	if (o.parse) {
-		uint8_t *buf = cli_read_file(o.parse, &len);
-
-		if (!buf)
-			return 1;
-		rc = show_report(c, buf, len);
-		free(buf);
-		return rc;
-	}
+	if (o.parse)
+		return show_file(c, o.parse, show_report);
 	if (open_guest(c, &g))
 		return 1;
 	rc = tdx_guest_get_report(g, o.data, sizeof(o.data), report, &len);
@@ -177,15 +185,8 @@ int cmd_quote(const cli *c)
 
 	if (rc)
 		return rc;
-	if (o.parse) {
-		uint8_t *buf = cli_read_file(o.parse, &len);
-
-		if (!buf)
-			return 1;
-		rc = show_quote(c, buf, len);
-		free(buf);
-		return rc;
-	}
+	if (o.parse)
+		return show_file(c, o.parse, show_quote);
 	if (!o.out)
 		return cli_usage_error("quote", "--out FILE is required (a quote is binary)");
 	quote = malloc(QUOTE_MAX);
