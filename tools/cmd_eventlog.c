@@ -96,39 +96,8 @@ static void print_events(const tdx_eventlog *l)
 	}
 }
 
-static int check(const tdx_eventlog *l, const char *file)
-{
-	uint8_t want[NRTMR * RSIZE], got[NRTMR * RSIZE];
-	unsigned mismatch = 0;
-	const char *kind = "";
-	int rc;
-
-	if (read_rtmrs(file, want, &kind))
-		return 1;
-	if (tdx_eventlog_replay(l, got, sizeof(got)) != TDX_OK)
-		return cli_fail("eventlog replay");
-	rc = tdx_eventlog_check(l, want, sizeof(want), &mismatch);
-	if (rc != TDX_OK && rc != TDX_E_VERIFY)
-		return cli_fail("eventlog check");
-	for (unsigned i = 0; i < NRTMR; i++) {
-		char a[2 * RSIZE + 1], b[2 * RSIZE + 1];
-
-		hexstr(a, got + i * RSIZE, RSIZE);
-		hexstr(b, want + i * RSIZE, RSIZE);
-		if (mismatch & (1u << i))
-			printf("rtmr%u: MISMATCH log %s %s %s\n", i, a, kind, b);
-		else
-			printf("rtmr%u: match %s\n", i, a);
-	}
-	if (rc == TDX_OK) {
-		printf("the event log matches the %s's RTMRs\n", kind);
-		return 0;
-	}
-	fprintf(stderr, "tdx %s: the event log does not match the %s's RTMRs\n", CMD, kind);
-	return 1;
-}
-
-static int check_json(const tdx_eventlog *l, const char *file)
+/* --check FILE: the log's replay against FILE's RTMRs, as text or JSON. */
+static int check(const tdx_eventlog *l, const char *file, int as_json)
 {
 	uint8_t want[NRTMR * RSIZE], got[NRTMR * RSIZE];
 	unsigned mismatch = 0;
@@ -143,22 +112,36 @@ static int check_json(const tdx_eventlog *l, const char *file)
 	rc = tdx_eventlog_check(l, want, sizeof(want), &mismatch);
 	if (rc != TDX_OK && rc != TDX_E_VERIFY)
 		return cli_fail("eventlog check");
-	json_begin(&j, stdout);
-	json_bool(&j, "match", rc == TDX_OK);
-	json_string(&j, "against", kind);
+	if (as_json) {
+		json_begin(&j, stdout);
+		json_bool(&j, "match", rc == TDX_OK);
+		json_string(&j, "against", kind);
+	}
 	for (unsigned i = 0; i < NRTMR; i++) {
 		char key[8], a[2 * RSIZE + 1], b[2 * RSIZE + 1];
+		int match = !(mismatch & (1u << i));
 
 		snprintf(key, sizeof(key), "rtmr%u", i);
 		hexstr(a, got + i * RSIZE, RSIZE);
 		hexstr(b, want + i * RSIZE, RSIZE);
-		json_object_open(&j, key);
-		json_bool(&j, "match", !(mismatch & (1u << i)));
-		json_string(&j, "log", a);
-		json_string(&j, kind, b);
-		json_object_close(&j);
+		if (as_json) {
+			json_object_open(&j, key);
+			json_bool(&j, "match", match);
+			json_string(&j, "log", a);
+			json_string(&j, kind, b);
+			json_object_close(&j);
+		} else if (match) {
+			printf("%s: match %s\n", key, a);
+		} else {
+			printf("%s: MISMATCH log %s %s %s\n", key, a, kind, b);
+		}
 	}
-	json_end(&j);
+	if (as_json)
+		json_end(&j);
+	else if (rc == TDX_OK)
+		printf("the event log matches the %s's RTMRs\n", kind);
+	else
+		fprintf(stderr, "tdx %s: the event log does not match the %s's RTMRs\n", CMD, kind);
 	return rc == TDX_OK ? 0 : 1;
 }
 
@@ -202,7 +185,7 @@ int cmd_eventlog(const cli *c)
 	if (rc != TDX_OK)
 		return cli_fail(file);
 	if (against)
-		rc = c->json ? check_json(l, against) : check(l, against);
+		rc = check(l, against, c->json);
 	else if (c->json)
 		rc = print_json(l);
 	else if (replay) {
