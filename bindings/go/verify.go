@@ -79,7 +79,7 @@ type VerifyResult struct {
 var tcbStatusBits = map[string]uint{}
 
 func init() {
-	for i := 0; i <= 10; i++ {
+	for i := int(TDX_TCB_UNKNOWN); i <= int(TDX_TCB_TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED); i++ {
 		tcbStatusBits[Tdx_tcb_status_name(i)] = 1 << uint(i)
 	}
 }

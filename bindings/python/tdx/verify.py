@@ -6,7 +6,7 @@ import datetime
 import json
 
 from . import lowlevel as _ll
-from .errors import VerificationError
+from .errors import InvalidArgument, VerificationError
 
 _OUTCOMES = ("not_run", "passed", "failed", "skipped")
 
@@ -105,6 +105,9 @@ def verify(quote, roots=None, collateral=None, crls=None, at=None, accept=None,
     """
     mask = 0
     for name in accept or ():
+        if name not in TCB_STATUSES:
+            raise InvalidArgument("verify: %r is not a TCB status; use one of %s"
+                                  % (name, ", ".join(sorted(TCB_STATUSES))))
         mask |= 1 << TCB_STATUSES[name]
     q = _ll.tdx_quote_parse(quote)
     try:
