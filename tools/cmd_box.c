@@ -54,8 +54,8 @@ static int boxed_launch(boxed *x, uint64_t rcx, int verbose)
 	return 0;
 }
 
-/* Run until the payload prints a line starting with "done" (its HLTs in
- * between resume).  0, or 1 with a message. */
+/* Run until the payload prints a line starting with "done" (its HLTs and
+ * its test of ReportFatalError in between resume).  0, or 1 with a message. */
 static int boxed_run(boxed *x, const char *cmd)
 {
 	TDX_OPTS(tdx_exit, e);
@@ -65,6 +65,8 @@ static int boxed_run(boxed *x, const char *cmd)
 
 		if (tdx_vcpu_run(x->b.vcpu, &e))
 			return cli_fail("running the TD (KVM_RUN)");
+		if (e.reason == TDX_EXIT_FATAL)
+			continue; /* recorded by the handler; the payload goes on */
 		if (e.reason != TDX_EXIT_HLT) {
 			fprintf(stderr, "tdx %s: the TD stopped with exit %d (KVM exit %u, subtype %u)\n",
 				cmd, e.reason, e.kvm_exit_reason, e.subtype);

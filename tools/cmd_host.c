@@ -11,6 +11,7 @@
 
 #define PAGE 4096u
 #define FOUR_GIB 0x100000000ULL
+#define TD_RAM (64ULL << 20) /* the emulated TD's memory (mem=64M, the default) */
 
 int cmd_host(const cli *c)
 {
@@ -103,6 +104,8 @@ static int launch(const char *backend, const uint8_t *image, size_t len, int ver
 	     tdx_vm_init(l->vm, NULL));
 	STEP("add private memory for the image (guest_memfd, marked private)",
 	     tdx_vm_add_private_memory(l->vm, l->gpa, l->npages * PAGE));
+	STEP("add the TD's RAM at GPA 0 (private; what it shares is seen through it)",
+	     tdx_vm_add_private_memory(l->vm, 0, TD_RAM));
 	STEP("create vCPU 0", tdx_vcpu_create(&l->vcpu, l->vm));
 	STEP("initialise vCPU 0 (KVM_SET_CPUID2 with x2APIC, KVM_TDX_INIT_VCPU)",
 	     tdx_vcpu_init(l->vcpu, 0));

@@ -577,8 +577,10 @@ tdx_status tdx_tdvmcall_get_tdvmcall_info(tdx_guest *g, uint64_t leaf, uint64_t 
 }
 
 /*
- * MapGPA with the GHCI RETRY protocol (Linux tdx_map_gpa): on RETRY the
- * host says in R11 where to resume; give up after 3 retries without progress.
+ * MapGPA with the GHCI RETRY protocol as Linux's tdx_map_gpa()
+ * (arch/x86/coco/tdx/tdx.c) runs it: on RETRY the host says in R11 where
+ * to resume, which must lie in [start, end); give up after 3 RETRYs in a
+ * row without progress.
  */
 tdx_status tdx_tdvmcall_map_gpa(tdx_guest *g, uint64_t gpa, uint64_t size, uint64_t *done_until)
 {
@@ -604,7 +606,7 @@ tdx_status tdx_tdvmcall_map_gpa(tdx_guest *g, uint64_t gpa, uint64_t size, uint6
 		}
 		if (rc != TDX_E_RETRY || r.r10 != VMCALL_STATUS_RETRY)
 			break;
-		if (r.r11 < start || r.r11 > end) {
+		if (r.r11 < start || r.r11 >= end) {
 			rc = tdx__error_set(TDX_E_VMCALL, TDX_LAYER_VMCALL, r.r10, 0, __func__,
 					    "MapGPA: the host asked to resume at 0x%llx, outside "
 					    "[0x%llx, 0x%llx); converted up to 0x%llx",
@@ -612,10 +614,10 @@ tdx_status tdx_tdvmcall_map_gpa(tdx_guest *g, uint64_t gpa, uint64_t size, uint6
 					    (unsigned long long)end, (unsigned long long)start);
 			break;
 		}
-		if (r.r11 == start && ++stuck > 3) {
+		if (r.r11 == start && ++stuck >= 3) {
 			rc = tdx__error_set(TDX_E_RETRY, TDX_LAYER_VMCALL, r.r10, 0, __func__,
-					    "MapGPA: the host made no progress at 0x%llx after 3 "
-					    "retries; converted [0x%llx, 0x%llx) of [0x%llx, 0x%llx)",
+					    "MapGPA: the host made no progress at 0x%llx, 3 RETRYs "
+					    "in a row; converted [0x%llx, 0x%llx) of [0x%llx, 0x%llx)",
 					    (unsigned long long)start, (unsigned long long)gpa,
 					    (unsigned long long)start, (unsigned long long)gpa,
 					    (unsigned long long)end);

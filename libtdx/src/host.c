@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/falloc.h>
 #include <sys/mman.h>
 
 #include "host_backend.h"
@@ -27,7 +28,10 @@
 #define INIT_VM_RETRIES 10000       /* QEMU's bound for TDX_RND_NO_ENTROPY */
 #define FINALIZE_RETRIES 1000
 #define MEM_REGION_STALLS 1000      /* retries in a row without progress */
+#define GUARD_RETRIES 1000          /* -EBUSY: Linux 7.2's VM-state guard saw a vCPU
+				     * being created (tdx_acquire_vm_state_locks) */
 #define CAPS_FIRST_NENT 8
+#define KERNEL_MAPGPA_RET 0x0702u    /* Linux 7.2: MapGPA's ret may be EAGAIN */
 #define ATTR_SEPT_VE_DISABLE (1ULL << 28)
 #define XFAM_DEFAULT 0xE7ULL        /* x87, SSE, AVX, AVX-512 state */
 #define ORDER "(order: tdx_vm_create, tdx_vm_init, tdx_vcpu_create, tdx_vcpu_init, " \
@@ -36,6 +40,9 @@
 struct tdx_host {
 	const tdx__kvm_ops *ops;
 	void *ctx;
+	const char *name;   /* "kvm", "kvm:emulate-tdx", "emu" */
+	char where[64];     /* what the system fd is, for messages */
+	unsigned kernel;    /* the kernel's release, major << 8 | minor */
 	int sys_fd;
 	int refs;
 	pthread_mutex_t lock;
@@ -65,9 +72,9 @@ struct tdx_vm {
 	tdx_vm_caps caps;
 	struct kvm_cpuid_entry2 *cpuid_configs;
 	uint32_t ncpuid_configs;
-	/* the TD */
-	struct kvm_cpuid_entry2 *cpuid;
-	uint32_t ncpuid;
+	/* the TD: its INIT_VM CPUID, and its vCPUs' KVM_SET_CPUID2 model */
+	struct kvm_cpuid_entry2 *cpuid, *model;
+	uint32_t ncpuid, nmodel;
 	unsigned gpaw;
 	tdx_mrtd *mrtd;
 	uint8_t mrtd_value[SHA384_SIZE];
@@ -148,9 +155,38 @@ static void host_unref(tdx_host *h)
 	free(h);
 }
 
+/* Open the backend a spec names: "kvm:emulate-tdx[,emulator options]",
+ * "kvm[:DEVICE]" or "emu[:emulator options]". */
+static int open_backend(tdx_host *h, const char *spec)
+{
+	size_t box = strlen("kvm:" BOX_SPEC);
+	const char *arg = strchr(spec, ':');
+
+	if (!strncmp(spec, "kvm:" BOX_SPEC, box) && (spec[box] == '\0' || spec[box] == ',')) {
+		h->name = "kvm:" BOX_SPEC;
+		snprintf(h->where, sizeof(h->where), "the emulator (its VM on /dev/kvm)");
+		return tdx__kvm_box_create(&h->ops, &h->ctx, "/dev/kvm",
+					   spec[box] ? spec + box + 1 : "");
+	}
+	if (!strncmp(spec, "kvm", 3) && (spec[3] == '\0' || spec[3] == ':')) {
+		const char *dev = arg && arg[1] ? arg + 1 : "/dev/kvm";
+
+		h->name = "kvm";
+		snprintf(h->where, sizeof(h->where), "%s", dev);
+		return tdx__kvm_real_create(&h->ops, &h->ctx, dev);
+	}
+	if (!strncmp(spec, "emu", 3) && (spec[3] == '\0' || spec[3] == ':')) {
+		h->name = "emu";
+		snprintf(h->where, sizeof(h->where), "the emulated KVM");
+		return tdx__kvm_emu_create(&h->ops, &h->ctx, arg ? arg + 1 : "");
+	}
+	return tdx__fail(TDX_E_INVALID, "host backend \"%s\" is not known; use \"kvm[:/dev/kvm]\", "
+			 "\"kvm:" BOX_SPEC "[,key=value,...]\" or \"emu[:key=value,...]\"", spec);
+}
+
 tdx_status tdx_host_open(tdx_host **out, const char *backend)
 {
-	const char *spec = backend, *conf;
+	const char *spec = backend;
 	tdx_host *h;
 	int rc;
 
@@ -160,50 +196,23 @@ tdx_status tdx_host_open(tdx_host **out, const char *backend)
 		spec = getenv("LIBTDX_BACKEND");
 	if (!spec || !*spec)
 		spec = "kvm"; /* never the emulator by default */
-	conf = strchr(spec, ':');
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return tdx__fail(TDX_E_NOMEM, "out of memory");
+	rc = open_backend(h, spec);
+	if (rc) {
+		free(h);
+		return rc;
+	}
 	h->refs = 1;
 	h->sys_fd = -1;
 	pthread_mutex_init(&h->lock, NULL);
-	if (!strncmp(spec, "kvm:" BOX_SPEC, 4 + strlen(BOX_SPEC)) &&
-	    (spec[4 + strlen(BOX_SPEC)] == '\0' || spec[4 + strlen(BOX_SPEC)] == ',')) {
-		/* TD-in-a-box: "kvm:emulate-tdx[,emulator options]". */
-		const char *opts = spec + 4 + strlen(BOX_SPEC);
-
-		h->ops = &tdx__kvm_emu_ops;
-		rc = tdx__kvm_box_create(&h->ctx, "/dev/kvm", *opts ? opts + 1 : "");
-		if (rc) {
-			free(h);
-			return rc;
-		}
-	} else if (!strncmp(spec, "kvm", 3) && (spec[3] == '\0' || spec[3] == ':')) {
-		h->ops = &tdx__kvm_real_ops;
-		h->ctx = strdup(conf && conf[1] ? conf + 1 : "/dev/kvm");
-		if (!h->ctx) {
-			free(h);
-			return tdx__fail(TDX_E_NOMEM, "out of memory");
-		}
-	} else if (!strncmp(spec, "emu", 3) && (spec[3] == '\0' || spec[3] == ':')) {
-		h->ops = &tdx__kvm_emu_ops;
-		rc = tdx__kvm_emu_create(&h->ctx, conf ? conf + 1 : "");
-		if (rc) {
-			free(h);
-			return rc;
-		}
-	} else {
-		free(h);
-		return tdx__fail(TDX_E_INVALID, "host backend \"%s\" is not known; use \"kvm[:/dev/kvm]\", "
-				 "\"kvm:" BOX_SPEC "[,key=value,...]\" or \"emu[:key=value,...]\"", spec);
-	}
 	h->sys_fd = h->ops->open_system(h->ctx);
 	if (h->sys_fd < 0) {
 		int e = -h->sys_fd;
 
 		rc = tdx__error_set(tdx__errno_code(e), TDX_LAYER_OS, 0, e, "tdx_host_open",
-				    "cannot open %s: %s%s", h->ops == &tdx__kvm_real_ops ? (char *)h->ctx : "emu",
-				    strerror(e),
+				    "cannot open %s: %s%s", h->where, strerror(e),
 				    e == ENOENT ? " (KVM not loaded, or no hardware virtualization; to use "
 						  "the emulator pass \"emu\" or set LIBTDX_BACKEND=emu)"
 				    : e == EACCES ? " (run as root or join the kvm group)" : "");
@@ -216,12 +225,12 @@ tdx_status tdx_host_open(tdx_host **out, const char *backend)
 	if (rc != KVM_API_VERSION) {
 		rc = tdx__error_set(TDX_E_NOT_SUPPORTED, TDX_LAYER_KVM, 0, rc < 0 ? -rc : 0,
 				    "tdx_host_open", "%s is not a KVM device, or speaks another KVM API "
-				    "(KVM_GET_API_VERSION gave %d, not %d)",
-				    h->ops == &tdx__kvm_real_ops ? (char *)h->ctx : "emu", rc,
+				    "(KVM_GET_API_VERSION gave %d, not %d)", h->where, rc,
 				    KVM_API_VERSION);
 		host_unref(h);
 		return rc;
 	}
+	h->kernel = h->ops->kernel_version(h->ctx);
 	*out = h;
 	return TDX_OK;
 }
@@ -238,8 +247,7 @@ const char *tdx_host_backend_name(const tdx_host *h)
 		tdx__fail(TDX_E_INVALID, "h is NULL");
 		return NULL;
 	}
-	return h->ops == &tdx__kvm_emu_ops && tdx__kvm_emu_is_box(h->ctx) ? "kvm:" BOX_SPEC
-									  : h->ops->name;
+	return h->name;
 }
 
 tdx_status tdx_host_info_init(tdx_host_info *info, size_t sz)
@@ -298,8 +306,6 @@ tdx_status tdx_vm_opts_init(tdx_vm_opts *opts, size_t sz)
 	return TDX_STRUCT_INIT(opts, sz, tdx_vm_opts);
 }
 
-static void emu_exit_cb(void *host_ctx, int vcpu_fd, struct kvm_run *run);
-
 static int enable_cap(tdx_vm *vm, uint32_t cap, uint64_t arg0)
 {
 	struct kvm_enable_cap ec = { .cap = cap, .args = { arg0 } };
@@ -323,6 +329,7 @@ static void vm_free(tdx_vm *vm)
 	free(vm->regions);
 	free(vm->vcpus);
 	free(vm->cpuid);
+	free(vm->model);
 	free(vm->cpuid_configs);
 	tdx_mrtd_free(vm->mrtd);
 	free(vm);
@@ -408,8 +415,6 @@ tdx_status tdx_vm_create(tdx_vm **out, tdx_host *h, const tdx_vm_opts *opts)
 			vm_free(vm);
 			return kvm_fail(__func__, rc, 0, "KVM_ENABLE_CAP (split irqchip, MapGPA exits)");
 		}
-		if (h->ops == &tdx__kvm_emu_ops)
-			tdx__kvm_emu_set_exit_handler(h->ctx, vm->fd, emu_exit_cb, vm);
 	}
 	if (o.tsc_khz) {
 		rc = kvm_ioctl(h, vm->fd, KVM_SET_TSC_KHZ, (void *)(long)o.tsc_khz);
@@ -502,6 +507,8 @@ static int fetch_caps(tdx_vm *vm, const char *fn)
 	if (vm->have_caps)
 		return TDX_OK;
 	vm->caps.sz = sizeof(vm->caps);
+	/* The VM's own limit: KVM clamps a TD to the present CPUs (tdx_vm_init). */
+	vm->caps.max_vcpus = (uint32_t)check_ext(h, vm->fd, KVM_CAP_MAX_VCPUS);
 	if (vm->plain) {
 		/* Software stand-in: what KVM can give an ordinary VM. */
 		int rc = supported_cpuid(h, &vm->cpuid_configs, &vm->ncpuid_configs);
@@ -646,9 +653,9 @@ static int wanted_cpuid(tdx_vm *vm, const tdx_vm_init_opts *o, struct kvm_cpuid_
 tdx_status tdx_vm_init(tdx_vm *vm, const tdx_vm_init_opts *opts)
 {
 	tdx_vm_init_opts o = { .sz = sizeof(o) };
-	struct kvm_cpuid_entry2 *want = NULL;
+	struct kvm_cpuid_entry2 *want = NULL, *model = NULL;
 	struct kvm_tdx_init_vm *init = NULL;
-	uint32_t nwant = 0, n = KVM_MAX_CPUID_ENTRIES;
+	uint32_t nwant = 0, nmodel = 0, n = KVM_MAX_CPUID_ENTRIES;
 	uint64_t hw = 0;
 	long krc = 0;
 	int rc;
@@ -697,6 +704,8 @@ tdx_status tdx_vm_init(tdx_vm *vm, const tdx_vm_init_opts *opts)
 	}
 	rc = tdx__cpuid_filter(vm->cpuid_configs, vm->ncpuid_configs, want, nwant, o.gpaw,
 			       init->cpuid.entries, &n);
+	if (!rc)
+		rc = tdx__cpuid_vcpu_model(want, nwant, o.gpaw, &model, &nmodel);
 	free(want);
 	if (rc) {
 		free(init);
@@ -713,12 +722,13 @@ tdx_status tdx_vm_init(tdx_vm *vm, const tdx_vm_init_opts *opts)
 		for (unsigned i = 0; i < INIT_VM_RETRIES; i++) {
 			krc = tdx_cmd(vm->host, vm->fd, KVM_TDX_INIT_VM, 0, (uint64_t)(uintptr_t)init,
 				      &hw);
-			if (krc != -EAGAIN)
+			if (krc != -EAGAIN && !(krc == -EBUSY && i < GUARD_RETRIES))
 				break;
 			sched_yield();
 		}
 		if (krc < 0) {
 			free(init);
+			free(model);
 			return kvm_fail(__func__, krc, hw,
 					krc == -EAGAIN ? "KVM_TDX_INIT_VM (the RNG stayed busy)"
 						       : "KVM_TDX_INIT_VM");
@@ -727,8 +737,11 @@ tdx_status tdx_vm_init(tdx_vm *vm, const tdx_vm_init_opts *opts)
 	vm->cpuid = malloc(n * sizeof(*vm->cpuid) + 1);
 	if (!vm->cpuid) {
 		free(init);
+		free(model);
 		return tdx__fail(TDX_E_NOMEM, "out of memory");
 	}
+	vm->model = model;
+	vm->nmodel = nmodel;
 	memcpy(vm->cpuid, init->cpuid.entries, n * sizeof(*vm->cpuid));
 	vm->ncpuid = n;
 	vm->gpaw = o.gpaw;
@@ -823,6 +836,15 @@ tdx_status tdx_vm_add_shared_memory(tdx_vm *vm, uint64_t gpa, uint64_t size)
 	return add_region(vm, __func__, gpa, size, 0);
 }
 
+/* The region holding gpa, or NULL. */
+static const struct region *region_at(const tdx_vm *vm, uint64_t gpa)
+{
+	for (size_t i = 0; i < vm->nregions; i++)
+		if (gpa >= vm->regions[i].gpa && gpa - vm->regions[i].gpa < vm->regions[i].size)
+			return &vm->regions[i];
+	return NULL;
+}
+
 /* The host view of [gpa, gpa+len), within one region; NULL if none. */
 static uint8_t *host_view(tdx_vm *vm, uint64_t gpa, size_t len)
 {
@@ -839,17 +861,12 @@ static uint8_t *host_view(tdx_vm *vm, uint64_t gpa, size_t len)
 
 static int vm_access(tdx_vm *vm, const char *fn, uint64_t gpa, void *buf, size_t len, int write)
 {
-	tdx_emu *emu;
 	uint8_t *p;
 
 	CHECK_ARG(vm, "vm is NULL; create one with tdx_vm_create");
 	CHECK_ARG(buf || !len, "buf is NULL");
 	if (!len)
 		return TDX_OK;
-	/* An emulated TD's memory lives in its emulated platform. */
-	emu = vm->host->ops == &tdx__kvm_emu_ops ? tdx__kvm_emu_platform(vm->host->ctx, vm->fd) : NULL;
-	if (emu)
-		return write ? tdx_emu_mem_write(emu, gpa, buf, len) : tdx_emu_mem_read(emu, gpa, buf, len);
 	p = host_view(vm, gpa, len);
 	if (!p)
 		return tdx__error_set(TDX_E_INVALID, TDX_LAYER_LIBRARY, 0, 0, fn,
@@ -938,29 +955,17 @@ void tdx_vcpu_close(tdx_vcpu *v)
 	vm_unref(vm);
 }
 
-/* KVM_SET_CPUID2 with the TD's CPUID, advertising x2APIC (INIT_VCPU needs it). */
+/* KVM_SET_CPUID2 with the TD's CPU model (tdx__cpuid_vcpu_model). */
 static long set_cpuid(tdx_vcpu *v)
 {
 	tdx_vm *vm = v->vm;
-	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + (vm->ncpuid + 1) * sizeof(c->entries[0]));
-	uint32_t n = vm->ncpuid;
-	int have_leaf1 = 0;
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + vm->nmodel * sizeof(c->entries[0]));
 	long rc;
 
 	if (!c)
 		return -ENOMEM;
-	memcpy(c->entries, vm->cpuid, n * sizeof(c->entries[0]));
-	for (uint32_t i = 0; i < n; i++)
-		if (c->entries[i].function == 1) {
-			c->entries[i].ecx |= 1u << 21;
-			have_leaf1 = 1;
-		}
-	if (!have_leaf1) {
-		c->entries[n].function = 1;
-		c->entries[n].ecx = 1u << 21;
-		n++;
-	}
-	c->nent = n;
+	memcpy(c->entries, vm->model, vm->nmodel * sizeof(c->entries[0]));
+	c->nent = vm->nmodel;
 	rc = kvm_ioctl(vm->host, v->fd, KVM_SET_CPUID2, c);
 	free(c);
 	return rc;
@@ -1011,7 +1016,12 @@ tdx_status tdx_vcpu_init(tdx_vcpu *v, uint64_t initial_rcx)
 	if (v->vm->plain)
 		rc = plain_reset_state(v, initial_rcx);
 	else
-		rc = tdx_cmd(v->vm->host, v->fd, KVM_TDX_INIT_VCPU, 0, initial_rcx, &hw);
+		for (unsigned i = 0; i < GUARD_RETRIES; i++) {
+			rc = tdx_cmd(v->vm->host, v->fd, KVM_TDX_INIT_VCPU, 0, initial_rcx, &hw);
+			if (rc != -EBUSY)
+				break;
+			sched_yield();
+		}
 	if (rc < 0)
 		return kvm_fail(__func__, rc, hw, v->vm->plain ? "setting the reset state"
 							       : "KVM_TDX_INIT_VCPU");
@@ -1135,7 +1145,7 @@ tdx_status tdx_vm_init_mem_region(tdx_vcpu *v, const void *src, uint64_t gpa, ui
 		}
 		if (krc >= 0 && r.nr_pages == 0)
 			break;
-		if (krc == -EINTR || krc == -EAGAIN || krc >= 0) {
+		if (krc == -EINTR || krc == -EAGAIN || krc == -EBUSY || krc >= 0) {
 			if (!done && ++stalls > MEM_REGION_STALLS)
 				return kvm_fail(__func__, krc < 0 ? krc : -EAGAIN, 0,
 						"KVM_TDX_INIT_MEM_REGION (no progress after retries)");
@@ -1207,27 +1217,82 @@ static tdx_vcpu *vcpu_of(tdx_vm *vm, int fd)
 	return NULL;
 }
 
-/* ReportFatalError's message: 8 bytes from each register the TD used,
- * in the GHCI's order R14, R15, RBX, RDI, RSI, R8, R9, RDX (KVM's data[]
- * holds the GPRs in KVM order: RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8..). */
+/*
+ * ReportFatalError's message: 8 bytes from each register the TD exposed
+ * (the mask, RCX, is data[1]), packed in the GHCI's order R14, R15, RBX,
+ * RDI, RSI, R8, R9, RDX, as QEMU's tdx_handle_report_fatal_error() packs
+ * them.  KVM's data[] holds the GPRs in KVM order: RAX, RCX, RDX, RBX, RSP,
+ * RBP, RSI, RDI, R8...
+ */
 static void decode_fatal(const struct kvm_run *run, tdx_exit *e)
 {
 	static const int order[8] = { 14, 15, 3, 7, 6, 8, 9, 2 };
+	uint64_t mask = run->system_event.data[1];
+	size_t n = 0;
 
 	e->error_code = run->system_event.data[12];
 	e->fatal_gpa = (e->error_code >> 63) ? run->system_event.data[13] : 0;
 	for (int i = 0; i < 8; i++)
-		memcpy(e->message + 8 * i, &run->system_event.data[order[i]], 8);
-	e->message[64] = '\0';
+		if (mask & (1ULL << order[i])) {
+			memcpy(e->message + n, &run->system_event.data[order[i]], 8);
+			n += 8;
+		}
+	e->message[n] = '\0';
 }
 
-/* MapGPA / memory fault: flip the private attribute of the range. */
+/*
+ * MapGPA / memory fault: flip the private attribute of the range, then
+ * free the side no longer used (punch the guest_memfd, or drop the shared
+ * pages), as QEMU's kvm_convert_memory() does, so a converted range is not
+ * held twice.  Like QEMU, only memory with a guest_memfd converts; -EINVAL
+ * for a range (partly) outside it.
+ */
 static long convert(tdx_vm *vm, uint64_t gpa, uint64_t size, int to_private)
 {
 	struct kvm_memory_attributes a = { .address = gpa, .size = size,
 					   .attributes = to_private ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0 };
+	uint64_t end = gpa + size;
+	long rc;
 
-	return kvm_ioctl(vm->host, vm->fd, KVM_SET_MEMORY_ATTRIBUTES, &a);
+	if (end < gpa)
+		return -EINVAL;
+	for (uint64_t at = gpa; at < end;) { /* guest_memfd behind all of it */
+		const struct region *r = region_at(vm, at);
+
+		if (!r || r->gmem_fd < 0)
+			return -EINVAL;
+		at = r->gpa + r->size;
+	}
+	rc = kvm_ioctl(vm->host, vm->fd, KVM_SET_MEMORY_ATTRIBUTES, &a);
+	if (rc < 0)
+		return rc;
+	for (uint64_t at = gpa; at < end;) {
+		const struct region *r = region_at(vm, at);
+		uint64_t stop = r->gpa + r->size < end ? r->gpa + r->size : end;
+
+		if (to_private)
+			madvise(r->host + (at - r->gpa), stop - at, MADV_DONTNEED);
+		else
+			vm->host->ops->fallocate(vm->host->ctx, r->gmem_fd,
+						 FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+						 at - r->gpa, stop - at);
+		at = stop;
+	}
+	return 0;
+}
+
+/*
+ * The hypercall.ret a MapGPA handler may give: Linux <= 7.1 turns any
+ * non-zero value into INVALID_OPERAND; Linux >= 7.2 (3e2dec1ede0a) takes
+ * 0, EAGAIN (the TD retries) and EINVAL, and fails KVM_RUN for anything
+ * else.  So: 0 stays, EAGAIN stays where the kernel knows it, every other
+ * value becomes EINVAL.
+ */
+static uint64_t map_gpa_ret(const tdx_vm *vm, uint64_t ret)
+{
+	if (ret == 0 || (ret == EAGAIN && vm->host->kernel >= KERNEL_MAPGPA_RET))
+		return ret;
+	return EINVAL;
 }
 
 static void call_handler(tdx_vm *vm, tdx_vcpu *v, tdx_exit *e)
@@ -1268,6 +1333,7 @@ static int dispatch(tdx_vm *vm, tdx_vcpu *v, struct kvm_run *run, tdx_exit *e)
 		e->to_private = (run->hypercall.args[2] & KVM_MAP_GPA_RANGE_ENCRYPTED) != 0;
 		e->tdvmcall_ret = 0;
 		call_handler(vm, v, e);
+		e->tdvmcall_ret = map_gpa_ret(vm, e->tdvmcall_ret);
 		if (e->tdvmcall_ret == 0 && convert(vm, e->gpa, e->size, e->to_private) < 0)
 			e->tdvmcall_ret = EINVAL;
 		run->hypercall.ret = e->tdvmcall_ret;
@@ -1331,15 +1397,6 @@ static int dispatch(tdx_vm *vm, tdx_vcpu *v, struct kvm_run *run, tdx_exit *e)
 	return 1;
 }
 
-/* The emulated KVM calls this while the guest side makes a TDVMCALL. */
-static void emu_exit_cb(void *host_ctx, int vcpu_fd, struct kvm_run *run)
-{
-	tdx_vm *vm = host_ctx;
-	tdx_exit e = { .sz = sizeof(e) };
-
-	dispatch(vm, vcpu_of(vm, vcpu_fd), run, &e);
-}
-
 /* Hand the caller's answer to an IO in / MMIO read back to KVM. */
 static void complete_read(tdx_vcpu *v, const tdx_exit *e)
 {
@@ -1378,7 +1435,9 @@ tdx_status tdx_vcpu_run(tdx_vcpu *v, tdx_exit *e)
 	for (;;) {
 		long krc = kvm_ioctl(v->vm->host, v->fd, KVM_RUN, NULL);
 
-		if (krc < 0)
+		/* KVM_EXIT_MEMORY_FAULT is the one exit that comes with -1/EFAULT
+		 * (api.rst); QEMU's kvm_cpu_exec() converts and resumes likewise. */
+		if (krc < 0 && !(krc == -EFAULT && v->run->exit_reason == KVM_EXIT_MEMORY_FAULT))
 			return kvm_fail(__func__, krc, 0, "KVM_RUN");
 		if (dispatch(v->vm, v, v->run, &full))
 			break;
@@ -1390,22 +1449,47 @@ tdx_status tdx_vcpu_run(tdx_vcpu *v, tdx_exit *e)
 
 /* ---- the emulated TD's guest side ---- */
 
+/* The emulated TD's guest side runs its vCPU through this very run loop
+ * while one of its TDCALLs waits for an exit's answer. */
+static int td_runner_run(void *ctx, int vcpu_fd)
+{
+	tdx_vm *vm = ctx;
+	tdx_vcpu *v = vcpu_of(vm, vcpu_fd);
+	tdx_exit e = { .sz = sizeof(e) };
+
+	if (!v)
+		return tdx__fail(TDX_E_STATE, "the TD's vCPU was closed: nothing runs it while its "
+				 "TDCALL waits for the host");
+	return tdx_vcpu_run(v, &e);
+}
+
+static void td_runner_release(void *ctx)
+{
+	vm_unref(ctx);
+}
+
 tdx_status tdx_vm_guest(tdx_vm *vm, tdx_guest **out)
 {
+	tdx__td_runner runner = { td_runner_run, td_runner_release, vm };
+	tdx_host *h;
+	int rc;
+
 	CHECK_ARG(out, "out is NULL; pass the address of a tdx_guest pointer");
 	*out = NULL;
 	CHECK_ARG(vm, "vm is NULL; create one with tdx_vm_create");
-	if (vm->host->ops != &tdx__kvm_emu_ops)
+	h = vm->host;
+	if (!h->ops->td_guest)
 		return tdx__fail(TDX_E_NOT_SUPPORTED, "the guest side of a TD on the \"%s\" backend "
-				 "runs inside the TD; only emulated TDs (\"emu\") have one here",
-				 vm->host->ops->name);
-	if (tdx__kvm_emu_is_box(vm->host->ctx))
-		return tdx__fail(TDX_E_NOT_SUPPORTED, "the guest side of a TD in a box is the code "
-				 "running in the VM (tdx_vcpu_run); the emulated module is reachable "
-				 "with tdx_vm_emu");
+				 "runs inside the TD; only emulated TDs (\"emu\") have one here", h->name);
 	if (vm->state != VM_FINALIZED)
 		return tdx__fail(TDX_E_STATE, "tdx_vm_guest needs tdx_vm_finalize first " ORDER);
-	return tdx__kvm_emu_guest(vm->host->ctx, vm->fd, out);
+	pthread_mutex_lock(&h->lock);
+	vm->refs++; /* the guest side runs this VM's vCPUs: it keeps the VM */
+	pthread_mutex_unlock(&h->lock);
+	rc = h->ops->td_guest(h->ctx, vm->fd, &runner, out);
+	if (rc)
+		vm_unref(vm);
+	return rc;
 }
 
 tdx_emu *tdx_vm_emu(tdx_vm *vm)
@@ -1414,9 +1498,9 @@ tdx_emu *tdx_vm_emu(tdx_vm *vm)
 		tdx__fail(TDX_E_INVALID, "vm is NULL; create one with tdx_vm_create");
 		return NULL;
 	}
-	if (vm->host->ops != &tdx__kvm_emu_ops)
+	if (!vm->host->ops->td_platform)
 		return NULL;
-	return tdx__kvm_emu_platform(vm->host->ctx, vm->fd);
+	return vm->host->ops->td_platform(vm->host->ctx, vm->fd);
 }
 
 void *tdx__host_ctx(tdx_host *h)

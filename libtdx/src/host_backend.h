@@ -14,23 +14,43 @@
 #include "internal.h"
 #include "uapi/kvm.h"
 
+/*
+ * How an emulated TD's guest side has its vCPU run while one of its TDCALLs
+ * waits for the VMM: run(ctx, vcpu_fd) runs that vCPU through the VMM's
+ * own run loop (KVM_RUN, decoded exits, the exit handler) up to an exit the
+ * loop's caller would see; TDX_OK or an error (set).  release(ctx) when the
+ * guest side is closed.
+ */
+typedef struct tdx__td_runner {
+	int (*run)(void *ctx, int vcpu_fd);
+	void (*release)(void *ctx);
+	void *ctx;
+} tdx__td_runner;
+
 typedef struct tdx__kvm_ops {
-	const char *name;
 	/* The system fd (/dev/kvm); >= 0, or -errno. */
 	int (*open_system)(void *ctx);
 	/* One ioctl: its result (>= 0: value or new fd), or -errno.  Exactly
-	 * the kernel's semantics, including structs written back on failure. */
+	 * the kernel's semantics, including structs written back on failure
+	 * and KVM_RUN's -1/EFAULT with KVM_EXIT_MEMORY_FAULT. */
 	long (*ioctl)(void *ctx, int fd, unsigned long request, void *arg);
 	int (*close)(void *ctx, int fd);
 	/* The vCPU's kvm_run area (size from KVM_GET_VCPU_MMAP_SIZE), or NULL
 	 * with errno set. */
 	struct kvm_run *(*map_run)(void *ctx, int vcpu_fd, size_t size);
 	void (*unmap_run)(void *ctx, struct kvm_run *run, size_t size);
+	/* fallocate(2) (a guest_memfd's PUNCH_HOLE): 0 or -errno. */
+	int (*fallocate)(void *ctx, int fd, int mode, uint64_t offset, uint64_t len);
+	/* The kernel's release, major << 8 | minor (uname(2)); 0: unknown. */
+	unsigned (*kernel_version)(void *ctx);
 	void (*destroy)(void *ctx);
+	/* What only an emulated TD has (NULL: the backend has none). */
+	int (*td_guest)(void *ctx, int vm_fd, const tdx__td_runner *runner, tdx_guest **out);
+	tdx_emu *(*td_platform)(void *ctx, int vm_fd); /* borrowed, or NULL */
 } tdx__kvm_ops;
 
-/* The real kernel: ctx is the device path ("/dev/kvm"). */
-extern const tdx__kvm_ops tdx__kvm_real_ops;
+/* The backends; each sets *ops and *ctx.  The kernel at `device`: */
+int tdx__kvm_real_create(const tdx__kvm_ops **ops, void **ctx, const char *device);
 
 /*
  * The emulated KVM.  Test hooks make it fail the way the kernel can, so
@@ -43,47 +63,52 @@ typedef struct tdx__kvm_emu_faults {
 					  * pages of a call (0: never) */
 	unsigned mem_region_eintr_times; /* ... and this many times in all */
 	unsigned mem_region_eagain_times; /* INIT_MEM_REGION: -EAGAIN (no progress) */
+	unsigned state_guard_ebusy;   /* INIT_VM, INIT_VCPU, INIT_MEM_REGION,
+				       * FINALIZE_VM: -EBUSY this many times first (a
+				       * vCPU creation in flight, Linux 7.2's guard) */
 } tdx__kvm_emu_faults;
 
-/* Create an emulated KVM from "key=value,..." (the part after "emu:"),
- * whose TDs use the emulated TDX module configured the same way. */
-int tdx__kvm_emu_create(void **ctx, const char *conf);
-extern const tdx__kvm_ops tdx__kvm_emu_ops;
+/* An emulated KVM from "key=value,..." (the part after "emu:"), whose TDs
+ * use the emulated TDX module configured the same way; "kernel=X.Y" picks
+ * the kernel generation it behaves as (default 7.2). */
+int tdx__kvm_emu_create(const tdx__kvm_ops **ops, void **ctx, const char *conf);
 /* TD-in-a-box ("kvm:emulate-tdx"): the emulated KVM whose TD vCPUs run on
  * the real KVM at `device`, their TDCALLs answered by the emulated module. */
-int tdx__kvm_box_create(void **ctx, const char *device, const char *conf);
-int tdx__kvm_emu_is_box(void *ctx);
+int tdx__kvm_box_create(const tdx__kvm_ops **ops, void **ctx, const char *device,
+			const char *conf);
 void tdx__kvm_emu_set_faults(void *ctx, const tdx__kvm_emu_faults *faults);
 
-/*
- * A TD's exit, produced while the guest side of an emulated TD makes a
- * TDVMCALL: the emulated KVM fills `run` exactly as KVM_RUN would
- * (KVM_EXIT_TDX, KVM_EXIT_HYPERCALL, KVM_EXIT_SYSTEM_EVENT) and calls
- * this; on return it completes the TDVMCALL from `run` as KVM does on the
- * next KVM_RUN.  host.c installs it per VM.
- */
-typedef void (*tdx__kvm_emu_exit_fn)(void *host_ctx, int vcpu_fd, struct kvm_run *run);
-void tdx__kvm_emu_set_exit_handler(void *ctx, int vm_fd, tdx__kvm_emu_exit_fn fn, void *host_ctx);
-
-/* The guest side of a finalized emulated TD: a tdx_guest whose TDX module
- * reports the TD's attributes, XFAM, MRTD and MRCONFIGID/MROWNER/
- * MROWNERCONFIG, and whose TDVMCALLs reach the exit handler above. */
-int tdx__kvm_emu_guest(void *ctx, int vm_fd, tdx_guest **out);
-/* The emulated TDX platform behind the emulated KVM (borrowed). */
+/* The emulated platform behind an emulated VM (borrowed). */
 tdx_emu *tdx__kvm_emu_platform(void *ctx, int vm_fd);
 
 /*
- * cpuid.c: the TD's CPUID for KVM_TDX_INIT_VM (and a plain VM's
- * KVM_SET_CPUID2): keep the requested leaves that are configurable, AND
- * them with the configurable bits, and set leaf 0x80000008 EAX[23:16] to
- * the GPAW (adding the leaf if missing; KVM requires it).  Duplicates keep
- * the first.  out has room for *nout entries; on return *nout is the count.
- * Fails with TDX_E_INVALID for a bad GPAW, TDX_E_BUFFER_TOO_SMALL if out
- * is too small (with *nout = the count needed).
+ * cpuid.c: the TD's CPUID for KVM_TDX_INIT_VM (and a plain VM's stand-in):
+ * one entry per distinct configurable (function, index) slot that `want`
+ * has by exact (function, index), ANDed with the configurable bits,
+ * SIGNIFCANT_INDEX where the function has several slots, in slot order;
+ * 0x80000008 always, with EAX[23:16] = the GPAW.  out has room for *nout
+ * entries; on return *nout is the count.  Fails with TDX_E_INVALID for a
+ * bad GPAW, TDX_E_BUFFER_TOO_SMALL if out is too small (with *nout = the
+ * count needed).
  */
 int tdx__cpuid_filter(const struct kvm_cpuid_entry2 *configurable, uint32_t nconf,
 		      const struct kvm_cpuid_entry2 *want, uint32_t nwant, unsigned gpaw,
 		      struct kvm_cpuid_entry2 *out, uint32_t *nout);
+
+/*
+ * cpuid.c: a TD vCPU's KVM_SET_CPUID2 model, as QEMU passes its CPU model
+ * (the uAPI's struct kvm_tdx_init_vm asks the VMM to keep it consistent
+ * with the TD's CPUID, or KVM mis-emulates what the module leaves to it:
+ * CPUID 0x40000000+, the x2APIC timer, MSR_IA32_TSC_DEADLINE, and the
+ * MAXPHYADDR it checks MapGPA ranges against).  `want` (first of each
+ * (function, index)), leaf 1 with x2APIC and TSC-deadline (KVM emulates
+ * both; INIT_VCPU needs x2APIC), 0x80000000 reaching 0x80000008,
+ * 0x80000008 with MAXPHYADDR (EAX[7:0]) at least the GPAW, so that a GPA
+ * with the shared bit is legal, and the GPAW in EAX[23:16]; KVM's leaf
+ * 0x40000001 limited to what QEMU gives a TD.  *out is malloc'ed.
+ */
+int tdx__cpuid_vcpu_model(const struct kvm_cpuid_entry2 *want, uint32_t nwant, unsigned gpaw,
+			  struct kvm_cpuid_entry2 **out, uint32_t *nout);
 
 /* host.c: the backend context of a host (for white-box tests and tools). */
 void *tdx__host_ctx(tdx_host *h);

@@ -2,9 +2,12 @@
 /* The "kvm" host backend: KVM ioctls to the kernel, errno as -errno. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "host_backend.h"
@@ -45,17 +48,45 @@ static void real_unmap_run(void *ctx, struct kvm_run *run, size_t size)
 	munmap(run, size);
 }
 
+static int real_fallocate(void *ctx, int fd, int mode, uint64_t offset, uint64_t len)
+{
+	(void)ctx;
+	return fallocate(fd, mode, (off_t)offset, (off_t)len) < 0 ? -errno : 0;
+}
+
+static unsigned real_kernel_version(void *ctx)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	(void)ctx;
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2 || major > 255 ||
+	    minor > 255)
+		return 0;
+	return major << 8 | minor;
+}
+
 static void real_destroy(void *ctx)
 {
 	free(ctx);
 }
 
-const tdx__kvm_ops tdx__kvm_real_ops = {
-	.name = "kvm",
+static const tdx__kvm_ops real_ops = {
 	.open_system = real_open_system,
 	.ioctl = real_ioctl,
 	.close = real_close,
 	.map_run = real_map_run,
 	.unmap_run = real_unmap_run,
+	.fallocate = real_fallocate,
+	.kernel_version = real_kernel_version,
 	.destroy = real_destroy,
 };
+
+int tdx__kvm_real_create(const tdx__kvm_ops **ops, void **ctx, const char *device)
+{
+	*ctx = strdup(device);
+	if (!*ctx)
+		return tdx__fail(TDX_E_NOMEM, "out of memory");
+	*ops = &real_ops;
+	return TDX_OK;
+}

@@ -17,6 +17,7 @@
 
 #define PAGE 4096
 #define IMG_GPA 0xFFFFC000ULL /* 4 pages below 4 GiB */
+#define TD_RAM (64ULL << 20)  /* the emulated TD's memory at GPA 0 (mem=64M) */
 
 static uint8_t image[4 * PAGE] __attribute__((aligned(4096)));
 
@@ -64,6 +65,8 @@ static void build(td *t, const char *spec, const tdx_vm_init_opts *init)
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(&t->vm, t->h, NULL), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(t->vm, init), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(t->vm, IMG_GPA, sizeof(image)), TDX_OK);
+	/* The TD's RAM: its buffers are shared through this memory. */
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(t->vm, 0, TD_RAM), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(&t->vcpu, t->vm), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(t->vcpu, 0), TDX_OK);
 }
@@ -255,11 +258,13 @@ static void test_retry_and_resume(void)
 
 typedef struct seen {
 	tdx_vm *vm;
-	int quotes, map_gpa, notify, info, fatal;
+	int quotes, map_gpa, notify, info, fatal, faults;
 	unsigned vector;
 	char message[65];
 	uint64_t code;
 	int answer_quotes;
+	uint64_t map_ret;       /* MapGPA's answer, once */
+	tdx_exit last_fault;
 } seen;
 
 static void handler(void *ctx, tdx_vcpu *vcpu, tdx_exit *e)
@@ -271,6 +276,12 @@ static void handler(void *ctx, tdx_vcpu *vcpu, tdx_exit *e)
 	case TDX_EXIT_MAP_GPA:
 		s->map_gpa++;
 		CU_ASSERT(e->size > 0 && e->size <= 2u << 20);
+		e->tdvmcall_ret = s->map_ret;
+		s->map_ret = 0;
+		break;
+	case TDX_EXIT_MEMORY_FAULT:
+		s->faults++;
+		s->last_fault = *e;
 		break;
 	case TDX_EXIT_FATAL:
 		s->fatal++;
@@ -360,6 +371,208 @@ static void test_tdvmcall_exits(void)
 	destroy(&t);
 }
 
+/* ---- the kernel's rules the library once broke (docs/kvm-conformance.md) ---- */
+
+/* KVM_TDX_CAPABILITIES entries come with flags 0 and a real module has
+ * subleaf slots (4.0-4.3, 7.0-7.2, 0xD.0-1): KVM_TDX_INIT_VM's copy_cnt
+ * check passes with default options and with the caller's own list, each
+ * subleaf placed by exact (function, index). */
+static void test_init_vm_cpuid_placement(void)
+{
+	tdx_cpuid_entry want[] = {
+		{ .function = 7, .index = 0, .ebx = 1u << 0 },
+		{ .function = 7, .index = 1, .eax = 1u << 4 },
+		{ .function = 7, .index = 2, .edx = 1u << 0 },
+		{ .function = 0xD, .index = 1, .eax = 1u << 0 },
+		{ .function = 4, .index = 2, .eax = 0x4000 },
+		{ .function = 0x40000000, .eax = 0x40000001 }, /* not configurable */
+		{ .function = 0x80000008, .eax = 0x3030 },
+	};
+	TDX_OPTS(tdx_vm_init_opts, o, .cpuid = want, .ncpuid = 7);
+	tdx_cpuid_entry conf, got[64];
+	uint32_t n = 64, flagged = 0, seen_subleaf = 0;
+	tdx_host *h;
+	tdx_vm *vm;
+	tdx_vcpu *v;
+
+	CU_ASSERT_EQUAL_FATAL(tdx_host_open(&h, "emu"), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(&vm, h, NULL), TDX_OK);
+	for (uint32_t i = 0; tdx_vm_cpuid_config(vm, i, &conf) == TDX_OK; i++) {
+		flagged |= conf.flags;
+		seen_subleaf |= conf.function == 7 && conf.index == 2;
+	}
+	CU_ASSERT_EQUAL(flagged, 0); /* as KVM reports them */
+	CU_ASSERT(seen_subleaf);
+	CU_ASSERT_EQUAL(tdx_vm_init(vm, NULL), TDX_OK);
+	tdx_vm_close(vm);
+
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(&vm, h, NULL), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(vm, &o), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(&v, vm), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_get_cpuid(v, got, &n), TDX_OK);
+	for (uint32_t i = 0; i < n; i++) {
+		if (got[i].function == 7 && got[i].index == 0)
+			CU_ASSERT_EQUAL(got[i].ebx, 1u << 0);
+		if (got[i].function == 7 && got[i].index == 1)
+			CU_ASSERT_EQUAL(got[i].eax, 1u << 4);
+		if (got[i].function == 7 && got[i].index == 2)
+			CU_ASSERT_EQUAL(got[i].edx, 1u << 0);
+		if (got[i].function == 0xD && got[i].index == 1)
+			CU_ASSERT_EQUAL(got[i].eax, 1u << 0);
+		if (got[i].function == 4 && got[i].index == 2)
+			CU_ASSERT_EQUAL(got[i].eax, 0x4000);
+		if (got[i].function == 0x80000008)
+			CU_ASSERT_EQUAL((got[i].eax >> 16) & 0xFF, 48);
+	}
+	tdx_vcpu_close(v);
+	tdx_vm_close(vm);
+	tdx_host_close(h);
+}
+
+/* Conversions as on a real host: MapGPA to shared passes KVM's MAXPHYADDR
+ * check (the vCPU's KVM_SET_CPUID2 model carries it), the memory left
+ * behind is freed, shared-only memory cannot turn private, accepting
+ * memory KVM holds shared is a KVM_EXIT_MEMORY_FAULT (KVM_RUN = -1/EFAULT)
+ * that libtdx converts before the vCPU resumes. */
+static void test_conversions(void)
+{
+	uint8_t pat[16] = "shared data....", back[16];
+	seen s = { 0 };
+	uint32_t r[4];
+	tdx_guest *g;
+	td t;
+
+	build(&t, "emu", NULL);
+	load(&t);
+	s.vm = t.vm;
+	tdx_vm_set_exit_handler(t.vm, handler, &s);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_guest(t.vm, &g), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, (1ULL << 47) | 0x400000, 2 * PAGE, NULL), TDX_OK);
+	CU_ASSERT_EQUAL(s.map_gpa, 1);
+	CU_ASSERT_EQUAL(tdx_vm_write(t.vm, 0x400000, pat, sizeof(pat)), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, 0x400000, PAGE, NULL), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_vm_read(t.vm, 0x400000, back, sizeof(back)), TDX_OK);
+	CU_ASSERT(back[0] == 0 && !memcmp(back, back + 1, sizeof(back) - 1)); /* dropped */
+	/* 0x401000 is still shared: accepting it faults, libtdx converts. */
+	CU_ASSERT_EQUAL(tdx_tdg_mem_page_accept(g, 0x401000, TDX_PAGE_LEVEL_4K), TDX_OK);
+	CU_ASSERT_EQUAL(s.faults, 1);
+	CU_ASSERT_EQUAL(s.last_fault.reason, TDX_EXIT_MEMORY_FAULT);
+	CU_ASSERT_EQUAL(s.last_fault.gpa, 0x401000);
+	CU_ASSERT_EQUAL(s.last_fault.size, PAGE);
+	CU_ASSERT_EQUAL(s.last_fault.to_private, 1);
+	/* Memory without a guest_memfd stays shared (QEMU kvm_convert_memory). */
+	CU_ASSERT_EQUAL(tdx_vm_add_shared_memory(t.vm, 0x8000000, 2 * PAGE), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, 0x8000000, PAGE, NULL), TDX_E_VMCALL);
+	CU_ASSERT_EQUAL(tdx_error_last()->hw_status, 0x8000000000000000ULL);
+	/* The model KVM answers CPUID from: its own leaves, QEMU's TD subset of
+	 * KVM's features, TSC-deadline and x2APIC. */
+	CU_ASSERT_EQUAL(tdx_tdvmcall_cpuid(g, 0x40000000, 0, r), TDX_OK);
+	CU_ASSERT_EQUAL(memcmp(&r[1], "KVMKVMKVM", 9), 0);
+	CU_ASSERT_EQUAL(tdx_tdvmcall_cpuid(g, 0x40000001, 0, r), TDX_OK);
+	CU_ASSERT_EQUAL(r[0] & ~0xBA82u, 0); /* no CLOCKSOURCE, ASYNC_PF, STEAL_TIME ... */
+	CU_ASSERT(r[0] & (1u << 11));        /* PV_SEND_IPI */
+	CU_ASSERT_EQUAL(tdx_tdvmcall_cpuid(g, 1, 0, r), TDX_OK);
+	CU_ASSERT_EQUAL(r[2] & ((1u << 21) | (1u << 24)), (1u << 21) | (1u << 24));
+	tdx_guest_close(g);
+	destroy(&t);
+}
+
+/* MapGPA's answer is limited to what the running kernel takes: 0, EAGAIN
+ * (Linux >= 7.2) or EINVAL; anything else would fail KVM_RUN on 7.2. */
+static void test_map_gpa_answers(void)
+{
+	seen s = { 0 };
+	tdx_guest *g;
+	td t;
+
+	build(&t, "emu", NULL); /* the emulated kernel: 7.2 */
+	load(&t);
+	s.vm = t.vm;
+	tdx_vm_set_exit_handler(t.vm, handler, &s);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_guest(t.vm, &g), TDX_OK);
+	s.map_ret = EPERM; /* refused, not a dead vCPU */
+	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, (1ULL << 47) | 0x400000, PAGE, NULL), TDX_E_VMCALL);
+	CU_ASSERT_EQUAL(tdx_error_last()->hw_status, 0x8000000000000000ULL);
+	s.map_ret = EAGAIN; /* the TD retries */
+	s.map_gpa = 0;
+	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, (1ULL << 47) | 0x400000, PAGE, NULL), TDX_OK);
+	CU_ASSERT_EQUAL(s.map_gpa, 2);
+	tdx_guest_close(g);
+	destroy(&t);
+
+	build(&t, "emu:kernel=6.16", NULL);
+	load(&t);
+	s = (seen){ .vm = t.vm, .map_ret = EAGAIN };
+	tdx_vm_set_exit_handler(t.vm, handler, &s);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_guest(t.vm, &g), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, (1ULL << 47) | 0x400000, PAGE, NULL), TDX_E_VMCALL);
+	CU_ASSERT_EQUAL(s.map_gpa, 1);
+	tdx_guest_close(g);
+	destroy(&t);
+}
+
+/* ReportFatalError's message from the registers the TD's mask exposed,
+ * packed (here R14 and R8, not a prefix of the GHCI order). */
+static void test_fatal_message_mask(void)
+{
+	seen s = { 0 };
+	tdx_regs r = { .rcx = (1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) |
+			      (1u << 14),
+		       .r11 = 0x10003, .r12 = 0x10000 };
+	tdx_guest *g;
+	td t;
+
+	memcpy(&r.r14, "abcdefgh", 8);
+	memcpy(&r.r8, "ijklmnop", 8);
+	build(&t, "emu", NULL);
+	load(&t);
+	s.vm = t.vm;
+	tdx_vm_set_exit_handler(t.vm, handler, &s);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_guest(t.vm, &g), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_tdg_vp_vmcall(g, &r), TDX_OK);
+	CU_ASSERT_EQUAL(s.fatal, 1);
+	CU_ASSERT_STRING_EQUAL(s.message, "abcdefghijklmnop");
+	tdx_guest_close(g);
+	destroy(&t);
+}
+
+/* The VM's own vCPU limit, and Linux 7.2's VM-state guard (-EBUSY while a
+ * vCPU is being created) retried at each guarded step. */
+static void test_vm_limits_and_guard(void)
+{
+	TDX_OPTS(tdx_vm_caps, caps);
+	TDX_OPTS(tdx_host_info, info);
+	tdx_guest *g;
+	void *k;
+	td t;
+
+	memset(&t, 0, sizeof(t));
+	CU_ASSERT_EQUAL_FATAL(tdx_host_open(&t.h, "emu"), TDX_OK);
+	k = tdx__host_ctx(t.h);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(&t.vm, t.h, NULL), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_host_probe(t.h, &info), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_vm_get_capabilities(t.vm, &caps), TDX_OK);
+	CU_ASSERT_EQUAL(info.max_vcpus, 1024);
+	CU_ASSERT_EQUAL(caps.max_vcpus, 64);
+	tdx__kvm_emu_set_faults(k, &(tdx__kvm_emu_faults){ .state_guard_ebusy = 3 });
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(t.vm, NULL), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(t.vm, IMG_GPA, sizeof(image)), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(&t.vcpu, t.vm), TDX_OK);
+	tdx__kvm_emu_set_faults(k, &(tdx__kvm_emu_faults){ .state_guard_ebusy = 2 });
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(t.vcpu, 0), TDX_OK);
+	tdx__kvm_emu_set_faults(k, &(tdx__kvm_emu_faults){ .state_guard_ebusy = 2 });
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(t.vcpu, image, IMG_GPA, 4, 1), TDX_OK);
+	tdx__kvm_emu_set_faults(k, &(tdx__kvm_emu_faults){ .state_guard_ebusy = 2 });
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(t.vm), TDX_OK);
+	/* The guest side runs its vCPU through the run loop: none, no TDVMCALL. */
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_guest(t.vm, &g), TDX_OK);
+	tdx_vcpu_close(t.vcpu);
+	t.vcpu = NULL;
+	TDX_ASSERT_FAILS(tdx_tdvmcall_setup_event_notify_interrupt(g, 40), TDX_E_STATE, "closed");
+	tdx_guest_close(g);
+	destroy(&t);
+}
+
 static void test_guest_reports_host_settings(void)
 {
 	TDX_OPTS(tdx_vm_init_opts, o);
@@ -395,6 +608,11 @@ int main(void)
 		TDX_TEST(test_retry_and_resume),
 		TDX_TEST(test_tdvmcall_exits),
 		TDX_TEST(test_guest_reports_host_settings),
+		TDX_TEST(test_init_vm_cpuid_placement),
+		TDX_TEST(test_conversions),
+		TDX_TEST(test_map_gpa_answers),
+		TDX_TEST(test_fatal_message_mask),
+		TDX_TEST(test_vm_limits_and_guard),
 		{ NULL, NULL },
 	};
 

@@ -397,6 +397,9 @@ static int map_transport(void *ctx, tdx_regs *r)
 	} else if (map_mode == 1) { /* no progress, ever */
 		r->r10 = 1;
 		r->r11 = r->r12;
+	} else if (map_mode == 2) { /* resume at the end: outside [start, end) */
+		r->r10 = 1;
+		r->r11 = r->r12 + r->r13;
 	} else {
 		r->r10 = 0;
 	}
@@ -419,8 +422,12 @@ static void test_map_gpa_retry(void)
 	map_n = 0;
 	map_mode = 1;
 	TDX_ASSERT_FAILS(tdx_tdvmcall_map_gpa(m, 0x400000, 0x1000, &done), TDX_E_RETRY, "no progress");
-	CU_ASSERT_EQUAL(map_n, 4); /* the first try plus 3 retries */
+	CU_ASSERT_EQUAL(map_n, 3); /* Linux tdx_map_gpa: 3 RETRYs without progress */
 	CU_ASSERT_EQUAL(done, 0x400000);
+	map_n = 0;
+	map_mode = 2; /* Linux refuses R11 == end too */
+	TDX_ASSERT_FAILS(tdx_tdvmcall_map_gpa(m, 0x400000, 0x1000, &done), TDX_E_VMCALL, "outside");
+	CU_ASSERT_EQUAL(map_n, 1);
 	TDX_ASSERT_FAILS(tdx_tdvmcall_map_gpa(m, 0x400800, 0x1000, &done), TDX_E_INVALID, "4 KiB");
 	tdx_guest_close(m);
 }

@@ -44,7 +44,7 @@ typedef struct tdx_host_info {
 	int api_version;
 	uint64_t vm_types;          /* KVM_CAP_VM_TYPES mask (bit 5: TDX) */
 	int tdx;                    /* 1: TDX VMs can be created */
-	uint32_t max_vcpus;
+	uint32_t max_vcpus;         /* the system's; a VM's own: tdx_vm_caps */
 	int guest_memfd;
 	int user_memory2;
 	uint64_t memory_attributes; /* supported attributes (bit 3: private) */
@@ -87,6 +87,8 @@ typedef struct tdx_vm_caps {
 	uint64_t kernel_tdvmcallinfo_1_r12;
 	uint64_t user_tdvmcallinfo_1_r12;
 	uint32_t num_cpuid_configs;         /* see tdx_vm_cpuid_config */
+	uint32_t max_vcpus;                 /* KVM_CAP_MAX_VCPUS of this VM (a TD:
+					     * at most the host's present CPUs) */
 } tdx_vm_caps;
 TDX_API tdx_status tdx_vm_caps_init(tdx_vm_caps *caps, size_t sz);
 TDX_API tdx_status tdx_vm_get_capabilities(tdx_vm *vm, tdx_vm_caps *caps);

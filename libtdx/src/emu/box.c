@@ -3,9 +3,9 @@
  * TD-in-a-box: an emulated TD's vCPU executed by the real KVM.
  *
  * A plain KVM VM gets the TD's memory: the emulated module's memory at GPA
- * 0 and the same pages again at the shared bit (an alias memslot: in the
- * module's model a shared and a private GPA name one page), plus the image
- * pages above it.  Its one vCPU starts in a TD vCPU's initial state.
+ * 0 (private), the image pages above it, and at the shared bit the VMM's
+ * own memory (aliases added by the emulated KVM, as KVM maps shared GPAs).
+ * Its one vCPU starts in a TD vCPU's initial state.
  *
  * KVM cannot execute TDCALL (66 0F 01 CC) in a VMX guest: KVM_RUN stops
  * with KVM_EXIT_INTERNAL_ERROR (KVM_INTERNAL_ERROR_EMULATION), RIP on the
@@ -154,8 +154,6 @@ int tdx__box_create(tdx__box **out, int kvm, tdx_emu *e, uint64_t initial_rcx)
 		return rc;
 	}
 	rc = add_slot(b, 0, e->mem_size, e->mem, 0);
-	if (!rc)
-		rc = add_slot(b, emu_shared_bit(e), e->mem_size, e->mem, 0);
 	if (!rc) {
 		b->vcpu = ioctl(b->vm, KVM_CREATE_VCPU, 0);
 		size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -198,6 +196,11 @@ uint8_t *tdx__box_memory(tdx__box *b, uint64_t gpa, uint64_t size)
 	return p;
 }
 
+int tdx__box_alias(tdx__box *b, uint64_t gpa, uint64_t size, uint8_t *host)
+{
+	return add_slot(b, gpa, size, host, 0);
+}
+
 void tdx__box_destroy(tdx__box *b)
 {
 	if (!b)
@@ -234,17 +237,33 @@ static int at_tdcall(tdx__box *b, uint64_t rip)
 	return !memcmp(insn, tdcall_bytes, TDCALL_LEN);
 }
 
+/* A failed emulation must not leave a #UD behind. */
+static int drop_exception(tdx__box *b)
+{
+	struct kvm_vcpu_events ev;
+
+	if (ioctl(b->vcpu, KVM_GET_VCPU_EVENTS, &ev) < 0)
+		return -errno;
+	if (ev.exception.injected || ev.exception.pending) {
+		ev.exception.injected = ev.exception.pending = 0;
+		ev.flags = 0;
+		if (ioctl(b->vcpu, KVM_SET_VCPU_EVENTS, &ev) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
 /*
  * The vCPU stopped on an emulation failure: if it is a TDCALL, answer it
  * and step over it (1; *halted when it was a successful TDVMCALL<HLT>),
- * else 0 (the caller sees the failure), or -errno.
+ * 2 if the module deferred it (RIP stays), else 0 (the caller sees the
+ * failure), or -errno.
  */
 static int trap_tdcall(tdx__box *b, int *halted)
 {
 	struct kvm_regs k;
-	struct kvm_vcpu_events ev;
 	tdx_regs r;
-	int hlt;
+	int hlt, rc;
 
 	if (ioctl(b->vcpu, KVM_GET_REGS, &k) < 0)
 		return -errno;
@@ -254,7 +273,10 @@ static int trap_tdcall(tdx__box *b, int *halted)
 			.rdi = k.rdi, .r8 = k.r8, .r9 = k.r9, .r10 = k.r10, .r11 = k.r11,
 			.r12 = k.r12, .r13 = k.r13, .r14 = k.r14, .r15 = k.r15 };
 	hlt = r.rax == 0 && r.r10 == 0 && r.r11 == VMCALL_HLT;
-	tdx__emu_transport(b->emu, &r);
+	if (tdx__emu_execute(b->emu, &r)) {
+		rc = drop_exception(b);
+		return rc ? rc : 2;
+	}
 	*halted = hlt && r.rax == 0 && r.r10 == 0;
 	k.rax = r.rax, k.rcx = r.rcx, k.rdx = r.rdx, k.rbx = r.rbx, k.rsi = r.rsi, k.rdi = r.rdi;
 	k.r8 = r.r8, k.r9 = r.r9, k.r10 = r.r10, k.r11 = r.r11, k.r12 = r.r12, k.r13 = r.r13;
@@ -262,16 +284,8 @@ static int trap_tdcall(tdx__box *b, int *halted)
 	k.rip += TDCALL_LEN;
 	if (ioctl(b->vcpu, KVM_SET_REGS, &k) < 0)
 		return -errno;
-	/* The failed emulation must not leave a #UD behind. */
-	if (ioctl(b->vcpu, KVM_GET_VCPU_EVENTS, &ev) < 0)
-		return -errno;
-	if (ev.exception.injected || ev.exception.pending) {
-		ev.exception.injected = ev.exception.pending = 0;
-		ev.flags = 0;
-		if (ioctl(b->vcpu, KVM_SET_VCPU_EVENTS, &ev) < 0)
-			return -errno;
-	}
-	return 1;
+	rc = drop_exception(b);
+	return rc ? rc : 1;
 }
 
 /* Copy the real VM's exit into the caller's kvm_run area. */
@@ -326,6 +340,8 @@ long tdx__box_run(tdx__box *b, struct kvm_run *out, size_t out_size)
 			rc = trap_tdcall(b, &halted);
 			if (rc < 0)
 				return rc;
+			if (rc == 2)
+				return 0; /* `out` holds the module's exit for the VMM */
 			if (rc && halted) {
 				memset(out->padding, 0, sizeof(out->padding));
 				out->exit_reason = KVM_EXIT_HLT;

@@ -650,13 +650,20 @@ void tdx_emu_close(tdx_emu *emu)
 
 /* ---- the guest backend ---- */
 
-int tdx__emu_transport(void *ctx, tdx_regs *regs)
+int tdx__emu_execute(struct tdx_emu *e, tdx_regs *regs)
 {
-	struct tdx_emu *e = ctx;
+	int deferred;
 
 	pthread_mutex_lock(&e->lock);
-	tdx__emu_tdcall(e, regs);
+	deferred = tdx__emu_tdcall(e, regs);
 	pthread_mutex_unlock(&e->lock);
+	return deferred;
+}
+
+int tdx__emu_transport(void *ctx, tdx_regs *regs)
+{
+	/* A bare emulator has no host hooks: nothing is ever deferred. */
+	tdx__emu_execute(ctx, regs);
 	return TDX_OK;
 }
 

@@ -21,6 +21,25 @@
 /* Per-4K-page state of the TD's memory (the Secure-EPT view). */
 enum emu_page_state { PAGE_PENDING = 0, PAGE_ACCEPTED = 1, PAGE_SHARED = 2 };
 
+/*
+ * A host that takes over part of the platform (the emulated KVM):
+ *   vmcall  answers a TDVMCALL: EMU_HOOK_DONE (answered), EMU_HOOK_PASS
+ *           (the host model answers), EMU_HOOK_DEFER (the host must run
+ *           first: the TDCALL leaves the registers alone and is executed
+ *           again later, as a vCPU re-enters after an exit);
+ *   accept  before TDG.MEM.PAGE.ACCEPT of [gpa, gpa+size): EMU_HOOK_PASS
+ *           or EMU_HOOK_DEFER (the host's memory is not private there yet);
+ *   shared  the host's memory behind a shared GPA range, or NULL.
+ * Any hook may be NULL.  They run with the emulator's lock held.
+ */
+enum { EMU_HOOK_PASS = 0, EMU_HOOK_DONE = 1, EMU_HOOK_DEFER = 2 };
+typedef struct tdx__emu_host {
+	int (*vmcall)(void *ctx, tdx_regs *regs);
+	int (*accept)(void *ctx, uint64_t gpa, uint64_t size);
+	uint8_t *(*shared)(void *ctx, uint64_t gpa, uint64_t len);
+	void *ctx;
+} tdx__emu_host;
+
 /* The TD (and platform) state that persists in a state file. */
 typedef struct emu_td {
 	/* measurement */
@@ -76,16 +95,15 @@ struct tdx_emu {
 	uint64_t msr_tsc_deadline;
 	uint8_t mmio[4096];
 	uint64_t hlt_count;
-	/* A host that takes TDVMCALLs over (the emulated KVM): it answers what
-	 * it handles and returns 1, or 0 to leave the call to the host model. */
-	int (*vmm_hook)(void *ctx, tdx_regs *regs);
-	void *vmm_hook_ctx;
+	/* A host that takes over (the emulated KVM); see tdx__emu_host. */
+	tdx__emu_host host;
+	int deferred; /* the TDCALL in progress waits for the host */
 	/* persistence */
 	int lock_fd;
 };
 
-/* Route this TD's TDVMCALLs to `hook` first (NULL: the host model only). */
-void tdx__emu_set_vmm_hook(struct tdx_emu *e, int (*hook)(void *ctx, tdx_regs *regs), void *ctx);
+/* Install (or, with NULL, remove) the host hooks of this TD. */
+void tdx__emu_set_host(struct tdx_emu *e, const tdx__emu_host *host);
 
 /* TDX module ABI bits the emulator needs. */
 #define TDX_SUCCESS 0x0000000000000000ULL
@@ -136,10 +154,13 @@ static inline uint64_t emu_shared_bit(const struct tdx_emu *e)
 
 /* emu.c: the emulator's transport: one TDCALL under the emulator's lock. */
 int tdx__emu_transport(void *ctx, tdx_regs *regs);
-/* module.c: one TDCALL (caller holds the lock). */
-void tdx__emu_tdcall(struct tdx_emu *e, tdx_regs *r);
-/* vmm.c: the host's answer to a TDVMCALL (exposed registers only). */
-void tdx__emu_vmm(struct tdx_emu *e, tdx_regs *r);
+/* emu.c: one TDCALL under the lock; 1 if it was deferred (regs untouched). */
+int tdx__emu_execute(struct tdx_emu *e, tdx_regs *regs);
+/* module.c: one TDCALL (caller holds the lock); 1 if deferred. */
+int tdx__emu_tdcall(struct tdx_emu *e, tdx_regs *r);
+/* vmm.c: the host's answer to a TDVMCALL (exposed registers only); 1 if
+ * the host deferred it. */
+int tdx__emu_vmm(struct tdx_emu *e, tdx_regs *r);
 /* metadata.c */
 uint64_t tdx__md_vm_rd(struct tdx_emu *e, tdx_regs *r, int version);
 uint64_t tdx__md_vm_wr(struct tdx_emu *e, tdx_regs *r);

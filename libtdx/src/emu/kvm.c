@@ -35,7 +35,9 @@
 #include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +45,7 @@
 #include <tdx/emu.h>
 #include <tdx/measure.h>
 
+#include "../guest_backend.h"
 #include "../host_backend.h"
 #include "box.h"
 #include "emu_internal.h"
@@ -91,26 +94,46 @@
 #define VMCALL_GET_QUOTE 0x10002
 #define VMCALL_REPORT_FATAL_ERROR 0x10003
 #define VMCALL_SETUP_EVENT_NOTIFY 0x10004
+#define VMCALL_CPUID 10
+#define VMCALL_HLT 12
+#define VMCALL_IO 30
+#define VMCALL_RDMSR 31
+#define VMCALL_WRMSR 32
+#define VMCALL_MMIO 48
+
+/* The emulated kernel's release (major << 8 | minor): the "kernel=" key.
+ * Linux 7.2 (3e2dec1ede0a) gave MapGPA's hypercall.ret its meaning. */
+#define KERNEL_DEFAULT 0x0702u
+#define KERNEL_MAPGPA_RET 0x0702u
+#define MAXPHYADDR_DEFAULT 36 /* cpuid_query_maxphyaddr() without 0x80000008 */
 
 enum td_state { TD_UNINITIALIZED, TD_INITIALIZED, TD_RUNNABLE };
+enum exit_state { EXIT_NONE, EXIT_PENDING, EXIT_DELIVERED, EXIT_ANSWERED };
 enum irqchip_mode { IRQCHIP_NONE, IRQCHIP_KERNEL, IRQCHIP_SPLIT };
 enum obj_kind { OBJ_FREE, OBJ_SYSTEM, OBJ_VM, OBJ_VCPU, OBJ_GMEM };
 
 /*
  * The TDX module's configurable CPUID leaves (KVM_TDX_CAPABILITIES): the
- * values are the bits a host may set.  A TDX 1.5 module reports 12
- * (MAX_NUM_CPUID_CONFIG, host.md §3.4); this is a realistic Sapphire/
- * Emerald Rapids-like set.  0x80000008 EAX[23:16] = 0xff says the GPAW is
- * configurable (KVM's td_init_cpuid_entry2).  CPUID.7.0 keeps HLE, RTM and
- * WAITPKG configurable in the module; KVM clears them from what
- * CAPABILITIES reports and refuses them in INIT_VM itself.
+ * values are the bits a host may set.  The slots are a real module's
+ * (intel/tdx-module include/auto_gen/cpuid_configurations.c: leaf 1, leaf 4
+ * subleaves 0-3, leaf 7 subleaves 0-2, 0xD subleaves 0-1, ...), the masks a
+ * realistic Sapphire/Emerald Rapids-like set.  KVM reports every slot with
+ * flags 0 (td_init_cpuid_entry2 sets function, index and registers only);
+ * `indexed` is for KVM_TDX_GET_CPUID, which flags subleaf-indexed leaves.
+ * 0x80000008 EAX[23:16] = 0xff says the GPAW is configurable.  CPUID.7.0
+ * keeps HLE, RTM and WAITPKG configurable in the module; KVM clears them
+ * from what CAPABILITIES reports and refuses them in INIT_VM itself.
  */
 static const struct td_cpuid_config {
 	uint32_t leaf, subleaf;
-	int indexed; /* KVM_CPUID_FLAG_SIGNIFCANT_INDEX */
+	int indexed; /* a subleaf-indexed leaf */
 	uint32_t eax, ebx, ecx, edx;
 } cpuid_configs[] = {
 	{ 0x00000001, 0, 0, 0x0FFF3FFF, 0x00000000, 0x72D8B203, 0x00000000 },
+	{ 0x00000004, 0, 1, 0xFFFFC000, 0x00000000, 0x00000000, 0x00000000 },
+	{ 0x00000004, 1, 1, 0xFFFFC000, 0x00000000, 0x00000000, 0x00000000 },
+	{ 0x00000004, 2, 1, 0xFFFFC000, 0x00000000, 0x00000000, 0x00000000 },
+	{ 0x00000004, 3, 1, 0xFFFFC000, 0x00000000, 0x00000000, 0x00000000 },
 	{ 0x00000007, 0, 1, 0x00000000, 0xF1BF0F39, 0x18405F6A, 0x03C14110 },
 	{ 0x00000007, 1, 1, 0x00201C30, 0x00000000, 0x00000000, 0x00000000 },
 	{ 0x00000007, 2, 1, 0x00000000, 0x00000000, 0x00000000, 0x0000003F },
@@ -129,6 +152,12 @@ static const struct td_cpuid_config {
  * hypervisor; EDX the baseline x86-64 features (FPU ... SSE2). */
 #define CPUID1_ECX_FIXED1 0x84200000U
 #define CPUID1_EDX_FIXED1 0x0F8BFBFFU
+
+/* KVM_GET_SUPPORTED_CPUID's 0x40000001.EAX: CLOCKSOURCE, NOP_IO_DELAY,
+ * CLOCKSOURCE2, ASYNC_PF, STEAL_TIME, PV_EOI, PV_UNHALT, PV_TLB_FLUSH,
+ * ASYNC_PF_VMEXIT, PV_SEND_IPI, POLL_CONTROL, PV_SCHED_YIELD, ASYNC_PF_INT,
+ * MSI_EXT_DEST_ID (arch/x86/include/uapi/asm/kvm_para.h bits). */
+#define KVM_PV_FEATURES 0x0000FEFBu
 
 #define CPUID7_EBX_HLE (1U << 4)
 #define CPUID7_EBX_RTM (1U << 11)
@@ -162,6 +191,13 @@ struct vcpu {
 	unsigned td_index;       /* VCPU_INDEX: INIT_VCPU order */
 	uint64_t init_rcx;
 	uint64_t apic_base;
+	unsigned maxphyaddr;     /* from the KVM_SET_CPUID2 model */
+	/* an exit made for the emulated TD (see exit_start) */
+	enum exit_state exit_state;
+	int exit_errno;          /* KVM_RUN fails with it (EFAULT: memory fault) */
+	uint64_t exit_key[4];
+	struct kvm_run answer;   /* kvm_run as the VMM re-entered with it */
+	uint64_t map_key[4], map_next; /* the MapGPA in progress (map_gpa_next) */
 };
 
 struct gmem_page {
@@ -216,8 +252,7 @@ struct vm {
 	tdx_mrtd *mrtd_ctx;
 	uint8_t mrtd[48];
 	/* the guest side */
-	tdx__kvm_emu_exit_fn exit_fn;
-	void *exit_ctx;
+	pthread_mutex_t guest_lock; /* one guest TDCALL with exits at a time */
 	tdx_emu *emu;
 	struct vcpu *exit_vcpu;
 	tdx__box *box;           /* TD-in-a-box: the real VM running the TD */
@@ -237,6 +272,7 @@ struct kvm_emu {
 	struct vm *vms;
 	struct vm *graveyard;    /* unreferenced VMs, freed after the mutex is dropped */
 	struct run_page *pages;
+	unsigned kernel;         /* the emulated release, major << 8 | minor */
 	int system_dummy;        /* the object behind system fds */
 	int box_kvm;             /* TD-in-a-box: the real KVM (/dev/kvm), else -1 */
 };
@@ -344,7 +380,7 @@ static void vm_free(struct vm *vm)
 	if (vm->emu) {
 		/* Waits for a TDVMCALL in flight on another thread (it holds the
 		 * emu's lock): afterwards no hook can reach this VM. */
-		tdx__emu_set_vmm_hook(vm->emu, NULL, NULL);
+		tdx__emu_set_host(vm->emu, NULL);
 		tdx_emu_close(vm->emu);
 	}
 	tdx_mrtd_free(vm->mrtd_ctx);
@@ -355,6 +391,7 @@ static void vm_free(struct vm *vm)
 	free(vm->vcpus);
 	free(vm->slots);
 	free(vm->priv);
+	pthread_mutex_destroy(&vm->guest_lock);
 	free(vm);
 }
 
@@ -555,6 +592,11 @@ static long supported_cpuid(struct kvm_cpuid2 *c)
 				.eax = a, .ebx = b, .ecx = cc, .edx = d };
 		}
 	}
+	/* KVM's own leaves (kvm_cpuid.c): the signature and paravirt features. */
+	e[n] = (struct kvm_cpuid_entry2){ .function = 0x40000000, .eax = 0x40000001 };
+	memcpy(&e[n].ebx, "KVMKVMKVM\0\0\0", 12);
+	n++;
+	e[n++] = (struct kvm_cpuid_entry2){ .function = 0x40000001, .eax = KVM_PV_FEATURES };
 	__cpuid_count(0x80000000, 0, max, b, cc, d);
 	if (max > 0x80000008)
 		max = 0x80000008;
@@ -593,6 +635,7 @@ static long create_vm(struct kvm_emu *k, unsigned long type)
 		free(vm);
 		return fd;
 	}
+	pthread_mutex_init(&vm->guest_lock, NULL);
 	vm->fd = fd;
 	vm->next = k->vms;
 	k->vms = vm;
@@ -916,6 +959,7 @@ static long create_vcpu(struct kvm_emu *k, struct vm *vm, unsigned long id)
 		return -ENOMEM;
 	}
 	vcpu_reset_regs(v);
+	v->maxphyaddr = MAXPHYADDR_DEFAULT;
 	fd = fd_alloc(k, OBJ_VCPU, v);
 	if (fd < 0) {
 		page_put(k, v->page);
@@ -991,6 +1035,7 @@ static long td_capabilities(const struct kvm_tdx_cmd *cmd)
 		struct kvm_cpuid_entry2 *e = &caps->cpuid.entries[i];
 
 		config_entry(i, e);
+		e->flags = 0; /* td_init_cpuid_entry2() */
 		/* tdx_clear_unsupported_cpuid(): KVM hides TSX and WAITPKG. */
 		if (e->function == 7 && e->index == 0) {
 			e->ebx &= ~(CPUID7_EBX_HLE | CPUID7_EBX_RTM);
@@ -1177,6 +1222,20 @@ static long td_finalize(struct kvm_emu *k, struct vm *vm, struct kvm_tdx_cmd *cm
 	return 0;
 }
 
+/*
+ * Linux 7.2's VM-state guard (tdx_acquire_vm_state_locks): INIT_VM,
+ * FINALIZE_VM, INIT_VCPU and INIT_MEM_REGION take every vCPU's mutex and
+ * fail with -EBUSY while a vCPU is being created.  This KVM serialises
+ * everything, so the state_guard_ebusy fault stands in for that thread.
+ */
+static int state_guard_busy(struct kvm_emu *k)
+{
+	if (!k->faults.state_guard_ebusy)
+		return 0;
+	k->faults.state_guard_ebusy--;
+	return 1;
+}
+
 static long td_vm_op(struct kvm_emu *k, struct vm *vm, struct kvm_tdx_cmd *ucmd)
 {
 	struct kvm_tdx_cmd cmd;
@@ -1191,6 +1250,8 @@ static long td_vm_op(struct kvm_emu *k, struct vm *vm, struct kvm_tdx_cmd *ucmd)
 		return -EINVAL;
 	if (cmd.id == KVM_TDX_CAPABILITIES)
 		return td_capabilities(&cmd); /* the command is not copied back */
+	if (state_guard_busy(k))
+		return -EBUSY;
 	switch (cmd.id) {
 	case KVM_TDX_INIT_VM:
 		r = td_init_vm(k, vm, &cmd);
@@ -1427,6 +1488,8 @@ static long td_vcpu_op(struct kvm_emu *k, struct vcpu *v, const struct kvm_tdx_c
 	cmd = *ucmd;
 	if (cmd.hw_error)
 		return -EINVAL;
+	if ((cmd.id == KVM_TDX_INIT_VCPU || cmd.id == KVM_TDX_INIT_MEM_REGION) && state_guard_busy(k))
+		return -EBUSY;
 	/* vCPU-scope commands do not copy kvm_tdx_cmd back. */
 	switch (cmd.id) {
 	case KVM_TDX_INIT_VCPU:
@@ -1472,15 +1535,29 @@ static long set_cpuid2(struct vcpu *v, const struct kvm_cpuid2 *c)
 	free(v->cpuid);
 	v->cpuid = copy;
 	v->cpuid_nent = c->nent;
+	/* cpuid_query_maxphyaddr(): 0x80000008 EAX[7:0] if 0x80000000 reaches it */
+	e = cpuid_find(copy, c->nent, 0x80000000, 0);
+	v->maxphyaddr = MAXPHYADDR_DEFAULT;
+	if (e && e->eax >= 0x80000008 && (e = cpuid_find(copy, c->nent, 0x80000008, 0)))
+		v->maxphyaddr = e->eax & 0xFF;
 	return 0;
 }
 
+/* kvm_vcpu_is_legal_gpa() */
+static int legal_gpa(const struct vcpu *v, uint64_t gpa)
+{
+	return v->maxphyaddr >= 64 || !(gpa >> v->maxphyaddr);
+}
+
 static long box_run(struct kvm_emu *k, struct vcpu *v);
+static long exit_collect(struct kvm_emu *k, struct vcpu *v);
+static int emu_td_guest(void *ctx, int vm_fd, const tdx__td_runner *runner, tdx_guest **out);
 
 static long vcpu_run(struct kvm_emu *k, struct vcpu *v, unsigned long arg)
 {
 	struct vm *vm = v->vm;
 	struct kvm_run *run = v->page->run;
+	long r;
 
 	if (arg)
 		return -EINVAL;
@@ -1491,15 +1568,27 @@ static long vcpu_run(struct kvm_emu *k, struct vcpu *v, unsigned long arg)
 	/* 6.16 tdx_vcpu_pre_run(): INIT_VCPU done and the TD runnable. */
 	if (!v->td_init || vm->state != TD_RUNNABLE)
 		return -EINVAL;
+	r = exit_collect(k, v); /* the answer to the last exit, first */
+	if (r)
+		return r;
 	if (run->immediate_exit)
 		return -EINTR;
 	v->has_run = 1;
-	if (k->box_kvm >= 0)
-		return box_run(k, v);
-	/* No guest code runs here: the TD's side is driven through
-	 * tdx__kvm_emu_guest, whose TDVMCALLs reach the exit handler directly.
-	 * KVM_RUN reports an idle vCPU. */
-	run->exit_reason = KVM_EXIT_HLT;
+	if (k->box_kvm >= 0) {
+		r = box_run(k, v);
+		if (r)
+			return r;
+	} else if (v->exit_state != EXIT_PENDING) {
+		/* No guest code runs here: the TD's side is driven through
+		 * tdx__kvm_emu_guest, whose exits wait on this vCPU.  Nothing
+		 * waits: KVM_RUN reports an idle vCPU. */
+		run->exit_reason = KVM_EXIT_HLT;
+		return 0;
+	}
+	if (v->exit_state == EXIT_PENDING) { /* the TD's exit, filled in by a hook */
+		v->exit_state = EXIT_DELIVERED;
+		return v->exit_errno ? -v->exit_errno : 0;
+	}
 	return 0;
 }
 
@@ -1703,50 +1792,138 @@ static void emu_destroy(void *ctx)
 	free(k);
 }
 
-const tdx__kvm_ops tdx__kvm_emu_ops = {
-	.name = "emu",
+/*
+ * fallocate(2) on a guest_memfd (kvm_gmem_fallocate): KEEP_SIZE is
+ * required, PUNCH_HOLE the only other mode (-EOPNOTSUPP otherwise), page
+ * alignment (-EINVAL); a punched page is gone (what INIT_MEM_REGION put
+ * there included).  Other files of this KVM: -ENODEV.
+ */
+static int emu_fallocate(void *ctx, int fd, int mode, uint64_t offset, uint64_t len)
+{
+	struct kvm_emu *k = ctx;
+	struct fd_entry *f;
+	struct gmem *g;
+	int r = 0;
+
+	pthread_mutex_lock(&k->lock);
+	f = fd_get(k, fd);
+	g = f && f->kind == OBJ_GMEM ? f->obj : NULL;
+	if (!f)
+		r = -EBADF;
+	else if (!g)
+		r = -ENODEV;
+	else if (!(mode & FALLOC_FL_KEEP_SIZE) || (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)))
+		r = -EOPNOTSUPP;
+	else if (offset % PG || len % PG || offset + len < offset)
+		r = -EINVAL;
+	else if (mode & FALLOC_FL_PUNCH_HOLE) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < g->npages; i++) {
+			if (g->pages[i].pgoff >= offset / PG && g->pages[i].pgoff < (offset + len) / PG)
+				free(g->pages[i].data);
+			else
+				g->pages[n++] = g->pages[i];
+		}
+		g->npages = n;
+	}
+	pthread_mutex_unlock(&k->lock);
+	return r;
+}
+
+static unsigned emu_kernel_version(void *ctx)
+{
+	return ((struct kvm_emu *)ctx)->kernel;
+}
+
+static tdx_emu *emu_td_platform(void *ctx, int vm_fd)
+{
+	return tdx__kvm_emu_platform(ctx, vm_fd);
+}
+
+static const tdx__kvm_ops emu_ops = {
 	.open_system = emu_open_system,
 	.ioctl = emu_ioctl,
 	.close = emu_close,
 	.map_run = emu_map_run,
 	.unmap_run = emu_unmap_run,
+	.fallocate = emu_fallocate,
+	.kernel_version = emu_kernel_version,
 	.destroy = emu_destroy,
+	.td_guest = emu_td_guest,
+	.td_platform = emu_td_platform,
 };
 
-int tdx__kvm_emu_create(void **ctx, const char *conf)
+/* Take "kernel=MAJOR.MINOR" (the emulated KVM's own key) out of conf. */
+static int take_kernel_key(char *conf, unsigned *version)
 {
-	struct kvm_emu *k;
-	tdx_emu_config cfg;
-	int rc;
+	char *p = conf;
 
-	if (!ctx)
-		return tdx__fail(TDX_E_INVALID, "ctx is NULL");
-	*ctx = NULL;
-	if (!conf)
-		conf = "";
-	/* The keys go to the emulated TDX module of each TD: check them now. */
-	tdx_emu_config_init(&cfg, sizeof(cfg));
-	rc = tdx_emu_config_parse(&cfg, conf);
-	if (rc)
-		return rc;
-	k = calloc(1, sizeof(*k));
-	if (!k)
-		return tdx__fail(TDX_E_NOMEM, "out of memory for the emulated KVM");
-	k->conf = strdup(conf);
-	if (!k->conf) {
-		free(k);
-		return tdx__fail(TDX_E_NOMEM, "out of memory for the emulated KVM");
+	*version = KERNEL_DEFAULT;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (!strncmp(p, "kernel=", 7)) {
+			unsigned major = 0, minor = 0;
+			int used = 0;
+			char tok[32] = { 0 };
+
+			memcpy(tok, p, n < sizeof(tok) - 1 ? n : sizeof(tok) - 1);
+			if (sscanf(tok + 7, "%u.%u%n", &major, &minor, &used) != 2 ||
+			    tok[7 + used] || n >= sizeof(tok) || !major || major > 99 || minor > 99)
+				return tdx__fail(TDX_E_INVALID, "\"%.*s\": the emulated kernel is "
+						 "kernel=MAJOR.MINOR, e.g. kernel=6.16 or kernel=7.2",
+						 (int)n, p);
+			*version = major << 8 | minor;
+			memmove(p, p + n + (p[n] == ','), strlen(p + n + (p[n] == ',')) + 1);
+			continue;
+		}
+		p += n + (p[n] == ',');
 	}
-	pthread_mutex_init(&k->lock, NULL);
-	k->box_kvm = -1;
-	*ctx = k;
+	if (*conf && conf[strlen(conf) - 1] == ',')
+		conf[strlen(conf) - 1] = '\0';
 	return TDX_OK;
 }
 
-int tdx__kvm_box_create(void **ctx, const char *device, const char *conf)
+int tdx__kvm_emu_create(const tdx__kvm_ops **ops, void **ctx, const char *conf)
 {
 	struct kvm_emu *k;
-	int rc = tdx__kvm_emu_create(ctx, conf), fd;
+	tdx_emu_config cfg;
+	unsigned kernel;
+	char *own;
+	int rc;
+
+	if (!ctx || !ops)
+		return tdx__fail(TDX_E_INVALID, "ctx is NULL");
+	*ctx = NULL;
+	own = strdup(conf ? conf : "");
+	if (!own)
+		return tdx__fail(TDX_E_NOMEM, "out of memory for the emulated KVM");
+	rc = take_kernel_key(own, &kernel);
+	/* The other keys go to the emulated TDX module of each TD: check them now. */
+	tdx_emu_config_init(&cfg, sizeof(cfg));
+	if (!rc)
+		rc = tdx_emu_config_parse(&cfg, own);
+	k = rc ? NULL : calloc(1, sizeof(*k));
+	if (!rc && !k)
+		rc = tdx__fail(TDX_E_NOMEM, "out of memory for the emulated KVM");
+	if (rc) {
+		free(own);
+		return rc;
+	}
+	k->conf = own;
+	k->kernel = kernel;
+	pthread_mutex_init(&k->lock, NULL);
+	k->box_kvm = -1;
+	*ctx = k;
+	*ops = &emu_ops;
+	return TDX_OK;
+}
+
+int tdx__kvm_box_create(const tdx__kvm_ops **ops, void **ctx, const char *device, const char *conf)
+{
+	struct kvm_emu *k;
+	int rc = tdx__kvm_emu_create(ops, ctx, conf), fd;
 
 	if (rc)
 		return rc;
@@ -1786,22 +1963,6 @@ void tdx__kvm_emu_set_faults(void *ctx, const tdx__kvm_emu_faults *faults)
 	pthread_mutex_unlock(&k->lock);
 }
 
-void tdx__kvm_emu_set_exit_handler(void *ctx, int vm_fd, tdx__kvm_emu_exit_fn fn, void *host_ctx)
-{
-	struct kvm_emu *k = ctx;
-	struct vm *vm;
-
-	if (!k)
-		return;
-	pthread_mutex_lock(&k->lock);
-	vm = fd_obj(k, vm_fd, OBJ_VM);
-	if (vm) {
-		vm->exit_fn = fn;
-		vm->exit_ctx = host_ctx;
-	}
-	pthread_mutex_unlock(&k->lock);
-}
-
 tdx_emu *tdx__kvm_emu_platform(void *ctx, int vm_fd)
 {
 	struct kvm_emu *k = ctx;
@@ -1818,238 +1979,338 @@ tdx_emu *tdx__kvm_emu_platform(void *ctx, int vm_fd)
 	return e;
 }
 
-/* ---- the guest side: TDVMCALLs routed as KVM routes them (§1.4) ---- */
+/* ---- the guest side: exits to the VMM, made as KVM makes them ---- */
 
-struct exit_call {
-	tdx__kvm_emu_exit_fn fn;
-	void *host_ctx;
-	int vcpu_fd;
-	struct run_page *page;
-};
-
-/* Under the mutex: pin the VM and the vCPU's run page for one exit. */
-static int exit_begin(struct kvm_emu *k, struct vm *vm, struct exit_call *c)
+/*
+ * An exit the VMM must see (a TDVMCALL KVM hands to userspace, a memory
+ * fault) fills the vCPU's kvm_run as KVM fills it and defers the TDCALL
+ * (emu_internal.h): EXIT_PENDING.  KVM_RUN on that vCPU returns it
+ * (EXIT_DELIVERED, with -1/errno for a memory fault); the next KVM_RUN
+ * copies what the VMM wrote back (EXIT_ANSWERED), as KVM's completion
+ * callbacks read kvm_run on re-entry; the TDCALL, executed again, takes
+ * that answer.  key names the call, so no other call takes it.  Every hook
+ * runs with the emulator's lock held and takes the mutex (the lock order).
+ */
+static struct kvm_run *exit_start(struct vcpu *v, const uint64_t key[4], uint32_t reason, int err)
 {
-	pthread_mutex_lock(&k->lock);
-	if (vm->destroying || !vm->exit_vcpu) {
-		pthread_mutex_unlock(&k->lock);
-		return 0;
-	}
-	vm->refs++;
-	c->fn = vm->exit_fn;
-	c->host_ctx = vm->exit_ctx;
-	c->vcpu_fd = vm->exit_vcpu->fd;
-	c->page = vm->exit_vcpu->page;
-	c->page->refs++;
-	pthread_mutex_unlock(&k->lock);
-	return 1;
-}
+	struct kvm_run *run = v->page->run;
 
-static void exit_end(struct kvm_emu *k, struct vm *vm, struct exit_call *c)
-{
-	pthread_mutex_lock(&k->lock);
-	page_put(k, c->page);
-	vm_put(k, vm);
-	unlock_and_reap(k);
-}
-
-/* Hand the filled kvm_run to userspace, as KVM_RUN returning would. */
-static void exit_to_user(const struct exit_call *c)
-{
-	if (c->fn)
-		c->fn(c->host_ctx, c->vcpu_fd, c->page->run);
-	/* Without a handler KVM re-enters with the pre-set values. */
-}
-
-static void run_prepare(struct kvm_run *run, uint32_t reason)
-{
+	memcpy(v->exit_key, key, sizeof(v->exit_key));
+	v->exit_state = EXIT_PENDING;
+	v->exit_errno = err;
 	memset(run->padding, 0, sizeof(run->padding));
 	run->exit_reason = reason;
+	return run;
+}
+
+static const struct kvm_run *exit_answer(struct vcpu *v, const uint64_t key[4])
+{
+	if (v->exit_state != EXIT_ANSWERED || memcmp(v->exit_key, key, sizeof(v->exit_key)))
+		return NULL;
+	v->exit_state = EXIT_NONE;
+	return &v->answer;
+}
+
+/* KVM_RUN's entry: the VMM's answer to the exit it was given (mutex held).
+ * Linux >= 7.2 fails KVM_RUN for a MapGPA ret other than 0, EAGAIN and
+ * EINVAL (tdx_complete_vmcall_map_gpa); the call then ends INVALID_OPERAND. */
+static long exit_collect(struct kvm_emu *k, struct vcpu *v)
+{
+	const struct kvm_run *run = v->page->run;
+
+	if (v->exit_state != EXIT_DELIVERED)
+		return 0;
+	v->answer = *run;
+	v->exit_state = EXIT_ANSWERED;
+	if (run->exit_reason == KVM_EXIT_HYPERCALL && k->kernel >= KERNEL_MAPGPA_RET &&
+	    run->hypercall.ret != 0 && run->hypercall.ret != EAGAIN && run->hypercall.ret != EINVAL) {
+		v->answer.hypercall.ret = EINVAL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* KVM's CPUID for a TD (tdx_emulate_cpuid -> kvm_cpuid(..., exact_only)):
+ * the vCPU's KVM_SET_CPUID2 model, zeros for a leaf it lacks. */
+static int hook_cpuid(struct vcpu *v, tdx_regs *r)
+{
+	const struct kvm_cpuid_entry2 *e = cpuid_find(v->cpuid, v->cpuid_nent, (uint32_t)r->r12,
+						       (uint32_t)r->r13);
+
+	r->r12 = e ? e->eax : 0;
+	r->r13 = e ? e->ebx : 0;
+	r->r14 = e ? e->ecx : 0;
+	r->r15 = e ? e->edx : 0;
+	r->r10 = TDVMCALL_SUCCESS;
+	return EMU_HOOK_DONE;
+}
+
+/* A converted MapGPA chunk, in the module's view (KVM zapped the other side). */
+static void module_convert(struct vm *vm, uint64_t start, uint64_t end, int shared)
+{
+	struct tdx_emu *e = vm->emu;
+
+	for (uint64_t p = start; p < end && p < e->mem_size; p += PG) {
+		uint8_t *st = tdx__emu_page_state(e, p);
+
+		if (shared) {
+			*st = PAGE_SHARED;
+		} else if (*st == PAGE_SHARED) {
+			*st = PAGE_PENDING; /* a new private page: to be accepted */
+			memset(tdx__emu_mem(e, p, PG), 0, PG);
+		}
+		e->map_2m[p / EMU_2M] = 0; /* converting splits a 2M mapping */
+	}
 }
 
 /*
  * MapGPA (tdx_map_gpa): refused in-kernel without KVM_CAP_EXIT_HYPERCALL
- * (SUBFUNC_UNSUPPORTED), for a range that wraps, leaves the GPAW or
- * straddles the shared bit (INVALID_OPERAND), or is not 4 KiB aligned
- * (ALIGN_ERROR); R11 then holds the GPA.  Otherwise one KVM_EXIT_HYPERCALL
- * per call, for the 2 MiB chunk the emulated module converts next
- * ([gpa, min(end, next 2 MiB boundary)): vmm.c then answers RETRY with the
- * resume GPA, as KVM does when it stops between chunks).  KVM itself
- * chunks as [gpa, gpa + 2 MiB) and loops without RETRY unless an interrupt
- * is pending; the guest-visible protocol is the same.
- *
- * hypercall.ret 0: the emulated KVM flips its PRIVATE attribute of the
- * chunk (QEMU would do that with KVM_SET_MEMORY_ATTRIBUTES) and the module
- * converts its pages.  EAGAIN: RETRY at the chunk (newer KVM); EINVAL and
- * any other value: INVALID_OPERAND at the chunk (6.16).  A range beyond
- * the emulated TD's memory is refused with INVALID_OPERAND before any exit
- * (a VMM has no RAM there to convert).
+ * (SUBFUNC_UNSUPPORTED), for a range that wraps, is not a legal GPA for the
+ * vCPU's MAXPHYADDR (from its KVM_SET_CPUID2 model) or straddles the shared
+ * bit (INVALID_OPERAND), or is not 4 KiB aligned (ALIGN_ERROR); R11 = the
+ * GPA.  Otherwise KVM_EXIT_HYPERCALL for [next, next + 2 MiB) until the end
+ * (__tdx_map_gpa), all in one TDVMCALL.  hypercall.ret: 0 converts the
+ * chunk; Linux <= 7.1: anything else is INVALID_OPERAND; Linux >= 7.2:
+ * EAGAIN is RETRY, EINVAL INVALID_OPERAND (others fail KVM_RUN,
+ * exit_collect); R11 = where the range stopped.
  */
-static int hook_map_gpa(struct kvm_emu *k, struct vm *vm, tdx_regs *r)
+static int hook_map_gpa(struct vm *vm, struct vcpu *v, tdx_regs *r)
 {
-	uint64_t sb = shared_bit(vm), gpa = r->r12, size = r->r13, start, end, stop, ret;
-	uint64_t limit = 1ULL << vm->gpaw, mem_size;
-	struct exit_call c;
+	uint64_t sb = shared_bit(vm), gpa = r->r12, size = r->r13, status = TDVMCALL_SUCCESS;
+	uint64_t key[4] = { VMCALL_MAP_GPA, gpa, size, 0 }, chunk;
+	const struct kvm_run *ans;
 	struct kvm_run *run;
-	int hc;
 
-	pthread_mutex_lock(&k->lock);
-	hc = !!(vm->hc_exit & HC_VALID_MASK);
-	pthread_mutex_unlock(&k->lock);
-	start = gpa & ~sb;
-	end = start + size;
-	mem_size = vm->emu->mem_size;
-	if (!hc)
-		ret = TDVMCALL_SUBFUNC_UNSUPPORTED;
-	else if (gpa + size <= gpa || gpa >= limit || gpa + size - 1 >= limit ||
+	if (!(vm->hc_exit & HC_VALID_MASK))
+		status = TDVMCALL_SUBFUNC_UNSUPPORTED;
+	else if (gpa + size <= gpa || !legal_gpa(v, gpa) || !legal_gpa(v, gpa + size - 1) ||
 		 (gpa & sb) != ((gpa + size - 1) & sb))
-		ret = TDVMCALL_INVALID_OPERAND;
+		status = TDVMCALL_INVALID_OPERAND;
 	else if ((gpa | size) % PG)
-		ret = TDVMCALL_ALIGN_ERROR;
-	else if (end > mem_size)
-		ret = TDVMCALL_INVALID_OPERAND;
-	else
-		ret = TDVMCALL_SUCCESS;
-	if (ret != TDVMCALL_SUCCESS) { /* answered in-kernel; R11 = the GPA */
-		r->r10 = ret;
+		status = TDVMCALL_ALIGN_ERROR;
+	if (status != TDVMCALL_SUCCESS) {
+		r->r10 = status;
 		r->r11 = gpa;
-		return 1;
+		return EMU_HOOK_DONE;
 	}
-	stop = (start & ~(CHUNK_2M - 1)) + CHUNK_2M;
-	if (stop > end)
-		stop = end;
-	if (!exit_begin(k, vm, &c))
-		return 0;
-	run = c.page->run;
-	run_prepare(run, KVM_EXIT_HYPERCALL);
+	if (memcmp(v->map_key, key, sizeof(key))) { /* a new MapGPA */
+		memcpy(v->map_key, key, sizeof(key));
+		v->map_next = gpa;
+	}
+	ans = exit_answer(v, key);
+	if (ans) {
+		uint64_t ret = ans->hypercall.ret;
+
+		chunk = ans->hypercall.args[1] * PG;
+		if (ret == 0) {
+			module_convert(vm, v->map_next & ~sb, (v->map_next & ~sb) + chunk, !!(gpa & sb));
+			v->map_next += chunk;
+		} else {
+			r->r10 = ret == EAGAIN && vm->k->kernel >= KERNEL_MAPGPA_RET
+					 ? TDVMCALL_RETRY : TDVMCALL_INVALID_OPERAND;
+			r->r11 = v->map_next;
+			memset(v->map_key, 0, sizeof(v->map_key));
+			return EMU_HOOK_DONE;
+		}
+		if (v->map_next >= gpa + size) {
+			r->r10 = TDVMCALL_SUCCESS;
+			memset(v->map_key, 0, sizeof(v->map_key));
+			return EMU_HOOK_DONE;
+		}
+	}
+	chunk = gpa + size - v->map_next < CHUNK_2M ? gpa + size - v->map_next : CHUNK_2M;
+	run = exit_start(v, key, KVM_EXIT_HYPERCALL, 0);
 	run->hypercall.nr = KVM_HC_MAP_GPA_RANGE;
-	run->hypercall.args[0] = start;
-	run->hypercall.args[1] = (stop - start) / PG;
-	run->hypercall.args[2] = (gpa & sb) ? 0 : KVM_MAP_GPA_RANGE_ENCRYPTED;
+	run->hypercall.args[0] = v->map_next & ~sb;
+	run->hypercall.args[1] = chunk / PG;
+	run->hypercall.args[2] = (gpa & sb) ? KVM_MAP_GPA_RANGE_DECRYPTED
+					    : KVM_MAP_GPA_RANGE_ENCRYPTED;
 	run->hypercall.flags = KVM_EXIT_HYPERCALL_LONG_MODE;
 	run->hypercall.ret = 0;
-	exit_to_user(&c);
-	ret = run->hypercall.ret;
-	if (ret == 0) {
-		pthread_mutex_lock(&k->lock);
-		if (attr_set(vm, start, stop, !(gpa & sb)))
-			ret = ENOMEM;
-		pthread_mutex_unlock(&k->lock);
-	}
-	exit_end(k, vm, &c);
-	if (ret == 0)
-		return 0; /* the module converts this chunk (then RETRY or SUCCESS) */
-	r->r10 = ret == EAGAIN ? TDVMCALL_RETRY : TDVMCALL_INVALID_OPERAND;
-	r->r11 = gpa;
-	return 1;
+	return EMU_HOOK_DEFER;
 }
 
-static int vmm_hook(void *arg, tdx_regs *r)
+/* GetQuote, SetupEventNotifyInterrupt, GetTdVmCallInfo leaf 1: KVM_EXIT_TDX
+ * with KVM's pre-set answer; the VMM's ret (and outputs) on re-entry. */
+static int hook_tdx_exit(struct vm *vm, struct vcpu *v, tdx_regs *r)
+{
+	uint64_t key[4] = { r->r11, r->r12, r->r13, 0 };
+	const struct kvm_run *ans = exit_answer(v, key);
+	struct kvm_run *run;
+
+	if (ans) {
+		r->r10 = ans->tdx.unknown.ret;
+		if (r->r11 == VMCALL_GET_TD_VM_CALL_INFO) {
+			r->r11 = ans->tdx.get_tdvmcall_info.r11;
+			r->r12 = ans->tdx.get_tdvmcall_info.r12;
+			r->r13 = ans->tdx.get_tdvmcall_info.r13;
+			r->r14 = ans->tdx.get_tdvmcall_info.r14;
+		}
+		return EMU_HOOK_DONE;
+	}
+	run = exit_start(v, key, KVM_EXIT_TDX, 0);
+	run->tdx.nr = r->r11;
+	switch (r->r11) {
+	case VMCALL_GET_QUOTE:
+		run->tdx.get_quote.ret = TDVMCALL_SUBFUNC_UNSUPPORTED;
+		run->tdx.get_quote.gpa = r->r12 & ~shared_bit(vm);
+		run->tdx.get_quote.size = r->r13;
+		break;
+	case VMCALL_SETUP_EVENT_NOTIFY:
+		run->tdx.setup_event_notify.ret = TDVMCALL_SUBFUNC_UNSUPPORTED;
+		run->tdx.setup_event_notify.vector = r->r12;
+		break;
+	default: /* GetTdVmCallInfo leaf 1 */
+		run->tdx.get_tdvmcall_info.ret = TDVMCALL_SUCCESS;
+		run->tdx.get_tdvmcall_info.leaf = 1;
+		break;
+	}
+	return EMU_HOOK_DEFER;
+}
+
+/*
+ * ReportFatalError: KVM_EXIT_SYSTEM_EVENT(TDX_FATAL) with the GPRs in KVM's
+ * order; slot 0 is TDH.VP.ENTER's status (the TDCALL exit reason), slot 1
+ * RCX (the exposure mask), RSP/RBP 0; the module passes only the exposed
+ * registers, the others read 0.  Re-entering resumes the TD (the module's
+ * host model records the error too, and answers SUCCESS).
+ */
+static int hook_fatal(struct vcpu *v, tdx_regs *r)
+{
+	uint64_t key[4] = { VMCALL_REPORT_FATAL_ERROR, r->r12, r->r13, r->rcx };
+	const uint64_t gpr[16] = { EXIT_REASON_TDCALL, r->rcx, r->rdx, r->rbx, 0, 0, r->rsi, r->rdi,
+				   r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15 };
+	struct kvm_run *run;
+
+	if (exit_answer(v, key))
+		return EMU_HOOK_PASS;
+	run = exit_start(v, key, KVM_EXIT_SYSTEM_EVENT, 0);
+	run->system_event.type = KVM_SYSTEM_EVENT_TDX_FATAL;
+	run->system_event.ndata = 16;
+	memcpy(run->system_event.data, gpr, sizeof(gpr));
+	return EMU_HOOK_DEFER;
+}
+
+static int hook_vmcall(void *arg, tdx_regs *r)
 {
 	struct vm *vm = arg;
 	struct kvm_emu *k = vm->k;
 	uint64_t sb = shared_bit(vm);
-	struct exit_call c;
-	struct kvm_run *run;
+	struct vcpu *v;
+	int h = EMU_HOOK_DONE;
 
 	/* Non-zero R10: a KVM hypercall; left to the module's host model. */
 	if (r->r10 != 0)
-		return 0;
+		return EMU_HOOK_PASS;
+	pthread_mutex_lock(&k->lock);
+	v = vm->exit_vcpu;
+	if (!v || vm->destroying) {
+		pthread_mutex_unlock(&k->lock);
+		return EMU_HOOK_PASS;
+	}
 	switch (r->r11) {
+	case VMCALL_CPUID:
+		h = hook_cpuid(v, r);
+		break;
 	case VMCALL_MAP_GPA:
-		return hook_map_gpa(k, vm, r);
-	case VMCALL_GET_QUOTE:
-		/* The buffer must be shared; ret pre-set SUBFUNC_UNSUPPORTED. */
-		if (!(r->r12 & sb)) {
+		h = hook_map_gpa(vm, v, r);
+		break;
+	case VMCALL_GET_QUOTE: /* the buffer must be shared (tdx_get_quote) */
+		if (!(r->r12 & sb))
 			r->r10 = TDVMCALL_INVALID_OPERAND;
-			return 1;
-		}
-		if (!exit_begin(k, vm, &c))
-			return 0;
-		run = c.page->run;
-		run_prepare(run, KVM_EXIT_TDX);
-		run->tdx.nr = VMCALL_GET_QUOTE;
-		run->tdx.get_quote.ret = TDVMCALL_SUBFUNC_UNSUPPORTED;
-		run->tdx.get_quote.gpa = r->r12 & ~sb;
-		run->tdx.get_quote.size = r->r13;
-		exit_to_user(&c);
-		r->r10 = run->tdx.get_quote.ret;
-		exit_end(k, vm, &c);
-		return 1;
+		else
+			h = hook_tdx_exit(vm, v, r);
+		break;
 	case VMCALL_SETUP_EVENT_NOTIFY:
-		if (r->r12 < 32 || r->r12 > 255) {
+		if (r->r12 < 32 || r->r12 > 255)
 			r->r10 = TDVMCALL_INVALID_OPERAND;
-			return 1;
-		}
-		if (!exit_begin(k, vm, &c))
-			return 0;
-		run = c.page->run;
-		run_prepare(run, KVM_EXIT_TDX);
-		run->tdx.nr = VMCALL_SETUP_EVENT_NOTIFY;
-		run->tdx.setup_event_notify.ret = TDVMCALL_SUBFUNC_UNSUPPORTED;
-		run->tdx.setup_event_notify.vector = r->r12;
-		exit_to_user(&c);
-		r->r10 = run->tdx.setup_event_notify.ret;
-		exit_end(k, vm, &c);
-		return 1;
+		else
+			h = hook_tdx_exit(vm, v, r);
+		break;
 	case VMCALL_GET_TD_VM_CALL_INFO:
 		if (r->r12 == 0) {
 			r->r10 = TDVMCALL_SUCCESS;
 			r->r11 = r->r12 = r->r13 = r->r14 = 0;
-			return 1;
-		}
-		if (r->r12 != 1) {
+		} else if (r->r12 != 1) {
 			r->r10 = TDVMCALL_INVALID_OPERAND;
-			return 1;
+		} else {
+			h = hook_tdx_exit(vm, v, r);
 		}
-		if (!exit_begin(k, vm, &c))
-			return 0;
-		run = c.page->run;
-		run_prepare(run, KVM_EXIT_TDX);
-		run->tdx.nr = VMCALL_GET_TD_VM_CALL_INFO;
-		run->tdx.get_tdvmcall_info.ret = TDVMCALL_SUCCESS;
-		run->tdx.get_tdvmcall_info.leaf = 1;
-		exit_to_user(&c);
-		r->r10 = run->tdx.get_tdvmcall_info.ret;
-		r->r11 = run->tdx.get_tdvmcall_info.r11;
-		r->r12 = run->tdx.get_tdvmcall_info.r12;
-		r->r13 = run->tdx.get_tdvmcall_info.r13;
-		r->r14 = run->tdx.get_tdvmcall_info.r14;
-		exit_end(k, vm, &c);
-		return 1;
-	case VMCALL_REPORT_FATAL_ERROR: {
-		/* KVM_EXIT_SYSTEM_EVENT(TDX_FATAL): the GPRs in KVM's register
-		 * order; slot 0 is TDH.VP.ENTER's status (the TDCALL exit
-		 * reason), slot 1 RCX (the exposure mask when the module passes
-		 * it), RSP/RBP slots 0.  Registers the TD did not expose read 0. */
-		const uint64_t gpr[16] = { EXIT_REASON_TDCALL, r->rcx, r->rdx, r->rbx, 0, 0,
-					   r->rsi, r->rdi, r->r8, r->r9, r->r10, r->r11,
-					   r->r12, r->r13, r->r14, r->r15 };
-
-		if (!exit_begin(k, vm, &c))
-			return 0;
-		run = c.page->run;
-		run_prepare(run, KVM_EXIT_SYSTEM_EVENT);
-		run->system_event.type = KVM_SYSTEM_EVENT_TDX_FATAL;
-		run->system_event.ndata = 16;
-		memcpy(run->system_event.data, gpr, sizeof(gpr));
-		exit_to_user(&c);
-		exit_end(k, vm, &c);
-		/* The module's host model records it too (tdx_emu_fatal_error)
-		 * and answers SUCCESS, as KVM re-entering leaves R10 = 0. */
-		return 0;
-	}
+		break;
+	case VMCALL_REPORT_FATAL_ERROR:
+		h = hook_fatal(v, r);
+		break;
 	default:
-		/* GHCI leaves KVM does not route (Service and newer): answered in
-		 * the kernel.  Instruction leaves (CPUID, HLT, IO, MSR, MMIO,
-		 * WBINVD, PCONFIG): KVM/QEMU emulate them; libtdx's device model
-		 * in the emulated module stands in. */
-		if (r->r11 >= VMCALL_GET_TD_VM_CALL_INFO) {
+		/* Leaves KVM does not route (Service, WBINVD, PCONFIG and any
+		 * other: tdcall_to_vmx_exit_reason / handle_tdvmcall) get
+		 * SUBFUNC_UNSUPPORTED in the kernel.  HLT, IO, MSRs and MMIO:
+		 * KVM and QEMU emulate them; libtdx's device model in the
+		 * emulated module stands in (docs/kvm-conformance.md). */
+		if (r->r11 == VMCALL_HLT || r->r11 == VMCALL_IO || r->r11 == VMCALL_RDMSR ||
+		    r->r11 == VMCALL_WRMSR || r->r11 == VMCALL_MMIO)
+			h = EMU_HOOK_PASS;
+		else
 			r->r10 = TDVMCALL_SUBFUNC_UNSUPPORTED;
-			return 1;
-		}
-		return 0;
+		break;
 	}
+	pthread_mutex_unlock(&k->lock);
+	return h;
+}
+
+/*
+ * TDG.MEM.PAGE.ACCEPT of a range KVM does not hold private: the EPT
+ * violation on a private GPA meets shared attributes, and KVM exits with
+ * KVM_EXIT_MEMORY_FAULT (PRIVATE) and KVM_RUN = -1/EFAULT
+ * (kvm_mmu_prepare_memory_fault_exit; api.rst).  Once the VMM has made it
+ * private, KVM maps a fresh private page there: pending, in the module.
+ */
+static int hook_accept(void *arg, uint64_t gpa, uint64_t size)
+{
+	struct vm *vm = arg;
+	struct kvm_emu *k = vm->k;
+	uint64_t key[4] = { 0x6, gpa, size, 0 };
+	struct vcpu *v;
+	struct kvm_run *run;
+	int h = EMU_HOOK_PASS;
+
+	pthread_mutex_lock(&k->lock);
+	v = vm->exit_vcpu;
+	if (v && !vm->destroying && !range_private(vm, gpa, gpa + size)) {
+		exit_answer(v, key); /* re-entered without converting: fault again */
+		run = exit_start(v, key, KVM_EXIT_MEMORY_FAULT, EFAULT);
+		run->memory_fault.flags = KVM_MEMORY_EXIT_FLAG_PRIVATE;
+		run->memory_fault.gpa = gpa;
+		run->memory_fault.size = size;
+		h = EMU_HOOK_DEFER;
+	} else if (v) {
+		exit_answer(v, key);
+		for (uint64_t p = gpa; p < gpa + size && p < vm->emu->mem_size; p += PG) {
+			uint8_t *st = tdx__emu_page_state(vm->emu, p);
+
+			if (*st == PAGE_SHARED)
+				*st = PAGE_PENDING;
+		}
+	}
+	pthread_mutex_unlock(&k->lock);
+	return h;
+}
+
+/* Shared memory is the VMM's: the memslot's userspace memory, as KVM maps
+ * it for a shared GPA.  NULL without a memslot holding the whole range. */
+static uint8_t *hook_shared(void *arg, uint64_t gpa, uint64_t len)
+{
+	struct vm *vm = arg;
+	struct kvm_emu *k = vm->k;
+	const struct slot *s;
+	uint8_t *p = NULL;
+
+	pthread_mutex_lock(&k->lock);
+	s = slot_by_gpa(vm, gpa & ~shared_bit(vm));
+	gpa &= ~shared_bit(vm);
+	if (s && len <= s->size - (gpa - s->gpa))
+		p = (uint8_t *)(uintptr_t)(s->uaddr + (gpa - s->gpa));
+	pthread_mutex_unlock(&k->lock);
+	return p;
 }
 
 /* Mark a page accepted in the emulated module (PAGE.ADD pages are mapped
@@ -2147,7 +2408,7 @@ nomem:
 /*
  * Outside the mutex (nobody can see this emu yet): open the emulated
  * module, load the image pages that fall inside its memory (GPA
- * 0..mem_size) and install the VMM hook.
+ * 0..mem_size) and install the host hooks.
  */
 static int build_emu(struct vm *vm, struct td_snapshot *snap, struct tdx_emu **out)
 {
@@ -2169,7 +2430,8 @@ static int build_emu(struct vm *vm, struct td_snapshot *snap, struct tdx_emu **o
 		emu_mark_added(e, gpa);
 	}
 	pthread_mutex_unlock(&e->lock);
-	tdx__emu_set_vmm_hook(e, vmm_hook, vm);
+	tdx__emu_set_host(e, &(tdx__emu_host){ .vmcall = hook_vmcall, .accept = hook_accept,
+					       .shared = hook_shared, .ctx = vm });
 	*out = e;
 	return TDX_OK;
 }
@@ -2206,23 +2468,167 @@ static int td_emu_locked(struct kvm_emu *k, struct vm *vm)
 	}
 	if (spare) {
 		pthread_mutex_unlock(&k->lock);
-		tdx__emu_set_vmm_hook(spare, NULL, NULL);
+		tdx__emu_set_host(spare, NULL);
 		tdx_emu_close(spare);
 		pthread_mutex_lock(&k->lock);
 	}
 	return rc;
 }
 
-int tdx__kvm_emu_guest(void *ctx, int vm_fd, tdx_guest **out)
+/* The guest side of a TD on the emulated KVM: its TDCALLs go to the TD's
+ * module; one that waits for the VMM has its vCPU run by the VMM's loop. */
+struct td_guest {
+	struct kvm_emu *k;
+	struct vm *vm;           /* pinned while the guest lives */
+	struct tdx_emu *emu;     /* the VM's; alive while the VM is */
+	tdx__td_runner runner;
+};
+
+/* Memory faults in a row the VMM may leave unresolved before a TDCALL fails. */
+#define FAULT_ROUNDS 8
+
+/* Run the vCPU the TD's exit waits on until the VMM has answered it. */
+static int td_guest_drive(struct td_guest *g, struct vcpu *v, const char *what)
+{
+	struct kvm_emu *k = g->k;
+	int fd, rc = TDX_OK, state = EXIT_PENDING;
+
+	for (int round = 0; round < 2 && state != EXIT_ANSWERED && !rc; round++) {
+		pthread_mutex_lock(&k->lock);
+		fd = v->fd;
+		pthread_mutex_unlock(&k->lock);
+		if (fd < 0)
+			return tdx__fail(TDX_E_STATE, "the TD's %s waits for the VMM, but its vCPU %u "
+					 "was closed: nothing runs it", what, v->td_index);
+		rc = g->runner.run(g->runner.ctx, fd);
+		pthread_mutex_lock(&k->lock);
+		state = v->exit_state;
+		pthread_mutex_unlock(&k->lock);
+	}
+	if (!rc && state != EXIT_ANSWERED)
+		rc = tdx__fail(TDX_E_STATE, "the VMM did not resume the TD's vCPU %u after its %s "
+			       "exit: the TDCALL cannot complete", v->td_index, what);
+	return rc;
+}
+
+static int td_guest_tdcall(void *ctx, tdx_regs *regs)
+{
+	struct td_guest *g = ctx;
+	struct vm *vm = g->vm;
+	unsigned faults = 0;
+	int rc = TDX_OK;
+
+	pthread_mutex_lock(&vm->guest_lock);
+	while (tdx__emu_execute(g->emu, regs)) {
+		struct vcpu *v;
+		uint32_t reason;
+
+		pthread_mutex_lock(&g->k->lock);
+		v = vm->exit_vcpu;
+		reason = v->page->run->exit_reason;
+		pthread_mutex_unlock(&g->k->lock);
+		if (reason == KVM_EXIT_MEMORY_FAULT && ++faults > FAULT_ROUNDS) {
+			rc = tdx__fail(TDX_E_STATE, "the VMM did not make the memory private after %u "
+				       "KVM_EXIT_MEMORY_FAULT exits: the TDCALL cannot complete",
+				       FAULT_ROUNDS);
+			break;
+		}
+		rc = td_guest_drive(g, v, reason == KVM_EXIT_MEMORY_FAULT ? "memory-fault"
+					  : reason == KVM_EXIT_HYPERCALL ? "MapGPA" : "TDVMCALL");
+		if (rc)
+			break;
+	}
+	pthread_mutex_unlock(&vm->guest_lock);
+	return rc;
+}
+
+static int td_guest_scratch(void *ctx, uint64_t *gpa)
+{
+	struct td_guest *g = ctx;
+
+	*gpa = g->emu->cfg.accepted_size - TDX_SCRATCH_SIZE;
+	return TDX_OK;
+}
+
+/* The TD's memory as its code sees it: a shared page is the VMM's memory
+ * (hook_shared), a private one the module's. */
+static int td_guest_access(struct td_guest *g, uint64_t gpa, uint8_t *buf, size_t len, int write)
+{
+	struct tdx_emu *e = g->emu;
+	int rc = TDX_OK;
+
+	gpa &= ~shared_bit(g->vm);
+	pthread_mutex_lock(&e->lock);
+	while (len && !rc) {
+		size_t n = PG - (gpa % PG) < len ? PG - (gpa % PG) : len;
+		uint8_t *st = tdx__emu_page_state(e, gpa);
+		uint8_t *p = st && *st == PAGE_SHARED ? hook_shared(g->vm, gpa, n)
+						      : tdx__emu_mem(e, gpa, n);
+
+		if (!p) {
+			rc = tdx__fail(TDX_E_INVALID, "GPA 0x%llx: %s", (unsigned long long)gpa,
+				       st ? "shared, but the VMM gave the TD no memory there"
+					  : "outside the TD's memory");
+			break;
+		}
+		if (write)
+			memcpy(p, buf, n);
+		else
+			memcpy(buf, p, n);
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	pthread_mutex_unlock(&e->lock);
+	return rc;
+}
+
+static int td_guest_read(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	return td_guest_access(ctx, gpa, buf, len, 0);
+}
+
+static int td_guest_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
+{
+	return td_guest_access(ctx, gpa, (uint8_t *)(uintptr_t)buf, len, 1);
+}
+
+static void td_guest_close(void *ctx)
+{
+	struct td_guest *g = ctx;
+	struct kvm_emu *k = g->k;
+
+	if (g->runner.release)
+		g->runner.release(g->runner.ctx);
+	pthread_mutex_lock(&k->lock);
+	vm_put(k, g->vm);
+	unlock_and_reap(k);
+	free(g);
+}
+
+static const tdx__guest_ops td_guest_ops = {
+	.name = "emu",
+	.tdcall = td_guest_tdcall,
+	.scratch = td_guest_scratch,
+	.mem_read = td_guest_read,
+	.mem_write = td_guest_write,
+	.close = td_guest_close,
+};
+
+static int emu_td_guest(void *ctx, int vm_fd, const tdx__td_runner *runner, tdx_guest **out)
 {
 	struct kvm_emu *k = ctx;
-	struct tdx_emu *e = NULL;
+	struct td_guest *g;
 	struct vm *vm;
 	int rc;
 
-	if (!k || !out)
-		return tdx__fail(TDX_E_INVALID, "%s is NULL", k ? "out" : "ctx");
+	if (!k || !out || !runner || !runner->run)
+		return tdx__fail(TDX_E_INVALID, "a NULL argument");
 	*out = NULL;
+	if (k->box_kvm >= 0)
+		return tdx__fail(TDX_E_NOT_SUPPORTED, "the guest side of a TD in a box is the code "
+				 "running in the VM (tdx_vcpu_run); the emulated module is reachable "
+				 "with tdx_vm_emu");
 	pthread_mutex_lock(&k->lock);
 	vm = fd_obj(k, vm_fd, OBJ_VM);
 	if (!vm) {
@@ -2235,12 +2641,19 @@ int tdx__kvm_emu_guest(void *ctx, int vm_fd, tdx_guest **out)
 				 "call KVM_TDX_FINALIZE_VM first",
 				 !is_td(vm) ? "not a TD" : vm->dead ? "dead" : "not finalized");
 	}
-	vm->refs++; /* pinned until the end */
+	vm->refs++; /* pinned while the guest lives */
 	rc = td_emu_locked(k, vm);
-	e = vm->emu;
 	pthread_mutex_unlock(&k->lock);
-	if (!rc)
-		rc = tdx_emu_guest(e, out); /* the VM's pin keeps e alive */
+	g = rc ? NULL : calloc(1, sizeof(*g));
+	if (!rc && !g)
+		rc = tdx__fail(TDX_E_NOMEM, "out of memory");
+	if (!rc) {
+		*g = (struct td_guest){ .k = k, .vm = vm, .emu = vm->emu, .runner = *runner };
+		rc = tdx__guest_new(out, &td_guest_ops, g);
+		if (!rc)
+			return TDX_OK;
+		free(g);
+	}
 	pthread_mutex_lock(&k->lock);
 	vm_put(k, vm);
 	unlock_and_reap(k);
@@ -2252,7 +2665,8 @@ int tdx__kvm_emu_guest(void *ctx, int vm_fd, tdx_guest **out)
 /*
  * The real VM for a TD's first KVM_RUN: the module's memory (box.c) plus
  * memory of its own for the initial-image pages above it (the reset
- * vector's page, firmware below 4 GiB).  Mutex held.
+ * vector's page, firmware below 4 GiB), and at the shared bit the VMM's
+ * memory of each memslot (what KVM maps for a shared GPA).  Mutex held.
  */
 static long box_start(struct kvm_emu *k, struct vm *vm, struct vcpu *v)
 {
@@ -2266,6 +2680,9 @@ static long box_start(struct kvm_emu *k, struct vm *vm, struct vcpu *v)
 		uint64_t base = s->gpa < mem ? mem : s->gpa;
 		uint8_t *host;
 
+		if (tdx__box_alias(vm->box, s->gpa | shared_bit(vm), s->size,
+				   (uint8_t *)(uintptr_t)s->uaddr))
+			return -ENOMEM;
 		if (!s->gmem || s->gpa + s->size <= mem)
 			continue;
 		host = tdx__box_memory(vm->box, base, s->gpa + s->size - base);
@@ -2285,8 +2702,9 @@ static long box_start(struct kvm_emu *k, struct vm *vm, struct vcpu *v)
 /*
  * KVM_RUN of a TD vCPU on the real KVM.  The first run builds the TD's
  * emulated module and the real VM.  The mutex is dropped while the guest
- * runs: its TDVMCALLs reach the VMM's exit handler through vmm_hook, which
- * takes it.  One vCPU runs: the module's VCPU_INDEX (the TD's first).
+ * runs (its TDCALLs reach the hooks, which take it); an exit for the VMM
+ * ends the run with the TDCALL deferred (vcpu_run returns it).  One vCPU
+ * runs: the module's VCPU_INDEX (the TD's first).
  */
 static long box_run(struct kvm_emu *k, struct vcpu *v)
 {

@@ -183,7 +183,15 @@ static uint64_t page_accept(struct tdx_emu *e, tdx_regs *r)
 		return STATUS(TDX_OPERAND_INVALID, OP_RCX);
 	size = EMU_PAGE << (9 * level);
 	st = tdx__emu_page_state(e, gpa);
-	if (!st || gpa + size > e->mem_size || *st == PAGE_SHARED)
+	if (!st || gpa + size > e->mem_size)
+		return STATUS(TDX_EPT_WALK_FAILED, level);
+	/* The host's memory there must be private first (KVM: a memory-fault
+	 * exit); it then maps a fresh private page. */
+	if (e->host.accept && e->host.accept(e->host.ctx, gpa, size) == EMU_HOOK_DEFER) {
+		e->deferred = 1;
+		return TDX_SUCCESS;
+	}
+	if (*st == PAGE_SHARED)
 		return STATUS(TDX_EPT_WALK_FAILED, level);
 	if (e->map_2m[gpa / EMU_2M] != (level == 1))
 		return STATUS(TDX_PAGE_SIZE_MISMATCH, level);
@@ -372,24 +380,29 @@ static uint64_t vp_vmcall(struct tdx_emu *e, tdx_regs *r)
 		if ((mask >> i) & 1 && gpr[i])
 			*hgpr[i] = *gpr[i];
 	host.rcx = mask; /* the VMM sees which registers were exposed (KVM: data[1]) */
-	tdx__emu_vmm(e, &host);
+	if (tdx__emu_vmm(e, &host)) {
+		e->deferred = 1; /* executed again once the host has answered */
+		return TDX_SUCCESS;
+	}
 	for (int i = 0; i < 16; i++)
 		if ((mask >> i) & 1 && gpr[i])
 			*gpr[i] = *hgpr[i];
 	return TDX_SUCCESS;
 }
 
-void tdx__emu_tdcall(struct tdx_emu *e, tdx_regs *r)
+int tdx__emu_tdcall(struct tdx_emu *e, tdx_regs *r)
 {
 	unsigned leaf = (unsigned)(r->rax & 0xFFFF), version = (unsigned)((r->rax >> 16) & 0xFF);
 	uint64_t status;
+	tdx_regs before = *r;
 
 	/* RAX: leaf 15:0, version 23:16 (only VM.RD has a version 1), rest 0. */
 	if (r->rax >> 24 || (version && !(leaf == 7 && version == 1)) ||
 	    (e->cfg.module_version < 15 && leaf > LAST_TDX10_LEAF)) {
 		r->rax = STATUS(TDX_OPERAND_INVALID, OP_RAX);
-		return;
+		return 0;
 	}
+	e->deferred = 0;
 	switch (leaf) {
 	case 0: status = vp_vmcall(e, r); break;
 	case 1: status = vp_info(e, r); break;
@@ -414,5 +427,10 @@ void tdx__emu_tdcall(struct tdx_emu *e, tdx_regs *r)
 	case 27: status = vp_invgla(e, r); break;
 	default: status = STATUS(TDX_OPERAND_INVALID, OP_RAX); break;
 	}
+	if (e->deferred) {
+		*r = before;
+		return 1;
+	}
 	r->rax = status;
+	return 0;
 }

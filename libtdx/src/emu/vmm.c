@@ -29,6 +29,9 @@ static uint8_t *shared_mem(struct tdx_emu *e, uint64_t gpa, uint64_t len)
 		if (!st || *st != PAGE_SHARED)
 			return NULL;
 	}
+	/* Behind a host (the emulated KVM), shared memory is the host's. */
+	if (e->host.shared)
+		return e->host.shared(e->host.ctx, gpa, len);
 	return tdx__emu_mem(e, gpa, len);
 }
 
@@ -264,27 +267,32 @@ static uint64_t service(struct tdx_emu *e, tdx_regs *r)
 	return TDVMCALL_SUBFUNC_UNSUPPORTED;
 }
 
-void tdx__emu_set_vmm_hook(struct tdx_emu *e, int (*hook)(void *ctx, tdx_regs *regs), void *ctx)
+void tdx__emu_set_host(struct tdx_emu *e, const tdx__emu_host *host)
 {
 	pthread_mutex_lock(&e->lock);
-	e->vmm_hook = hook;
-	e->vmm_hook_ctx = ctx;
+	if (host)
+		e->host = *host;
+	else
+		memset(&e->host, 0, sizeof(e->host));
 	pthread_mutex_unlock(&e->lock);
 }
 
-void tdx__emu_vmm(struct tdx_emu *e, tdx_regs *r)
+int tdx__emu_vmm(struct tdx_emu *e, tdx_regs *r)
 {
 	uint64_t status;
 
-	if (e->vmm_hook && e->vmm_hook(e->vmm_hook_ctx, r))
-		return;
+	if (e->host.vmcall) {
+		int h = e->host.vmcall(e->host.ctx, r);
 
+		if (h != EMU_HOOK_PASS)
+			return h == EMU_HOOK_DEFER;
+	}
 	if (r->r10 != 0) { /* not a standard GHCI call: a KVM hypercall, not modelled */
 		r->r10 = TDVMCALL_SUBFUNC_UNSUPPORTED;
-		return;
+		return 0;
 	}
 	switch (r->r11) {
-	case 10: vmcall_cpuid(r); return;
+	case 10: vmcall_cpuid(r); return 0;
 	case 12: e->hlt_count++; status = TDVMCALL_SUCCESS; break;
 	case 30: status = io(e, r); break;
 	case 31: status = rdmsr(e, r); break;
@@ -304,4 +312,5 @@ void tdx__emu_vmm(struct tdx_emu *e, tdx_regs *r)
 	default: status = TDVMCALL_SUBFUNC_UNSUPPORTED; break; /* PCONFIG included (§7.6) */
 	}
 	r->r10 = status;
+	return 0;
 }

@@ -75,6 +75,7 @@
 #define KVM_MEM_GUEST_MEMFD (1U << 2)
 #define KVM_HC_MAP_GPA_RANGE 12
 #define KVM_MAP_GPA_RANGE_ENCRYPTED (1ULL << 4)
+#define KVM_MAP_GPA_RANGE_DECRYPTED (0ULL << 4)
 #define KVM_EXIT_HYPERCALL_LONG_MODE (1ULL << 0)
 
 /* ---- exits ---- */
