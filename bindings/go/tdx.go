@@ -1000,6 +1000,8 @@ extern void _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_set_tdx_b3e39941400d340c(u
 extern swig_type_299 _wrap_tdx_vm_caps_user_tdvmcallinfo_1_r12_get_tdx_b3e39941400d340c(uintptr_t arg1);
 extern void _wrap_tdx_vm_caps_num_cpuid_configs_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_b3e39941400d340c(uintptr_t arg1);
+extern void _wrap_tdx_vm_caps_max_vcpus_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_tdx_vm_caps_max_vcpus_get_tdx_b3e39941400d340c(uintptr_t arg1);
 extern uintptr_t _wrap_new_tdx_vm_caps_tdx_b3e39941400d340c(void);
 extern void _wrap_delete_tdx_vm_caps_tdx_b3e39941400d340c(uintptr_t arg1);
 extern swig_type_300 _wrap_tdx_vm_caps_init_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_301 arg2);
@@ -4946,6 +4948,19 @@ func (arg1 SwigcptrTdx_vm_caps) GetNum_cpuid_configs() (_swig_ret uint) {
 	return swig_r
 }
 
+func (arg1 SwigcptrTdx_vm_caps) SetMax_vcpus(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_tdx_vm_caps_max_vcpus_set_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrTdx_vm_caps) GetMax_vcpus() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_tdx_vm_caps_max_vcpus_get_tdx_b3e39941400d340c(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
 func NewTdx_vm_caps() (_swig_ret Tdx_vm_caps) {
 	var swig_r Tdx_vm_caps
 	swig_r = (Tdx_vm_caps)(SwigcptrTdx_vm_caps(C._wrap_new_tdx_vm_caps_tdx_b3e39941400d340c()))
@@ -4976,6 +4991,8 @@ type Tdx_vm_caps interface {
 	GetUser_tdvmcallinfo_1_r12() (_swig_ret uint64)
 	SetNum_cpuid_configs(arg2 uint)
 	GetNum_cpuid_configs() (_swig_ret uint)
+	SetMax_vcpus(arg2 uint)
+	GetMax_vcpus() (_swig_ret uint)
 }
 
 func Tdx_vm_caps_init(arg1 Tdx_vm_caps, arg2 int64) (_swig_ret error) {

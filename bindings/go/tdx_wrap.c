@@ -5449,6 +5449,31 @@ intgo _wrap_tdx_vm_caps_num_cpuid_configs_get_tdx_b3e39941400d340c(struct tdx_vm
 }
 
 
+void _wrap_tdx_vm_caps_max_vcpus_set_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0, intgo _swig_go_1) {
+  struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct tdx_vm_caps **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->max_vcpus = arg2;
+  
+}
+
+
+intgo _wrap_tdx_vm_caps_max_vcpus_get_tdx_b3e39941400d340c(struct tdx_vm_caps *_swig_go_0) {
+  struct tdx_vm_caps *arg1 = (struct tdx_vm_caps *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tdx_vm_caps **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->max_vcpus);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 struct tdx_vm_caps *_wrap_new_tdx_vm_caps_tdx_b3e39941400d340c() {
   struct tdx_vm_caps *result = 0 ;
   struct tdx_vm_caps *_swig_go_result;

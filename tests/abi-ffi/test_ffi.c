@@ -383,6 +383,7 @@ static void test_struct_layout(void)
 	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, kernel_tdvmcallinfo_1_r12), 40);
 	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, user_tdvmcallinfo_1_r12), 48);
 	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, num_cpuid_configs), 56);
+	CU_ASSERT_EQUAL(offsetof(tdx_vm_caps, max_vcpus), 60);
 
 	CU_ASSERT_EQUAL(sizeof(tdx_vm_init_opts), 192);
 	CU_ASSERT_EQUAL(offsetof(tdx_vm_init_opts, sz), 0);

@@ -344,6 +344,7 @@ class tdx_vm_caps(SizedStruct):
         ("kernel_tdvmcallinfo_1_r12", c_uint64),
         ("user_tdvmcallinfo_1_r12", c_uint64),
         ("num_cpuid_configs", c_uint32),
+        ("max_vcpus", c_uint32),
     ]
 
 

@@ -50,6 +50,7 @@ class VmCaps:
     kernel_tdvmcallinfo_1_r12: int
     user_tdvmcallinfo_1_r12: int
     num_cpuid_configs: int
+    max_vcpus: int  # KVM_CAP_MAX_VCPUS of this VM
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class Vm(Handle):
         c = _ll.tdx_vm_get_capabilities(self.handle)
         return VmCaps(c.supported_attrs, c.supported_xfam, c.kernel_tdvmcallinfo_1_r11,
                       c.user_tdvmcallinfo_1_r11, c.kernel_tdvmcallinfo_1_r12,
-                      c.user_tdvmcallinfo_1_r12, c.num_cpuid_configs)
+                      c.user_tdvmcallinfo_1_r12, c.num_cpuid_configs, c.max_vcpus)
 
     def cpuid_configs(self):
         """The configurable CPUID leaves (bits: what may be set)."""

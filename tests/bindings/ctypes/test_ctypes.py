@@ -222,7 +222,7 @@ LAYOUT = {
     "tdx_vm_caps": (64, {"sz": 0, "supported_attrs": 8, "supported_xfam": 16,
                          "kernel_tdvmcallinfo_1_r11": 24, "user_tdvmcallinfo_1_r11": 32,
                          "kernel_tdvmcallinfo_1_r12": 40, "user_tdvmcallinfo_1_r12": 48,
-                         "num_cpuid_configs": 56}),
+                         "num_cpuid_configs": 56, "max_vcpus": 60}),
     "tdx_vm_init_opts": (192, {"sz": 0, "attributes": 8, "xfam": 16, "mrconfigid": 24,
                                "mrowner": 72, "mrownerconfig": 120, "gpaw": 168, "cpuid": 176,
                                "ncpuid": 184}),
@@ -592,7 +592,8 @@ def launch(h, image):
     caps = abi.tdx_vm_caps.new()
     tdx.check(tdx.tdx_vm_get_capabilities(vm, byref(caps)))
     assert caps.supported_attrs & tdx.TDX_TD_ATTR_SEPT_VE_DISABLE
-    assert caps.num_cpuid_configs == 12
+    assert caps.num_cpuid_configs == 16
+    assert caps.max_vcpus == 64
     entry = abi.tdx_cpuid_entry()
     tdx.check(tdx.tdx_vm_cpuid_config(vm, 0, byref(entry)))
     opts = abi.tdx_vm_init_opts.new()
@@ -600,6 +601,7 @@ def launch(h, image):
     tdx.check(tdx.tdx_vm_init(vm, byref(opts)))
     tdx.check(tdx.tdx_vm_add_private_memory(vm, IMAGE_GPA, IMAGE_PAGES * 4096))
     tdx.check(tdx.tdx_vm_add_shared_memory(vm, SHARED_GPA, 0x1000))
+    tdx.check(tdx.tdx_vm_add_private_memory(vm, 0x200000, (64 << 20) - 0x200000))  # TD RAM
     tdx.check(tdx.tdx_vcpu_create(byref(vcpu), vm))
     tdx.check(tdx.tdx_vcpu_init(vcpu, 0))
     n = c_uint32(0)

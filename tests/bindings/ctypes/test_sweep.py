@@ -51,6 +51,7 @@ SHARED = 1 << 47          # the shared bit
 IMAGE_GPA = 0xFFFFC000
 IMAGE_PAGES = 4
 SHARED_GPA = 0x10000000
+RAM_GPA, RAM_SIZE = 0x200000, (64 << 20) - 0x200000  # the emulated TD's RAM
 U64_MAX = 2**64 - 1
 U32_MAX = 2**32 - 1
 
@@ -116,6 +117,7 @@ class HostTD:
             elif s == Stage.MEMORY:
                 tdx.check(tdx.tdx_vm_add_private_memory(self.vm, IMAGE_GPA, IMAGE_PAGES * 4096))
                 tdx.check(tdx.tdx_vm_add_shared_memory(self.vm, SHARED_GPA, 0x1000))
+                tdx.check(tdx.tdx_vm_add_private_memory(self.vm, RAM_GPA, RAM_SIZE))  # TD RAM
             elif s == Stage.VCPU:
                 tdx.check(tdx.tdx_vcpu_create(byref(self.vcpu), self.vm), "tdx_vcpu_create")
             elif s == Stage.VCPU_INIT:
@@ -989,7 +991,7 @@ sweep("tdx_vm_cpuid_config",
       null_each("tdx_vm_cpuid_config", lambda c: (c.host.vm, 0, ref(T.tdx_cpuid_entry)),
                 [0, 2]),
       *[Case(f"index {i}", lambda c, i=i: (c.host.vm, i, ref(T.tdx_cpuid_entry)))
-        for i in (12, U32_MAX)],
+        for i in (16, U32_MAX)],
       Case("index 100 on a fresh VM",
            lambda c: (c.td(Stage.CREATED).vm, 100, ref(T.tdx_cpuid_entry))))
 sweep("tdx_vm_init_opts_init", init_cases(T.tdx_vm_init_opts))

@@ -32,6 +32,7 @@ def test_launch_measured_td_matches_prediction():
         caps = vm.capabilities()
         assert caps.supported_attrs & tdx.TDX_TD_ATTR_SEPT_VE_DISABLE
         assert caps.num_cpuid_configs == len(vm.cpuid_configs())
+        assert caps.max_vcpus == 64  # the VM's own limit, not /dev/kvm's
         vm.add_private_memory(gpa, 4 * PAGE)
         vcpu = vm.create_vcpu()
         vcpu.init(rcx=0)
