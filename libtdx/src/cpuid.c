@@ -139,9 +139,16 @@ int tdx__cpuid_vcpu_model(const struct kvm_cpuid_entry2 *want, uint32_t nwant, u
 	m = calloc((size_t)nwant + 3, sizeof(*m)); /* + leaf 1, 0x80000000, 0x80000008 */
 	if (!m)
 		return tdx__fail(TDX_E_NOMEM, "out of memory");
-	for (uint32_t i = 0; i < nwant; i++)
-		if (!find_exact(m, n, want[i].function, want[i].index)) /* the first wins */
+	for (uint32_t i = 0; i < nwant; i++) {
+		uint32_t fn = want[i].function;
+
+		/* KVM reads leaves 1, 0x80000000 and 0x80000008 at index 0 with
+		 * kvm_find_cpuid_entry(): no other index of them may be there. */
+		if (want[i].index && (fn == 1 || fn == LEAF_MAX_EXT || fn == LEAF_ADDR_SIZES))
+			continue;
+		if (!find_exact(m, n, fn, want[i].index)) /* the first wins */
 			m[n++] = want[i];
+	}
 	e = model_leaf(m, &n, 1);
 	e->ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE;
 	e = model_leaf(m, &n, LEAF_MAX_EXT);

@@ -44,7 +44,9 @@ typedef struct tdx__kvm_ops {
 	/* The kernel's release, major << 8 | minor (uname(2)); 0: unknown. */
 	unsigned (*kernel_version)(void *ctx);
 	void (*destroy)(void *ctx);
-	/* What only an emulated TD has (NULL: the backend has none). */
+	/* What only an emulated TD has (NULL: the backend has none).  The
+	 * guest side keeps its VM; the caller keeps the backend (ctx) alive
+	 * until the runner's release. */
 	int (*td_guest)(void *ctx, int vm_fd, const tdx__td_runner *runner, tdx_guest **out);
 	tdx_emu *(*td_platform)(void *ctx, int vm_fd); /* borrowed, or NULL */
 } tdx__kvm_ops;

@@ -57,6 +57,13 @@ static int parse_header_and_body(tdx_quote *q, const uint8_t *buf, size_t len)
 	unsigned att_key_type, body_type;
 	uint32_t tee_type, body_size, want;
 
+	/* DICE-based TDX platforms answer with a CBOR Web Token (tag 61), often
+	 * inside COSE_Sign1 (tag 18), instead (Linux Documentation/ABI/testing/
+	 * configfs-tsm-report: "indicated by the Quote size exceeding 8KB"). */
+	if (len >= 2 && ((buf[0] == 0xD8 && buf[1] == 61) || buf[0] == 0xD2))
+		return tdx__fail(TDX_E_NOT_SUPPORTED, "this is a CBOR Web Token (tag %u), the quote "
+				 "format of DICE-based TDX platforms, not a DCAP quote; libtdx parses "
+				 "DCAP TD quotes (versions 4 and 5) only", buf[0] == 0xD2 ? 18u : 61u);
 	if (len < QUOTE_HEADER_SIZE)
 		return truncated("the header", QUOTE_HEADER_SIZE, len);
 	q->version = tdx__le16(buf + QH_VERSION);

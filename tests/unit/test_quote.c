@@ -804,6 +804,23 @@ static void test_json_escapes_binary_cert_data(void)
  * fails with a recorded reason.  Under ASan this also shows no byte outside
  * the buffer is read.
  */
+/* configfs-tsm on DICE-based TDX platforms: a CBOR Web Token (> 8 KiB),
+ * named as such instead of a bad quote version. */
+static void test_cbor_web_token(void)
+{
+	unsigned char *buf = calloc(1, 9000);
+	tdx_quote *q = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	buf[0] = 0xD8; /* tag(61): CWT */
+	buf[1] = 61;
+	TDX_ASSERT_FAILS(tdx_quote_parse(&q, buf, 9000), TDX_E_NOT_SUPPORTED, "CBOR Web Token");
+	CU_ASSERT_PTR_NULL(q);
+	buf[0] = 0xD2; /* tag(18): COSE_Sign1 */
+	TDX_ASSERT_FAILS(tdx_quote_parse(&q, buf, 9000), TDX_E_NOT_SUPPORTED, "tag 18");
+	free(buf);
+}
+
 static void test_mutations(void)
 {
 	static const char *const files[] = { TRUSTEE_V4, V5_SAMPLE };
@@ -861,6 +878,7 @@ int main(void)
 		TDX_TEST(test_json),
 		TDX_TEST(test_json_escapes_binary_cert_data),
 		TDX_TEST(test_mutations),
+		TDX_TEST(test_cbor_web_token),
 		{ NULL, NULL },
 	};
 

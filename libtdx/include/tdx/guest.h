@@ -202,10 +202,15 @@ TDX_API tdx_status tdx_tdvmcall_map_gpa(tdx_guest *g, uint64_t gpa, uint64_t siz
  * queued: poll the buffer's status field for completion. */
 TDX_API tdx_status tdx_tdvmcall_get_quote(tdx_guest *g, uint64_t shared_gpa, uint64_t size);
 /* ReportFatalError: message (up to 64 bytes, may be NULL) travels in
- * registers; message_gpa (0: none) names a shared page with more text. */
+ * registers; message_gpa (0: none) names a shared page with more text.
+ * QEMU drops a report whose error_code has any of bits 15:0 set ("invalid
+ * error code", tdx_handle_report_fatal_error); 0 is the GHCI's panic. */
 TDX_API tdx_status tdx_tdvmcall_report_fatal_error(tdx_guest *g, uint32_t error_code,
 						   const char *message, uint64_t message_gpa);
 TDX_API tdx_status tdx_tdvmcall_setup_event_notify_interrupt(tdx_guest *g, unsigned vector);
+/* Service (GHCI 1.5).  KVM does not serve it, WBINVD nor PCONFIG (Linux
+ * tdcall_to_vmx_exit_reason, handle_tdvmcall): under KVM they fail with
+ * TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED and never reach the VMM. */
 TDX_API tdx_status tdx_tdvmcall_service(tdx_guest *g, uint64_t command_gpa, uint64_t response_gpa,
 					unsigned vector, uint64_t timeout);
 /* Instruction.CPUID: out = EAX, EBX, ECX, EDX. */
@@ -238,7 +243,9 @@ TDX_API tdx_status tdx_tdvmcall_pconfig(tdx_guest *g, uint64_t leaf, uint64_t r1
 TDX_API tdx_status tdx_guest_get_report(tdx_guest *g, const uint8_t *report_data,
 					size_t report_data_len, uint8_t *report, size_t *len);
 /* A quote for 64 bytes of report data.  *len in: capacity; out: quote
- * size (TDX_E_BUFFER_TOO_SMALL with the needed size if it did not fit). */
+ * size (TDX_E_BUFFER_TOO_SMALL with the needed size if it did not fit).
+ * On DICE-based TDX platforms the kernel's configfs-tsm outblob (over 8
+ * KiB) is a CBOR Web Token, returned as it is; tdx_quote_parse names it. */
 TDX_API tdx_status tdx_guest_get_quote(tdx_guest *g, const uint8_t *report_data,
 				       size_t report_data_len, uint8_t *quote, size_t *len);
 /* Extend RTMR index (0..3) with a 48-byte SHA-384 digest. */

@@ -1944,11 +1944,6 @@ int tdx__kvm_box_create(const tdx__kvm_ops **ops, void **ctx, const char *device
 	return TDX_OK;
 }
 
-int tdx__kvm_emu_is_box(void *ctx)
-{
-	return ctx && ((struct kvm_emu *)ctx)->box_kvm >= 0;
-}
-
 void tdx__kvm_emu_set_faults(void *ctx, const tdx__kvm_emu_faults *faults)
 {
 	struct kvm_emu *k = ctx;
