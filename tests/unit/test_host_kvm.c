@@ -4,7 +4,8 @@
  * VM-type mask and why TDX is absent; a TDX VM is refused with that reason
  * where TDX is absent; and a plain-KVM VM built with the same sequence
  * runs real guest code (port I/O and HLT) through tdx_vcpu_run; a TDCALL
- * in such a VM stops it with KVM's emulation error.
+ * in such a VM stops it with KVM's emulation error; the guest's CPUID is
+ * the model libtdx set with KVM_SET_CPUID2.
  * Skips (77) without /dev/kvm.
  */
 #include <fcntl.h>
@@ -172,6 +173,60 @@ static void test_plain_vm_traps_tdcall(void)
 	free(page);
 }
 
+/*
+ * The real kernel takes the vCPU model libtdx gives KVM_SET_CPUID2 and
+ * answers the guest's CPUID from it: MAXPHYADDR (0x80000008 EAX[7:0]) at
+ * least the GPAW, so a GPA with the shared bit is legal (KVM checks MapGPA
+ * against it), and TSC-deadline with x2APIC in leaf 1.
+ * Guest: CPUID 0x80000008, OUT 0x80 = AL; CPUID 1, OUT 0x81 = ECX[31:24],
+ * OUT 0x82 = ECX[23:16]; HLT.
+ */
+static const uint8_t cpuid_code[] = {
+	0xb8, 0x08, 0x00, 0x00, 0x80, 0x0f, 0xa2, 0xe6, 0x80, /* mov eax,0x80000008; cpuid; out */
+	0xb8, 0x01, 0x00, 0x00, 0x00, 0x0f, 0xa2,              /* mov eax,1; cpuid */
+	0x89, 0xc8, 0xc1, 0xe8, 0x18, 0xe6, 0x81,              /* mov eax,ecx; shr eax,24; out */
+	0x89, 0xc8, 0xc1, 0xe8, 0x10, 0xe6, 0x82,              /* mov eax,ecx; shr eax,16; out */
+	0xf4,
+};
+
+static void test_plain_vm_cpuid_model(void)
+{
+	TDX_OPTS(tdx_vm_opts, opts, .plain = 1);
+	TDX_OPTS(tdx_exit, ex);
+	tdx_vm *vm;
+	tdx_vcpu *vcpu;
+	uint8_t *page = aligned_alloc(4096, 4096);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+	memset(page, 0xf4, 4096);
+	/* at 0xFFFFF000 + 0xF80, reached by a jmp at the reset vector */
+	memcpy(page + 0xF80, cpuid_code, sizeof(cpuid_code));
+	page[0xFF0] = 0xeb; /* jmp rel8 to 0xF80: 0xF80 - 0xFF2 */
+	page[0xFF1] = (uint8_t)(0xF80 - 0xFF2);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(&vm, H, &opts), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(vm, NULL), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(vm, 0xFFFFF000ULL, 0x1000), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(&vcpu, vm), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(vcpu, 0), TDX_OK); /* KVM_SET_CPUID2 accepted */
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(vcpu, page, 0xFFFFF000ULL, 1, 1), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(vm), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(ex.reason, TDX_EXIT_IO);
+	CU_ASSERT_EQUAL(ex.io_port, 0x80);
+	CU_ASSERT(ex.data[0] >= 48); /* MAXPHYADDR >= the GPAW */
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
+	CU_ASSERT_EQUAL(ex.io_port, 0x81);
+	CU_ASSERT(ex.data[0] & 1);   /* ECX[24]: TSC-deadline */
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
+	CU_ASSERT_EQUAL(ex.io_port, 0x82);
+	CU_ASSERT(ex.data[0] & 0x20); /* ECX[21]: x2APIC */
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
+	CU_ASSERT_EQUAL(ex.reason, TDX_EXIT_HLT);
+	tdx_vcpu_close(vcpu);
+	tdx_vm_close(vm);
+	free(page);
+}
+
 static void test_bad_arguments(void)
 {
 	tdx_vm *vm;
@@ -196,6 +251,7 @@ int main(void)
 		TDX_TEST(test_tdx_vm_refused_without_tdx),
 		TDX_TEST(test_plain_vm_runs_guest_code),
 		TDX_TEST(test_plain_vm_traps_tdcall),
+		TDX_TEST(test_plain_vm_cpuid_model),
 		TDX_TEST(test_bad_arguments),
 		{ NULL, NULL },
 	};

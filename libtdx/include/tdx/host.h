@@ -14,11 +14,14 @@
  * A call out of order fails with TDX_E_STATE before the kernel sees it.
  *
  * Backends: "kvm[:/dev/kvm]" (the kernel), "emu[:key=value,...]" (an
- * emulated KVM + TDX module, keys as in tdx_emu_config_parse), NULL
- * ($LIBTDX_BACKEND, else /dev/kvm; never the emulator).  On a host without
- * TDX, tdx_vm_opts.plain creates an ordinary KVM VM and does the TDX-only
- * steps in software, so the memory setup and run loop still meet the
- * kernel.
+ * emulated KVM + TDX module, keys as in tdx_emu_config_parse, plus
+ * "kernel=MAJOR.MINOR", the Linux generation it behaves as, default 7.2),
+ * "kvm:emulate-tdx[,key=value,...]" (the same, the TD's vCPU running in a
+ * VM on /dev/kvm), NULL ($LIBTDX_BACKEND, else /dev/kvm; never the
+ * emulator).  Every backend is driven by the same code through KVM's
+ * ioctls, kvm_run and errno values.  On a host without TDX,
+ * tdx_vm_opts.plain creates an ordinary KVM VM and does the TDX-only steps
+ * in software, so the memory setup and run loop still meet the kernel.
  */
 #ifndef TDX_HOST_H
 #define TDX_HOST_H
@@ -104,9 +107,13 @@ typedef struct tdx_vm_init_opts {
 	uint8_t mrowner[48];
 	uint8_t mrownerconfig[48];
 	unsigned gpaw;          /* 48 (default) or 52 */
-	/* The TD's CPUID (NULL: the host's supported CPUID).  libtdx keeps
-	 * the configurable leaves, masked to the configurable bits, and sets
-	 * leaf 0x80000008 EAX[23:16] to the GPAW. */
+	/* The TD's CPUID (NULL: the host's supported CPUID).  For
+	 * KVM_TDX_INIT_VM libtdx takes each configurable (function, index) by
+	 * exact match, masked to the configurable bits, and sets leaf
+	 * 0x80000008 EAX[23:16] to the GPAW.  The whole list is also each
+	 * vCPU's KVM_SET_CPUID2 model (what KVM answers CPUID 0x40000000+ from
+	 * and checks MapGPA against), with x2APIC and TSC-deadline added and
+	 * MAXPHYADDR raised to the GPAW if lower. */
 	const tdx_cpuid_entry *cpuid;
 	uint32_t ncpuid;
 } tdx_vm_init_opts;
@@ -127,15 +134,16 @@ TDX_API tdx_status tdx_vm_write(tdx_vm *vm, uint64_t gpa, const void *buf, size_
 
 TDX_API tdx_status tdx_vcpu_create(tdx_vcpu **out, tdx_vm *vm);
 TDX_API void tdx_vcpu_close(tdx_vcpu *vcpu);
-/* KVM_SET_CPUID2 (advertising x2APIC) then KVM_TDX_INIT_VCPU(rcx). */
+/* KVM_SET_CPUID2 (the TD's CPU model, see tdx_vm_init_opts.cpuid) then
+ * KVM_TDX_INIT_VCPU(rcx); both retried on -EBUSY (Linux 7.2's guard). */
 TDX_API tdx_status tdx_vcpu_init(tdx_vcpu *vcpu, uint64_t initial_rcx);
 /* The TD's effective CPUID.  *count in: capacity of entries; out: the
  * number (TDX_E_BUFFER_TOO_SMALL with the number needed). */
 TDX_API tdx_status tdx_vcpu_get_cpuid(tdx_vcpu *vcpu, tdx_cpuid_entry *entries, uint32_t *count);
 
 /* Copy npages from src into private memory at gpa (PAGE.ADD), measured
- * into MRTD if `measure`; resumes after -EINTR/-EAGAIN from the kernel's
- * written-back progress, never adding a page twice. */
+ * into MRTD if `measure`; resumes after -EINTR/-EAGAIN/-EBUSY from the
+ * kernel's written-back progress, never adding a page twice. */
 TDX_API tdx_status tdx_vm_init_mem_region(tdx_vcpu *vcpu, const void *src, uint64_t gpa,
 					  uint64_t npages, int measure);
 /* KVM_TDX_FINALIZE_VM, retried on -EBUSY. */
@@ -153,7 +161,8 @@ typedef enum tdx_exit_reason {
 	TDX_EXIT_SHUTDOWN = 4,
 	TDX_EXIT_TDVMCALL = 5,     /* KVM_EXIT_TDX: GetQuote, GetTdVmCallInfo, ... */
 	TDX_EXIT_MAP_GPA = 6,      /* MapGPA (KVM_EXIT_HYPERCALL); libtdx converts */
-	TDX_EXIT_MEMORY_FAULT = 7, /* KVM_EXIT_MEMORY_FAULT; libtdx converts */
+	TDX_EXIT_MEMORY_FAULT = 7, /* KVM_EXIT_MEMORY_FAULT (KVM_RUN -1/EFAULT);
+				    * libtdx converts; seen only if it cannot */
 	TDX_EXIT_FATAL = 8,        /* the TD's ReportFatalError */
 	TDX_EXIT_SYSTEM_EVENT = 9,
 	TDX_EXIT_INTERNAL_ERROR = 10,
@@ -201,19 +210,31 @@ TDX_API tdx_status tdx_exit_init(tdx_exit *exit_info, size_t sz);
 
 /*
  * Called for TDVMCALL, MAP_GPA, MEMORY_FAULT and FATAL exits before libtdx
- * completes them: a TDVMCALL is answered from exit_info->tdvmcall_ret (and
- * the GetTdVmCallInfo outputs), a MapGPA's conversion is refused when the
- * handler sets tdvmcall_ret to a non-zero errno (EAGAIN: the TD retries).
- * Without a handler the kernel's pre-set answers stand.
+ * completes them, on the thread that runs the vCPU.  A TDVMCALL is answered
+ * from exit_info->tdvmcall_ret (and the GetTdVmCallInfo outputs).  For
+ * MAP_GPA, tdvmcall_ret is an errno the kernel passes on: 0 (pre-set)
+ * converts the range, EAGAIN asks the TD to retry (Linux >= 7.2; older
+ * kernels make it a refusal), anything else refuses it, sent as EINVAL
+ * (Linux 7.2 fails KVM_RUN for other values).  libtdx converts only memory
+ * added with tdx_vm_add_private_memory (it has a guest_memfd) and frees the
+ * side no longer used, as QEMU does.  A MEMORY_FAULT is converted after the
+ * handler returns.  Without a handler the kernel's pre-set answers stand.
  */
 typedef void (*tdx_exit_handler)(void *ctx, tdx_vcpu *vcpu, tdx_exit *exit_info);
 TDX_API tdx_status tdx_vm_set_exit_handler(tdx_vm *vm, tdx_exit_handler fn, void *ctx);
 
 /* Run until an exit the caller must see (IO, MMIO, HLT, FATAL, ...);
- * TDVMCALL, MapGPA and memory-fault exits are completed inside. */
+ * TDVMCALL, MapGPA and memory-fault exits are completed inside (a memory
+ * fault arrives as KVM_RUN = -1/EFAULT: converted and resumed). */
 TDX_API tdx_status tdx_vcpu_run(tdx_vcpu *vcpu, tdx_exit *exit_info);
 
-/* The guest side of an emulated TD (after finalize; "emu" backend only). */
+/* The guest side of an emulated TD (after finalize; "emu" backend only).
+ * Its shared memory is the VM's (add the TD's RAM with
+ * tdx_vm_add_private_memory: the emulator's default is 64 MiB at GPA 0).
+ * A TDVMCALL that needs the host runs the TD's first vCPU through
+ * tdx_vcpu_run on the calling thread: the exit handler sees it as it
+ * would on a TDX host.  Do not run that vCPU from another thread at the
+ * same time.  The guest side keeps the VM open until it is closed. */
 TDX_API tdx_status tdx_vm_guest(tdx_vm *vm, tdx_guest **out);
 /* The emulated platform of an emulated TD (borrowed; NULL elsewhere or
  * before tdx_vm_guest). */
