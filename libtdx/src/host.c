@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The host side: the KVM TDX launch sequence with the kernel's rules built
- * in (../shared/reference/host.md §1.5-1.7: mainline 6.16+ ordering,
- * -E2BIG growth, -EAGAIN/-EBUSY retries, INIT_MEM_REGION resume from the
+ * in (Linux arch/x86/kvm/vmx/tdx.c, Documentation/virt/kvm/x86/intel-tdx.rst
+ * and api.rst, as QEMU target/i386/kvm/tdx.c follows them: ordering, -E2BIG
+ * growth, -EAGAIN/-EBUSY retries, INIT_MEM_REGION resume from the
  * written-back progress), the run loop with KVM's TDX exits decoded, and
  * the plain-KVM mode that does the TDX-only steps in software.  Every
- * ioctl goes through a backend (host_backend.h): the kernel, or the
- * emulated KVM.  libtdx measures what it adds as it goes, so
+ * backend is reached the same way, through KVM's ioctls, kvm_run and errno
+ * values (host_backend.h); nothing here knows which one runs
+ * (docs/kvm-conformance.md).  libtdx measures what it adds as it goes, so
  * tdx_vm_mrtd() predicts the TD's MRTD on every backend.
  */
 #include <errno.h>

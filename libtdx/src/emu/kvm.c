@@ -2,35 +2,34 @@
 /*
  * The emulated KVM: a software /dev/kvm with the TDX host side, behind the
  * same ioctl interface as the kernel (host_backend.h).  It answers the
- * ioctls of uapi/kvm.h with the kernel's structures, state machine and
- * errno values (../shared/reference/host.md §1, mainline 6.16 KVM:
- * virt/kvm/kvm_main.c, virt/kvm/guest_memfd.c, arch/x86/kvm/x86.c,
- * arch/x86/kvm/vmx/tdx.c), and measures the TD as the TDX module does
- * (§3.1, through <tdx/measure.h>).
+ * ioctls of uapi/kvm.h with the kernel's structures, state machine, kvm_run
+ * exits and errno values, as upstream KVM does (virt/kvm/kvm_main.c,
+ * virt/kvm/guest_memfd.c, arch/x86/kvm/x86.c, arch/x86/kvm/cpuid.c,
+ * arch/x86/kvm/vmx/tdx.c; docs/kvm-conformance.md has each behaviour with
+ * its source and test), and measures the TD as the TDX module does
+ * (through <tdx/measure.h>).  Where it departs, the comment at that spot
+ * says so; a departure is a bug to fix, not a choice.
  *
  * Objects: the system fd, VMs, vCPUs and guest_memfd files are small
  * positive integers in a table of this context (never kernel fds; the
  * lowest free number is reused, as the kernel does).  A VM lives while its
- * fd, a vCPU fd or a guest_memfd fd of it is open (each pins the VM, as in
- * the kernel).  vCPUs live as long as their VM.  One mutex per context
- * serialises everything.
+ * fd, a vCPU fd, a guest_memfd fd or a guest side of it is open (each pins
+ * the VM, as in the kernel).  vCPUs live as long as their VM.  One mutex
+ * per context serialises everything.
  *
- * No guest code runs: KVM_RUN on a runnable TD returns at once with a
- * KVM_EXIT_HLT exit.  The guest side is driven through tdx__kvm_emu_guest:
- * a tdx_emu (the emulated TDX module) configured like the TD, whose
- * TDVMCALLs are routed here as KVM routes them (host.md §1.4) and handed to
- * the exit handler in the vCPU's kvm_run, synchronously.
- *
- * Where this model departs from the kernel, or the reference was unsure,
- * the comment at that spot says what was chosen and why.
+ * The TD's code is either libtdx's guest calls (tdx_vm_guest: the "emu"
+ * backend) or real code in a VM (TD-in-a-box).  Its TDCALLs go to a
+ * tdx_emu (the emulated TDX module) configured like the TD; the hooks
+ * below make a TDVMCALL that needs the VMM an exit, as KVM makes it: the
+ * TDCALL is deferred, KVM_RUN returns the exit, the next KVM_RUN takes the
+ * VMM's answer and the TDCALL, executed again, completes (exit_start).
  *
  * map_run hands out the vCPU's one kvm_run page (as every mmap of a vCPU
  * fd maps the same page); it lives while the vCPU or a mapping does.
  *
  * Locking: the context mutex is never held while taking a tdx_emu's lock
- * (a guest's TDCALL holds the emu's lock and then takes the context mutex
- * in the VMM hook), nor while calling the exit handler (which may issue
- * ioctls, even close the VM).
+ * (a TDCALL holds the emu's lock and then takes the mutex in a hook), nor
+ * while the guest side runs the vCPU through the VMM's run loop.
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -105,6 +104,7 @@
  * Linux 7.2 (3e2dec1ede0a) gave MapGPA's hypercall.ret its meaning. */
 #define KERNEL_DEFAULT 0x0702u
 #define KERNEL_MAPGPA_RET 0x0702u
+#define KERNEL_GMEM_EEXIST 0x0702u
 #define MAXPHYADDR_DEFAULT 36 /* cpuid_query_maxphyaddr() without 0x80000008 */
 
 enum td_state { TD_UNINITIALIZED, TD_INITIALIZED, TD_RUNNABLE };
@@ -842,15 +842,14 @@ static long set_memory_region(struct kvm_emu *k, struct vm *vm,
 			return -EINVAL;
 		/*
 		 * A range of the file bound twice: kvm_gmem_bind() fails with
-		 * -EINVAL (its error exit), whatever host.md §1.6 says (-EEXIST):
-		 * the upstream code wins (host.md: "When in doubt, the cited
-		 * upstream source wins").
+		 * -EINVAL through Linux 7.1 and -EEXIST from 7.2 (7ea987a90585
+		 * "KVM: guest_memfd: Return -EEXIST for overlapping bindings").
 		 */
 		for (size_t i = 0; i < vm->nslots; i++) {
 			const struct slot *s = &vm->slots[i];
 
 			if (s->gmem == g && start < s->gmem_off + s->size && s->gmem_off < end)
-				return -EINVAL;
+				return k->kernel >= KERNEL_GMEM_EEXIST ? -EEXIST : -EINVAL;
 		}
 		nw.gmem = g;
 		nw.gmem_off = start;
@@ -1397,9 +1396,8 @@ static long td_init_mem_region(struct kvm_emu *k, struct vcpu *v, const struct k
 		return -EFAULT;
 	r = *ur;
 	bytes = r.nr_pages << 12; /* as the kernel computes it */
-	/* The kernel checks alignment; host.md adds a non-zero source (a NULL
-	 * source cannot be copied from). */
-	if (!r.source_addr || r.source_addr % PG || r.gpa % PG || !r.nr_pages ||
+	/* tdx_vcpu_init_mem_region(): alignment, a non-empty private range. */
+	if (r.source_addr % PG || r.gpa % PG || !r.nr_pages ||
 	    r.gpa + bytes <= r.gpa || (r.gpa & sb) || ((r.gpa + bytes - 1) & sb))
 		return -EINVAL;
 	while (r.nr_pages) {
@@ -1412,6 +1410,10 @@ static long td_init_mem_region(struct kvm_emu *k, struct vcpu *v, const struct k
 		if (!done && k->faults.mem_region_eagain_times) {
 			k->faults.mem_region_eagain_times--;
 			ret = -EAGAIN;
+			break;
+		}
+		if (!r.source_addr) { /* the page cannot be read from the VMM: get_user_pages */
+			ret = -EFAULT;
 			break;
 		}
 		ret = add_page(vm, r.gpa, (const uint8_t *)(uintptr_t)r.source_addr,
