@@ -619,6 +619,17 @@ static void test_get_quote(void)
 		wr(0x400000, hdr, sizeof(hdr));
 		TDX_ASSERT_FAILS(tdx_tdvmcall_get_quote(G, SHARED | 0x400000, 0x2000), TDX_E_VMCALL,
 				 "INVALID_OPERAND");
+		hdr[0] = 1; /* ... as a 64-bit value (QEMU reads le64) */
+		hdr[4] = 1;
+		wr(0x400000, hdr, sizeof(hdr));
+		TDX_ASSERT_FAILS(tdx_tdvmcall_get_quote(G, SHARED | 0x400000, 0x2000), TDX_E_VMCALL,
+				 "INVALID_OPERAND");
+		hdr[4] = 0; /* a buffer over QEMU's 128 KiB */
+		wr(0x400000, hdr, sizeof(hdr));
+		CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(G, SHARED | 0x400000, 0x21000, NULL), TDX_OK);
+		TDX_ASSERT_FAILS(tdx_tdvmcall_get_quote(G, SHARED | 0x400000, 0x21000), TDX_E_VMCALL,
+				 "INVALID_OPERAND");
+		CU_ASSERT_EQUAL(tdx_tdvmcall_get_quote(G, SHARED | 0x400000, 0x20000), TDX_OK);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include "emu_internal.h"
 
 #define MAP_GPA_CHUNK EMU_2M /* KVM converts 2 MiB per exit, then RETRY */
+#define GQ_MAX_BUF (128u * 1024) /* QEMU's TDX_GET_QUOTE_MAX_BUF_LEN */
 #define MSR_APIC_BASE 0x1B
 #define MSR_MISC_ENABLE 0x1A0
 #define MSR_TSC_DEADLINE 0x6E0
@@ -191,14 +192,19 @@ static void put_u64(uint8_t *p, uint64_t v)
 }
 
 /*
- * GetQuote with the raw payload convention of upstream Linux and QEMU
- * (§2.5): header {1, status, in_len = 1024, out_len} + TDREPORT, replaced
- * by the quote.  Answered at once by the emulated quoting enclave.
+ * GetQuote as QEMU's tdx_handle_get_quote() takes it (target/i386/kvm/
+ * tdx.c): a non-empty shared buffer (INVALID_OPERAND), 4 KiB aligned
+ * (ALIGN_ERROR), header {version = 1 as a 64-bit value, status, in_len,
+ * out_len} with in_len within the buffer, the buffer at most 128 KiB
+ * (TDX_GET_QUOTE_MAX_BUF_LEN: INVALID_OPERAND); the raw TDREPORT is
+ * replaced by the quote.  Answered at once by the emulated quoting
+ * enclave, so no request is ever in flight (QEMU answers RETRY past 16).
  */
 static uint64_t get_quote(struct tdx_emu *e, tdx_regs *r)
 {
 	uint64_t gpa = r->r12, size = r->r13;
 	uint8_t *buf, report[TDREPORT_SIZE];
+	uint64_t version;
 	uint32_t in_len;
 	size_t len = 0;
 
@@ -209,8 +215,9 @@ static uint64_t get_quote(struct tdx_emu *e, tdx_regs *r)
 	buf = shared_mem(e, gpa, size);
 	if (!buf)
 		return TDVMCALL_INVALID_OPERAND;
+	memcpy(&version, buf + GQ_VERSION, 8);
 	memcpy(&in_len, buf + GQ_IN_LEN, 4);
-	if (buf[GQ_VERSION] != 1 || in_len > size - GQ_DATA)
+	if (version != 1 || size > GQ_MAX_BUF || in_len > size - GQ_DATA)
 		return TDVMCALL_INVALID_OPERAND;
 	memcpy(report, buf + GQ_DATA, sizeof(report));
 	/* The quoting enclave only signs reports made on this platform. */
