@@ -142,9 +142,22 @@ static void test_plain_vm_runs_guest_code(void)
  */
 static const uint8_t tdcall_code[] = { 0xb0, 0x41, 0xe6, 0x80, 0x66, 0x0f, 0x01, 0xcc };
 
-static void test_plain_vm_traps_tdcall(void)
+/* A finalized plain VM whose one page below 4 GiB is `page`. */
+static void plain_vm_with_page(const uint8_t *page, tdx_vm **vm, tdx_vcpu **vcpu)
 {
 	TDX_OPTS(tdx_vm_opts, opts, .plain = 1);
+
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(vm, H, &opts), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(*vm, NULL), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(*vm, 0xFFFFF000ULL, 0x1000), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(vcpu, *vm), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(*vcpu, 0), TDX_OK); /* KVM_SET_CPUID2 taken */
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(*vcpu, page, 0xFFFFF000ULL, 1, 1), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(*vm), TDX_OK);
+}
+
+static void test_plain_vm_traps_tdcall(void)
+{
 	TDX_OPTS(tdx_exit, ex);
 	tdx_vm *vm;
 	tdx_vcpu *vcpu;
@@ -153,13 +166,7 @@ static void test_plain_vm_traps_tdcall(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(page);
 	memset(page, 0, 4096);
 	memcpy(page + 0xFF0, tdcall_code, sizeof(tdcall_code));
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(&vm, H, &opts), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(vm, NULL), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(vm, 0xFFFFF000ULL, 0x1000), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(&vcpu, vm), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(vcpu, 0), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(vcpu, page, 0xFFFFF000ULL, 1, 1), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(vm), TDX_OK);
+	plain_vm_with_page(page, &vm, &vcpu);
 
 	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
 	CU_ASSERT_EQUAL(ex.reason, TDX_EXIT_IO);
@@ -191,7 +198,6 @@ static const uint8_t cpuid_code[] = {
 
 static void test_plain_vm_cpuid_model(void)
 {
-	TDX_OPTS(tdx_vm_opts, opts, .plain = 1);
 	TDX_OPTS(tdx_exit, ex);
 	tdx_vm *vm;
 	tdx_vcpu *vcpu;
@@ -203,13 +209,7 @@ static void test_plain_vm_cpuid_model(void)
 	memcpy(page + 0xF80, cpuid_code, sizeof(cpuid_code));
 	page[0xFF0] = 0xeb; /* jmp rel8 to 0xF80: 0xF80 - 0xFF2 */
 	page[0xFF1] = (uint8_t)(0xF80 - 0xFF2);
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_create(&vm, H, &opts), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_init(vm, NULL), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(vm, 0xFFFFF000ULL, 0x1000), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_create(&vcpu, vm), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(vcpu, 0), TDX_OK); /* KVM_SET_CPUID2 accepted */
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(vcpu, page, 0xFFFFF000ULL, 1, 1), TDX_OK);
-	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(vm), TDX_OK);
+	plain_vm_with_page(page, &vm, &vcpu);
 	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_run(vcpu, &ex), TDX_OK);
 	CU_ASSERT_EQUAL_FATAL(ex.reason, TDX_EXIT_IO);
 	CU_ASSERT_EQUAL(ex.io_port, 0x80);
