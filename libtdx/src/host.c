@@ -847,6 +847,17 @@ static const struct region *region_at(const tdx_vm *vm, uint64_t gpa)
 	return NULL;
 }
 
+/* Where the next region after gpa starts, or end if none before it. */
+static uint64_t next_region(const tdx_vm *vm, uint64_t gpa, uint64_t end)
+{
+	uint64_t next = end;
+
+	for (size_t i = 0; i < vm->nregions; i++)
+		if (vm->regions[i].gpa > gpa && vm->regions[i].gpa < next)
+			next = vm->regions[i].gpa;
+	return next;
+}
+
 /* The host view of [gpa, gpa+len), within one region; NULL if none. */
 static uint8_t *host_view(tdx_vm *vm, uint64_t gpa, size_t len)
 {
@@ -1245,33 +1256,45 @@ static void decode_fatal(const struct kvm_run *run, tdx_exit *e)
 /*
  * MapGPA / memory fault: flip the private attribute of the range, then
  * free the side no longer used (punch the guest_memfd, or drop the shared
- * pages), as QEMU's kvm_convert_memory() does, so a converted range is not
- * held twice.  Like QEMU, only memory with a guest_memfd converts; -EINVAL
- * for a range (partly) outside it.
+ * pages), so a converted range is not held twice.  As QEMU's
+ * kvm_convert_memory() (accel/kvm/kvm-all.c): memory without a guest_memfd
+ * does not convert (-EINVAL), and a range with no memory at all converts
+ * to shared as a no-op (MMIO) but never to private.
  */
 static long convert(tdx_vm *vm, uint64_t gpa, uint64_t size, int to_private)
 {
 	struct kvm_memory_attributes a = { .address = gpa, .size = size,
 					   .attributes = to_private ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0 };
 	uint64_t end = gpa + size;
+	int any = 0;
 	long rc;
 
 	if (end < gpa)
 		return -EINVAL;
-	for (uint64_t at = gpa; at < end;) { /* guest_memfd behind all of it */
+	for (uint64_t at = gpa; at < end;) { /* guest_memfd behind all the memory */
 		const struct region *r = region_at(vm, at);
 
-		if (!r || r->gmem_fd < 0)
+		if (!r && to_private)
 			return -EINVAL;
-		at = r->gpa + r->size;
+		if (r && r->gmem_fd < 0)
+			return -EINVAL;
+		any |= r != NULL;
+		at = r ? r->gpa + r->size : next_region(vm, at, end);
 	}
+	if (!any)
+		return 0; /* no memory: nothing to share */
 	rc = kvm_ioctl(vm->host, vm->fd, KVM_SET_MEMORY_ATTRIBUTES, &a);
 	if (rc < 0)
 		return rc;
 	for (uint64_t at = gpa; at < end;) {
 		const struct region *r = region_at(vm, at);
-		uint64_t stop = r->gpa + r->size < end ? r->gpa + r->size : end;
+		uint64_t stop;
 
+		if (!r) {
+			at = next_region(vm, at, end);
+			continue;
+		}
+		stop = r->gpa + r->size < end ? r->gpa + r->size : end;
 		if (to_private)
 			madvise(r->host + (at - r->gpa), stop - at, MADV_DONTNEED);
 		else

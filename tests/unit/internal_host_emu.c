@@ -424,6 +424,22 @@ static void test_init_vm_cpuid_placement(void)
 		if (got[i].function == 0x80000008)
 			CU_ASSERT_EQUAL((got[i].eax >> 16) & 0xFF, 48);
 	}
+	/* ... and the TD runs: its report carries the MRTD the host measured. */
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_add_private_memory(vm, IMG_GPA, sizeof(image)), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vcpu_init(v, 0), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(v, image, IMG_GPA, 4, 1), TDX_OK);
+	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(vm), TDX_OK);
+	{
+		uint8_t data[64] = { 9 }, report[1024], mrtd[48];
+		size_t len = sizeof(report);
+		tdx_guest *g;
+
+		CU_ASSERT_EQUAL(tdx_vm_mrtd(vm, mrtd), TDX_OK);
+		CU_ASSERT_EQUAL_FATAL(tdx_vm_guest(vm, &g), TDX_OK);
+		CU_ASSERT_EQUAL(tdx_guest_get_report(g, data, 64, report, &len), TDX_OK);
+		CU_ASSERT_EQUAL(memcmp(report + 512 + 16, mrtd, 48), 0);
+		tdx_guest_close(g);
+	}
 	tdx_vcpu_close(v);
 	tdx_vm_close(vm);
 	tdx_host_close(h);
@@ -460,10 +476,13 @@ static void test_conversions(void)
 	CU_ASSERT_EQUAL(s.last_fault.gpa, 0x401000);
 	CU_ASSERT_EQUAL(s.last_fault.size, PAGE);
 	CU_ASSERT_EQUAL(s.last_fault.to_private, 1);
-	/* Memory without a guest_memfd stays shared (QEMU kvm_convert_memory). */
+	/* Memory without a guest_memfd stays shared (QEMU kvm_convert_memory);
+	 * where there is no memory, sharing is a no-op, going private is not. */
 	CU_ASSERT_EQUAL(tdx_vm_add_shared_memory(t.vm, 0x8000000, 2 * PAGE), TDX_OK);
 	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, 0x8000000, PAGE, NULL), TDX_E_VMCALL);
 	CU_ASSERT_EQUAL(tdx_error_last()->hw_status, 0x8000000000000000ULL);
+	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, (1ULL << 47) | 0x9000000, PAGE, NULL), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_tdvmcall_map_gpa(g, 0x9000000, PAGE, NULL), TDX_E_VMCALL);
 	/* The model KVM answers CPUID from: its own leaves, QEMU's TD subset of
 	 * KVM's features, TSC-deadline and x2APIC. */
 	CU_ASSERT_EQUAL(tdx_tdvmcall_cpuid(g, 0x40000000, 0, r), TDX_OK);

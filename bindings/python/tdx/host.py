@@ -6,6 +6,7 @@ The sequence (out-of-order calls raise StateError before KVM sees them)::
     with tdx.Host("emu") as host, host.create_vm() as vm:
         vm.init()
         vm.add_private_memory(gpa, size)
+        vm.add_private_memory(0, 64 << 20)  # the TD's RAM: what it shares is seen there
         vcpu = vm.create_vcpu()
         vcpu.init()
         vm.init_mem_region(vcpu, image, gpa)
