@@ -1050,6 +1050,7 @@ extern swig_intgo _wrap_TDX_EXIT_FATAL_tdx_b3e39941400d340c(void);
 extern swig_intgo _wrap_TDX_EXIT_SYSTEM_EVENT_tdx_b3e39941400d340c(void);
 extern swig_intgo _wrap_TDX_EXIT_INTERNAL_ERROR_tdx_b3e39941400d340c(void);
 extern swig_intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_b3e39941400d340c(void);
+extern swig_intgo _wrap_TDX_EXIT_EXCEPTION_tdx_b3e39941400d340c(void);
 extern void _wrap_tdx_exit_sz_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_type_337 arg2);
 extern swig_type_338 _wrap_tdx_exit_sz_get_tdx_b3e39941400d340c(uintptr_t arg1);
 extern void _wrap_tdx_exit_reason_set_tdx_b3e39941400d340c(uintptr_t arg1, swig_intgo arg2);
@@ -5415,6 +5416,13 @@ func _swig_getTDX_EXIT_FAIL_ENTRY() (_swig_ret Enum_SS_tdx_exit_reason) {
 }
 
 var TDX_EXIT_FAIL_ENTRY Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_FAIL_ENTRY()
+func _swig_getTDX_EXIT_EXCEPTION() (_swig_ret Enum_SS_tdx_exit_reason) {
+	var swig_r Enum_SS_tdx_exit_reason
+	swig_r = (Enum_SS_tdx_exit_reason)(C._wrap_TDX_EXIT_EXCEPTION_tdx_b3e39941400d340c())
+	return swig_r
+}
+
+var TDX_EXIT_EXCEPTION Enum_SS_tdx_exit_reason = _swig_getTDX_EXIT_EXCEPTION()
 const TDX_TDVMCALL_GET_TDVMCALL_INFO uint64 = 0x10000
 const TDX_TDVMCALL_GET_QUOTE uint64 = 0x10002
 const TDX_TDVMCALL_SETUP_EVENT_NOTIFY uint64 = 0x10004

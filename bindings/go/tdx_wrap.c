@@ -6138,6 +6138,18 @@ intgo _wrap_TDX_EXIT_FAIL_ENTRY_tdx_b3e39941400d340c() {
 }
 
 
+intgo _wrap_TDX_EXIT_EXCEPTION_tdx_b3e39941400d340c() {
+  enum tdx_exit_reason result;
+  intgo _swig_go_result;
+  
+  
+  result = TDX_EXIT_EXCEPTION;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
 void _wrap_tdx_exit_sz_set_tdx_b3e39941400d340c(struct tdx_exit *_swig_go_0, long long _swig_go_1) {
   struct tdx_exit *arg1 = (struct tdx_exit *) 0 ;
   size_t arg2 ;

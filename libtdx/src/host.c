@@ -1415,6 +1415,11 @@ static int dispatch(tdx_vm *vm, tdx_vcpu *v, struct kvm_run *run, tdx_exit *e)
 		e->reason = TDX_EXIT_FAIL_ENTRY;
 		e->hw_reason = run->fail_entry.hardware_entry_failure_reason;
 		return 1;
+	case KVM_EXIT_EXCEPTION: /* a TD's unexpected exception (tdx_handle_exception_nmi) */
+		e->reason = TDX_EXIT_EXCEPTION;
+		e->subtype = run->ex.exception;
+		e->hw_reason = run->ex.error_code;
+		return 1;
 	default:
 		break;
 	}

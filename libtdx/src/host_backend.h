@@ -68,6 +68,9 @@ typedef struct tdx__kvm_emu_faults {
 	unsigned state_guard_ebusy;   /* INIT_VM, INIT_VCPU, INIT_MEM_REGION,
 				       * FINALIZE_VM: -EBUSY this many times first (a
 				       * vCPU creation in flight, Linux 7.2's guard) */
+	unsigned exception_vector;    /* the next KVM_RUN of a TD: KVM_EXIT_EXCEPTION
+				       * with this vector (an exception the TD exited
+				       * with, tdx_handle_exception_nmi); 0: none */
 } tdx__kvm_emu_faults;
 
 /* An emulated KVM from "key=value,..." (the part after "emu:"), whose TDs

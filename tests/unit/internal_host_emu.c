@@ -583,6 +583,16 @@ static void test_vm_limits_and_guard(void)
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_init_mem_region(t.vcpu, image, IMG_GPA, 4, 1), TDX_OK);
 	tdx__kvm_emu_set_faults(k, &(tdx__kvm_emu_faults){ .state_guard_ebusy = 2 });
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_finalize(t.vm), TDX_OK);
+	/* An exception the TD exits with (KVM_EXIT_EXCEPTION, #MC here). */
+	{
+		TDX_OPTS(tdx_exit, ex);
+
+		tdx__kvm_emu_set_faults(k, &(tdx__kvm_emu_faults){ .exception_vector = 18 });
+		CU_ASSERT_EQUAL(tdx_vcpu_run(t.vcpu, &ex), TDX_OK);
+		CU_ASSERT_EQUAL(ex.reason, TDX_EXIT_EXCEPTION);
+		CU_ASSERT_EQUAL(ex.kvm_exit_reason, 1);
+		CU_ASSERT_EQUAL(ex.subtype, 18);
+	}
 	/* The guest side runs its vCPU through the run loop: none, no TDVMCALL. */
 	CU_ASSERT_EQUAL_FATAL(tdx_vm_guest(t.vm, &g), TDX_OK);
 	tdx_vcpu_close(t.vcpu);

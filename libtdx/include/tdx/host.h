@@ -166,7 +166,9 @@ typedef enum tdx_exit_reason {
 	TDX_EXIT_FATAL = 8,        /* the TD's ReportFatalError */
 	TDX_EXIT_SYSTEM_EVENT = 9,
 	TDX_EXIT_INTERNAL_ERROR = 10,
-	TDX_EXIT_FAIL_ENTRY = 11
+	TDX_EXIT_FAIL_ENTRY = 11,
+	TDX_EXIT_EXCEPTION = 12    /* KVM_EXIT_EXCEPTION: subtype = vector,
+				    * hw_reason = error code */
 } tdx_exit_reason;
 
 /* TDVMCALL numbers seen in TDX_EXIT_TDVMCALL. */
@@ -202,7 +204,7 @@ typedef struct tdx_exit {
 	uint64_t error_code;
 	uint64_t fatal_gpa;        /* valid when bit 63 of error_code is set */
 	char message[65];
-	/* SYSTEM_EVENT / INTERNAL_ERROR / FAIL_ENTRY */
+	/* SYSTEM_EVENT / INTERNAL_ERROR / FAIL_ENTRY / EXCEPTION */
 	uint32_t subtype;
 	uint64_t hw_reason;
 } tdx_exit;

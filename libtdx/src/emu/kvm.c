@@ -1576,6 +1576,14 @@ static long vcpu_run(struct kvm_emu *k, struct vcpu *v, unsigned long arg)
 	if (run->immediate_exit)
 		return -EINTR;
 	v->has_run = 1;
+	if (k->faults.exception_vector) { /* tdx_handle_exception_nmi(): to userspace */
+		memset(run->padding, 0, sizeof(run->padding));
+		run->exit_reason = KVM_EXIT_EXCEPTION;
+		run->ex.exception = k->faults.exception_vector;
+		run->ex.error_code = 0;
+		k->faults.exception_vector = 0;
+		return 0;
+	}
 	if (k->box_kvm >= 0) {
 		r = box_run(k, v);
 		if (r)

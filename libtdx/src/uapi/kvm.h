@@ -80,6 +80,7 @@
 
 /* ---- exits ---- */
 #define KVM_EXIT_UNKNOWN 0
+#define KVM_EXIT_EXCEPTION 1
 #define KVM_EXIT_IO 2
 #define KVM_EXIT_HYPERCALL 3
 #define KVM_EXIT_HLT 5
@@ -289,6 +290,10 @@ struct kvm_run {
 			uint32_t cpu;
 		} fail_entry;
 		struct {
+			uint32_t exception;
+			uint32_t error_code;
+		} ex;
+		struct {
 			uint8_t direction;
 			uint8_t size;
 			uint16_t port;
@@ -370,6 +375,7 @@ _Static_assert(KVM_TRANSLATE == 0xC018AE85, "KVM_TRANSLATE");
 _Static_assert(KVM_GET_VCPU_EVENTS == 0x8040AE9F, "KVM_GET_VCPU_EVENTS");
 _Static_assert(KVM_SET_VCPU_EVENTS == 0x4040AEA0, "KVM_SET_VCPU_EVENTS");
 _Static_assert(sizeof(struct kvm_translation) == 24, "kvm_translation");
+_Static_assert(offsetof(struct kvm_run, ex.error_code) == 36, "kvm_run.ex");
 _Static_assert(sizeof(struct kvm_vcpu_events) == 64, "kvm_vcpu_events");
 _Static_assert(offsetof(struct kvm_vcpu_events, flags) == 20, "kvm_vcpu_events.flags");
 _Static_assert(offsetof(struct kvm_vcpu_events, exception_payload) == 56, "events.payload");
