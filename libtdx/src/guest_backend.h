@@ -16,6 +16,10 @@ typedef struct tdx__guest_ops {
 	/* A private, accepted, page-aligned area of TDX_SCRATCH_SIZE bytes
 	 * for the high-level calls' buffers: its GPA, the same every call. */
 	int (*scratch)(void *ctx, uint64_t *gpa);
+	/* The scratch area is the backend's, shared by all its handles: the
+	 * high-level calls hold it (hold 1) from their first write to their
+	 * last read, and let go (hold 0).  NULL: nothing else uses it. */
+	void (*stage)(void *ctx, int hold);
 	int (*mem_read)(void *ctx, uint64_t gpa, void *buf, size_t len);
 	int (*mem_write)(void *ctx, uint64_t gpa, const void *buf, size_t len);
 	void (*close)(void *ctx);

@@ -31,6 +31,14 @@ static int scratch(tdx_guest *g, const char *fn, uint64_t *gpa)
 	return g->ops->scratch(g->ctx, gpa);
 }
 
+/* Hold (1) or let go (0) of the scratch area, which every handle of the
+ * backend shares: one write-call-read sequence at a time. */
+static void stage(tdx_guest *g, int hold)
+{
+	if (g->ops->stage)
+		g->ops->stage(g->ctx, hold);
+}
+
 static int check_report_data(const char *fn, const uint8_t *data, size_t len)
 {
 	if (!data || len != REPORT_DATA_SIZE)
@@ -78,10 +86,11 @@ tdx_status tdx_guest_get_report(tdx_guest *g, const uint8_t *report_data, size_t
 	rc = scratch(g, __func__, &base);
 	if (rc)
 		return rc;
+	stage(g, 1);
 	rc = make_report(g, __func__, base, report_data);
-	if (rc)
-		return rc;
-	rc = g->ops->mem_read(g->ctx, base + SCRATCH_REPORT, report, TDREPORT_SIZE);
+	if (!rc)
+		rc = g->ops->mem_read(g->ctx, base + SCRATCH_REPORT, report, TDREPORT_SIZE);
+	stage(g, 0);
 	if (rc)
 		return rc;
 	*len = TDREPORT_SIZE;
@@ -107,10 +116,12 @@ tdx_status tdx_guest_rtmr_extend(tdx_guest *g, unsigned index, const uint8_t *di
 	rc = scratch(g, __func__, &base);
 	if (rc)
 		return rc;
+	stage(g, 1);
 	rc = g->ops->mem_write(g->ctx, base + SCRATCH_DATA, digest, SHA384_SIZE);
-	if (rc)
-		return rc;
-	return tdx_tdg_mr_rtmr_extend(g, base + SCRATCH_DATA, index);
+	if (!rc)
+		rc = tdx_tdg_mr_rtmr_extend(g, base + SCRATCH_DATA, index);
+	stage(g, 0);
+	return rc;
 }
 
 static int all_zero(const uint8_t *p, size_t n)
@@ -158,10 +169,11 @@ tdx_status tdx_guest_verify_report(tdx_guest *g, const uint8_t *report, size_t l
 	rc = scratch(g, __func__, &base);
 	if (rc)
 		return rc;
+	stage(g, 1);
 	rc = g->ops->mem_write(g->ctx, base + SCRATCH_REPORT, mac, REPORTMAC_SIZE);
-	if (rc)
-		return rc;
-	rc = tdx_tdg_mr_verifyreport(g, base + SCRATCH_REPORT);
+	if (!rc)
+		rc = tdx_tdg_mr_verifyreport(g, base + SCRATCH_REPORT);
+	stage(g, 0);
 	if (rc == TDX_E_TDCALL) {
 		uint64_t status = tdx_error_last()->hw_status;
 
@@ -203,34 +215,17 @@ static int run_get_quote(tdx_guest *g, uint64_t shared, uint64_t *status, uint32
 	return g->ops->mem_read(g->ctx, shared + GQ_OUT_LEN, out_len, sizeof(*out_len));
 }
 
-tdx_status tdx_guest_get_quote(tdx_guest *g, const uint8_t *report_data, size_t report_data_len,
-			       uint8_t *quote, size_t *len)
+/* The quote sequence in the scratch area (held by the caller). */
+static int quote_staged(tdx_guest *g, uint64_t base, uint64_t shared_bit,
+			const uint8_t *report_data, uint8_t *quote, size_t *len)
 {
+	static const char *fn = "tdx_guest_get_quote";
 	uint8_t hdr[GQ_DATA + TDREPORT_SIZE] = { 0 };
-	TDX_OPTS(tdx_vp_info, info);
-	uint64_t base, quote_gpa, shared_bit, status = 0;
+	uint64_t quote_gpa = base + SCRATCH_QUOTE, status = 0;
 	uint32_t out_len = 0;
 	int rc, rc2;
 
-	if (!g)
-		return tdx__fail(TDX_E_INVALID, "g is NULL; open a guest handle with tdx_guest_open");
-	rc = check_report_data(__func__, report_data, report_data_len);
-	if (rc)
-		return rc;
-	if (!len)
-		return tdx__fail(TDX_E_INVALID, "len is NULL; pass the quote buffer's size");
-	if (g->ops->get_quote)
-		return g->ops->get_quote(g->ctx, report_data, quote, len);
-	rc = scratch(g, __func__, &base);
-	if (rc)
-		return rc;
-	rc = tdx_tdg_vp_info(g, &info);
-	if (rc)
-		return rc;
-	shared_bit = 1ULL << (info.gpaw - 1);
-	quote_gpa = base + SCRATCH_QUOTE;
-
-	rc = make_report(g, __func__, base, report_data);
+	rc = make_report(g, fn, base, report_data);
 	if (rc)
 		return rc;
 	hdr[GQ_VERSION] = 1;
@@ -248,7 +243,7 @@ tdx_status tdx_guest_get_quote(tdx_guest *g, const uint8_t *report_data, size_t 
 	if (!rc)
 		rc = run_get_quote(g, quote_gpa | shared_bit, &status, &out_len);
 	if (!rc && status != GQ_STATUS_SUCCESS)
-		rc = tdx__error_set(TDX_E_VMCALL, TDX_LAYER_VMCALL, status, 0, __func__,
+		rc = tdx__error_set(TDX_E_VMCALL, TDX_LAYER_VMCALL, status, 0, fn,
 				    "GetQuote completed with status 0x%llx (%s): the quote service "
 				    "failed or is unreachable", (unsigned long long)status,
 				    status == GQ_STATUS_SERVICE_UNAVAILABLE ? "service unavailable"
@@ -274,6 +269,34 @@ tdx_status tdx_guest_get_quote(tdx_guest *g, const uint8_t *report_data, size_t 
 	for (uint64_t off = 0; !rc2 && off < SCRATCH_QUOTE_SIZE; off += 4096)
 		rc2 = tdx_tdg_mem_page_accept(g, quote_gpa + off, TDX_PAGE_LEVEL_4K);
 	return rc ? rc : rc2;
+}
+
+tdx_status tdx_guest_get_quote(tdx_guest *g, const uint8_t *report_data, size_t report_data_len,
+			       uint8_t *quote, size_t *len)
+{
+	TDX_OPTS(tdx_vp_info, info);
+	uint64_t base;
+	int rc;
+
+	if (!g)
+		return tdx__fail(TDX_E_INVALID, "g is NULL; open a guest handle with tdx_guest_open");
+	rc = check_report_data(__func__, report_data, report_data_len);
+	if (rc)
+		return rc;
+	if (!len)
+		return tdx__fail(TDX_E_INVALID, "len is NULL; pass the quote buffer's size");
+	if (g->ops->get_quote)
+		return g->ops->get_quote(g->ctx, report_data, quote, len);
+	rc = scratch(g, __func__, &base);
+	if (rc)
+		return rc;
+	rc = tdx_tdg_vp_info(g, &info);
+	if (rc)
+		return rc;
+	stage(g, 1);
+	rc = quote_staged(g, base, 1ULL << (info.gpaw - 1), report_data, quote, len);
+	stage(g, 0);
+	return rc;
 }
 
 tdx_status tdx_guest_rtmr_read(tdx_guest *g, unsigned index, uint8_t *rtmr, size_t rtmr_len)

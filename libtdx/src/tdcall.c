@@ -9,6 +9,8 @@
  * Freestanding, like guest_calls.c: built into the payload too.
  */
 
+#include <stdatomic.h>
+
 #include "guest_backend.h"
 
 /* The TDCALL instruction, emitted as bytes (66 0F 01 CC) for assemblers
@@ -43,6 +45,17 @@ static int tdcall_insn(void *ctx, tdx_regs *r)
 }
 
 static _Alignas(4096) unsigned char scratch_area[TDX_SCRATCH_SIZE];
+static atomic_flag scratch_busy = ATOMIC_FLAG_INIT; /* freestanding: no mutex */
+
+static void tdcall_stage(void *ctx, int hold)
+{
+	(void)ctx;
+	if (!hold)
+		atomic_flag_clear_explicit(&scratch_busy, memory_order_release);
+	else
+		while (atomic_flag_test_and_set_explicit(&scratch_busy, memory_order_acquire))
+			__builtin_ia32_pause();
+}
 
 static int tdcall_scratch(void *ctx, uint64_t *gpa)
 {
@@ -69,6 +82,7 @@ const tdx__guest_ops tdx__tdcall_ops = {
 	.name = "tdcall",
 	.tdcall = tdcall_insn,
 	.scratch = tdcall_scratch,
+	.stage = tdcall_stage,
 	.mem_read = tdcall_read,
 	.mem_write = tdcall_write,
 };

@@ -523,6 +523,7 @@ static void emu_free(struct tdx_emu *e)
 	if (e->lock_fd >= 0)
 		close(e->lock_fd);
 	pthread_mutex_destroy(&e->lock);
+	pthread_mutex_destroy(&e->stage_lock);
 	free(e);
 }
 
@@ -589,6 +590,7 @@ tdx_status tdx_emu_open(tdx_emu **out, const tdx_emu_config *cfg)
 		pthread_mutex_init(&e->lock, &attr);
 		pthread_mutexattr_destroy(&attr);
 	}
+	pthread_mutex_init(&e->stage_lock, NULL);
 	e->lock_fd = -1;
 	e->refs = 1;
 	e->cfg.sz = sizeof(e->cfg);
@@ -667,6 +669,19 @@ int tdx__emu_transport(void *ctx, tdx_regs *regs)
 	return TDX_OK;
 }
 
+void tdx__emu_stage(struct tdx_emu *e, int hold)
+{
+	if (hold)
+		pthread_mutex_lock(&e->stage_lock);
+	else
+		pthread_mutex_unlock(&e->stage_lock);
+}
+
+static void emu_stage(void *ctx, int hold)
+{
+	tdx__emu_stage(ctx, hold);
+}
+
 /* libtdx's buffers: the last 64 KiB below the accepted boundary. */
 static int emu_scratch(void *ctx, uint64_t *gpa)
 {
@@ -695,6 +710,7 @@ static const tdx__guest_ops emu_ops = {
 	.name = "emu",
 	.tdcall = tdx__emu_transport,
 	.scratch = emu_scratch,
+	.stage = emu_stage,
 	.mem_read = emu_guest_read,
 	.mem_write = emu_guest_write,
 	.close = emu_guest_close,

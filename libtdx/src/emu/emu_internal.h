@@ -66,6 +66,7 @@ typedef struct emu_td {
 
 struct tdx_emu {
 	pthread_mutex_t lock; /* serialises every TDCALL and accessor */
+	pthread_mutex_t stage_lock; /* the scratch area's user (tdx__emu_stage) */
 	int refs;             /* the emu handle plus each guest handle */
 	tdx_emu_config cfg;
 	emu_td td;
@@ -154,6 +155,9 @@ static inline uint64_t emu_shared_bit(const struct tdx_emu *e)
 
 /* emu.c: the emulator's transport: one TDCALL under the emulator's lock. */
 int tdx__emu_transport(void *ctx, tdx_regs *regs);
+/* emu.c: hold (1) or let go (0) of the TD's scratch area, for one
+ * high-level call's write-call-read sequence (guest ops' stage). */
+void tdx__emu_stage(struct tdx_emu *e, int hold);
 /* emu.c: one TDCALL under the lock; 1 if it was deferred (regs untouched). */
 int tdx__emu_execute(struct tdx_emu *e, tdx_regs *regs);
 /* module.c: one TDCALL (caller holds the lock); 1 if deferred. */

@@ -2588,6 +2588,11 @@ static int td_guest_access(struct td_guest *g, uint64_t gpa, uint8_t *buf, size_
 	return rc;
 }
 
+static void td_guest_stage(void *ctx, int hold)
+{
+	tdx__emu_stage(((struct td_guest *)ctx)->emu, hold);
+}
+
 static int td_guest_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	return td_guest_access(ctx, gpa, buf, len, 0);
@@ -2615,6 +2620,7 @@ static const tdx__guest_ops td_guest_ops = {
 	.name = "emu",
 	.tdcall = td_guest_tdcall,
 	.scratch = td_guest_scratch,
+	.stage = td_guest_stage,
 	.mem_read = td_guest_read,
 	.mem_write = td_guest_write,
 	.close = td_guest_close,
