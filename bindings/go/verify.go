@@ -84,9 +84,12 @@ func init() {
 	}
 }
 
-// VerifyQuote verifies a quote offline.  The error is for arguments the
-// verification could not start with (CodeInvalid); a verification that
-// ran and failed is a result whose Err says why.
+// VerifyQuote verifies a quote offline.  It fails closed: the error is
+// nil only when every step passed and the policy accepts the TCB status.
+// A verification that ran and failed returns its result too (steps, TCB
+// status, explanation) with the failing step's *Error as the error (and
+// in the result's Err); arguments it could not start with return a nil
+// result and CodeInvalid.
 func VerifyQuote(quote []byte, o *VerifyOptions) (*VerifyResult, error) {
 	if o == nil {
 		o = &VerifyOptions{}
@@ -140,7 +143,7 @@ func VerifyQuote(quote []byte, o *VerifyOptions) (*VerifyResult, error) {
 		return nil, err
 	}
 	r.JSON = js
-	return r, nil
+	return r, r.Err
 }
 
 func boolInt(b bool) int {

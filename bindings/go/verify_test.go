@@ -34,6 +34,17 @@ func emuQuote(t *testing.T, flags uint) (*Emu, []byte, []byte) {
 	return e, q, col
 }
 
+// A caller who checks only the error cannot accept a tampered quote.
+func TestVerifyTamperedQuoteFailsClosed(t *testing.T) {
+	e, q, col := emuQuote(t, 0)
+	bad := append([]byte(nil), q...)
+	bad[48+16] ^= 1 // a byte of the body's MRTD: the signature no longer holds
+	r, err := VerifyQuote(bad, &VerifyOptions{Roots: []byte(e.RootCAPEM()), Collateral: col})
+	if !errors.Is(err, ErrQuoteSignature) || r == nil || r.Err == nil {
+		t.Fatalf("tampered quote: %v; want the quote-signature step's error", err)
+	}
+}
+
 func TestVerifyEmulatorQuote(t *testing.T) {
 	e, q, col := emuQuote(t, 0)
 	r, err := VerifyQuote(q, &VerifyOptions{Roots: []byte(e.RootCAPEM()), Collateral: col,
@@ -54,8 +65,8 @@ func TestVerifyEmulatorQuote(t *testing.T) {
 	}
 	// The default root, Intel's, refuses the emulator's chain.
 	r, err = VerifyQuote(q, &VerifyOptions{Collateral: col})
-	if err != nil || !errors.Is(r.Err, ErrCertChain) {
-		t.Fatalf("default root: %v, %v", err, r.Err)
+	if !errors.Is(err, ErrCertChain) || r == nil || !errors.Is(r.Err, ErrCertChain) {
+		t.Fatalf("default root: %v, %v", err, r)
 	}
 }
 
@@ -63,8 +74,8 @@ func TestVerifyOutOfDateAndPolicy(t *testing.T) {
 	e, q, col := emuQuote(t, TDX_EMU_COLLATERAL_OUT_OF_DATE)
 	root := []byte(e.RootCAPEM())
 	r, err := VerifyQuote(q, &VerifyOptions{Roots: root, Collateral: col})
-	if err != nil || !errors.Is(r.Err, ErrTCB) || r.TCBStatus != "OutOfDate" {
-		t.Fatalf("%v %v %s", err, r.Err, r.TCBStatus)
+	if !errors.Is(err, ErrTCB) || r == nil || r.TCBStatus != "OutOfDate" {
+		t.Fatalf("%v %v", err, r)
 	}
 	if len(r.AdvisoryIDs) != 1 || r.AdvisoryIDs[0] != "LIBTDX-EMU-SA-0002" ||
 		!strings.Contains(r.Explanation, "needs 4") {
@@ -87,8 +98,8 @@ func TestVerifyOutOfDateAndPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err = VerifyQuote(q, &VerifyOptions{Roots: root, Collateral: col})
-	if err != nil || !errors.Is(r.Err, ErrRevoked) {
-		t.Fatalf("revoked: %v %v", err, r.Err)
+	if !errors.Is(err, ErrRevoked) || r == nil || !errors.Is(r.Err, ErrRevoked) {
+		t.Fatalf("revoked: %v %v", err, r)
 	}
 }
 

@@ -5,6 +5,7 @@ or quote.  All parsing and hashing is libtdx's (tdx_eventlog_*)."""
 import json
 
 from . import lowlevel as _ll
+from .errors import VerificationError
 
 
 class EventLog:
@@ -32,14 +33,27 @@ class EventLog:
         r = _ll.tdx_eventlog_replay(self._log)
         return [r[i * 48:(i + 1) * 48] for i in range(4)]
 
-    def check(self, rtmr):
+    def mismatches(self, rtmr):
         """Compare the replay with RTMR0..3 (a list of four 48-byte values,
         or 192 bytes): the indexes of the registers that differ ([] when
-        all four match)."""
+        all four match).  A report, not a check: see check()."""
         if not isinstance(rtmr, (bytes, bytearray, memoryview)):
             rtmr = b"".join(bytes(r) for r in rtmr)
         mismatch = _ll.tdx_eventlog_check(self._log, rtmr)
         return [i for i in range(4) if mismatch >> i & 1]
+
+    def check(self, rtmr):
+        """Check the replay against RTMR0..3: True when all four match;
+        else raise tdx.VerificationError naming the registers that differ
+        (its ``registers`` attribute lists them).  It fails closed."""
+        bad = self.mismatches(rtmr)
+        if bad:
+            e = VerificationError("the event log does not replay to RTMR%s %s"
+                                  % ("s" if len(bad) > 1 else "",
+                                     ", ".join(str(i) for i in bad)))
+            e.registers = bad
+            raise e
+        return True
 
     def to_json(self):
         """The log as libtdx's JSON (tdx_eventlog_to_json), as a dict."""

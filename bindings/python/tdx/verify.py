@@ -93,15 +93,17 @@ def _bytes(v):
 
 
 def verify(quote, roots=None, collateral=None, crls=None, at=None, accept=None,
-           require_collateral=False, require_crls=False):
+           require_collateral=False, require_crls=False, raise_on_failure=True):
     """Verify a quote (bytes) offline; return a VerifyResult.
 
     roots: trusted root certificate(s), PEM or DER (None: Intel's SGX Root
     CA); collateral: PCS v4 collateral JSON (str or bytes); crls: CRLs, PEM
     or concatenated DER; at: when (datetime, RFC 3339 string or seconds;
     None: now); accept: the TCB status names the policy accepts (default
-    {"UpToDate"}).  Bad arguments raise; a failed verification is a result
-    with ok False.
+    {"UpToDate"}).  Bad arguments raise.  It fails closed: a failed
+    verification raises the failing step's tdx.VerificationError subclass,
+    whose ``result`` attribute holds the VerifyResult; only with
+    raise_on_failure=False does it return a result with ok False instead.
     """
     mask = 0
     for name in accept or ():
@@ -113,6 +115,10 @@ def verify(quote, roots=None, collateral=None, crls=None, at=None, accept=None,
     try:
         r = _ll.tdx_quote_verify(q, _bytes(roots), _bytes(collateral), _bytes(crls), _seconds(at),
                                  mask, int(require_collateral), int(require_crls))
-        return VerifyResult(r)
+        result = VerifyResult(r)
+        if raise_on_failure and result.error is not None:
+            result.error.result = result
+            raise result.error
+        return result
     finally:
         _ll.tdx_quote_free(q)

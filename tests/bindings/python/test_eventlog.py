@@ -44,11 +44,16 @@ def test_parse_replay_check():
     assert _log()[e.data_offset:e.data_offset + 3] == b"ipl"
     want = _expected()
     assert log.replay() == want
-    assert log.check(want) == []
-    assert log.check(b"".join(want)) == []
+    assert log.check(want) is True
+    assert log.check(b"".join(want)) is True
+    assert log.mismatches(want) == []
     bad = list(want)
     bad[2] = bytes(48)
-    assert log.check(bad) == [2]
+    # Fails closed: a mismatch raises, for a caller who checks nothing else.
+    with pytest.raises(tdx.VerificationError, match="RTMR 2") as e:
+        log.check(bad)
+    assert e.value.registers == [2]
+    assert log.mismatches(bad) == [2]
     with pytest.raises(tdx.InvalidArgument):
         log.check(bytes(100))
 
@@ -92,4 +97,4 @@ def test_cos113_matches_its_quote():
     q = tdx.Quote.parse(quote_path.read_bytes())
     assert len(log) == 43
     assert log.replay() == list(q.rtmr)
-    assert log.check(q.rtmr) == []
+    assert log.check(q.rtmr) is True

@@ -30,17 +30,30 @@ def test_emulator_quote_verifies_with_its_root():
 
 def test_emulator_quote_fails_with_the_default_root():
     emu, q, col = _emu_quote_and_collateral()
-    r = tdx.verify(q, collateral=col)
+    # Fails closed: a caller who checks nothing else gets the exception.
+    with pytest.raises(tdx.CertChainError) as e:
+        tdx.verify(q, collateral=col)
+    assert not e.value.result.ok
+    assert e.value.result.steps["pck_chain"][0] == "failed"
+    # The result, when asked for explicitly.
+    r = tdx.verify(q, collateral=col, raise_on_failure=False)
     assert not r.ok
     assert isinstance(r.error, tdx.CertChainError)
-    assert r.steps["pck_chain"][0] == "failed"
     with pytest.raises(tdx.CertChainError):
         r.raise_for_status()
 
 
+def test_tampered_quote_raises():
+    emu, q, col = _emu_quote_and_collateral()
+    bad = bytearray(q)
+    bad[48 + 16] ^= 1  # a byte of the body's MRTD: the signature no longer holds
+    with pytest.raises(tdx.VerificationError):
+        tdx.verify(bytes(bad), roots=emu.root_ca_pem, collateral=col)
+
+
 def test_out_of_date_with_advisory_and_policy():
     emu, q, col = _emu_quote_and_collateral(tdx.lowlevel.TDX_EMU_COLLATERAL_OUT_OF_DATE)
-    r = tdx.verify(q, roots=emu.root_ca_pem, collateral=col)
+    r = tdx.verify(q, roots=emu.root_ca_pem, collateral=col, raise_on_failure=False)
     assert isinstance(r.error, tdx.TcbError)
     assert r.tcb_status == "OutOfDate" and r.advisory_ids == ["LIBTDX-EMU-SA-0002"]
     assert "needs 4" in r.explanation
@@ -71,6 +84,6 @@ def test_dcap_qvl_pairs():
     assert r.ok and r.tcb_status == "UpToDate"
     q5 = (VECTORS / "dcap-qvl_quote_v5_outdated.bin").read_bytes()
     c5 = (VECTORS / "dcap-qvl_quote_v5_outdated_collateral.json").read_text()
-    r = tdx.verify(q5, collateral=c5, at="2026-03-20T10:41:14Z")
+    r = tdx.verify(q5, collateral=c5, at="2026-03-20T10:41:14Z", raise_on_failure=False)
     assert isinstance(r.error, tdx.TcbError) and r.tcb_status == "NotSupported"
     assert "component 7 is 3" in r.explanation
