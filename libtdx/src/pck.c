@@ -214,8 +214,10 @@ static int top_pair(tdx_pck *p, unsigned a, unsigned b, const ASN1_TYPE *v)
 	long x;
 	int rc;
 
-	if (b)
-		return TDX_OK; /* a sub-arc at the top level: not ours */
+	/* A sub-arc at the top level, or an arc QVL does not know (the arc is
+	 * the certificate's, any unsigned number): not ours. */
+	if (b || a < SGX_PPID || a > SGX_CONFIG)
+		return TDX_OK;
 	p->have |= 1u << a;
 	switch (a) {
 	case SGX_PPID:
@@ -238,7 +240,6 @@ static int top_pair(tdx_pck *p, unsigned a, unsigned b, const ASN1_TYPE *v)
 	case SGX_PLATFORM_ID:
 		return octets(v, p->platform_id, 16, "platform instance ID");
 	default:
-		p->have &= ~(1u << a);
 		return TDX_OK;
 	}
 }

@@ -7,7 +7,12 @@
  * 1.0 (v4) and 1.5 (v5) modules.  Needs no vectors.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <openssl/asn1.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "harness.h"
 
@@ -141,12 +146,96 @@ static void test_collateral_arguments(void)
 	tdx_emu_close(e);
 }
 
+/*
+ * The emulator's PCK certificate with one more pair in its SGX extension,
+ * under arc `arc` of 1.2.840.113741.1.13.1 (a later SGX/TDX field), as PEM.
+ */
+static char *pck_with_arc(tdx_emu *e, unsigned arc)
+{
+	tdx_quote *q = emu_quote(e);
+	size_t len = 0;
+	const uint8_t *chain = tdx_quote_pck_chain(q, &len);
+	BIO *in = BIO_new_mem_buf(chain, (int)len), *out = BIO_new(BIO_s_mem());
+	X509 *x = PEM_read_bio_X509(in, NULL, NULL, NULL);
+	ASN1_OBJECT *sgx = OBJ_txt2obj("1.2.840.113741.1.13.1", 1);
+	X509_EXTENSION *ext = X509_get_ext(x, X509_get_ext_by_OBJ(x, sgx, -1));
+	const ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(ext);
+	const unsigned char *p = ASN1_STRING_get0_data(data);
+	ASN1_SEQUENCE_ANY *seq = d2i_ASN1_SEQUENCE_ANY(NULL, &p, ASN1_STRING_length(data));
+	ASN1_SEQUENCE_ANY *pair = sk_ASN1_TYPE_new_null();
+	ASN1_TYPE *oid = ASN1_TYPE_new(), *val = ASN1_TYPE_new(), *wrapped = ASN1_TYPE_new();
+	ASN1_INTEGER *one = ASN1_INTEGER_new();
+	ASN1_OCTET_STRING *newdata = ASN1_OCTET_STRING_new();
+	unsigned char *der = NULL, *pairder = NULL;
+	char txt[64], *pem;
+	int n, pn;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(seq);
+	snprintf(txt, sizeof(txt), "1.2.840.113741.1.13.1.%u", arc);
+	ASN1_TYPE_set(oid, V_ASN1_OBJECT, OBJ_txt2obj(txt, 1));
+	ASN1_INTEGER_set(one, 1);
+	ASN1_TYPE_set(val, V_ASN1_INTEGER, one);
+	sk_ASN1_TYPE_push(pair, oid);
+	sk_ASN1_TYPE_push(pair, val);
+	pn = i2d_ASN1_SEQUENCE_ANY(pair, &pairder);
+	{
+		ASN1_STRING *s = ASN1_STRING_new();
+
+		ASN1_STRING_set(s, pairder, pn);
+		ASN1_TYPE_set(wrapped, V_ASN1_SEQUENCE, s);
+	}
+	sk_ASN1_TYPE_push(seq, wrapped);
+	n = i2d_ASN1_SEQUENCE_ANY(seq, &der);
+	ASN1_OCTET_STRING_set(newdata, der, n);
+	X509_EXTENSION_set_data(ext, newdata);
+	i2d_re_X509_tbs(x, NULL); /* encode the edited TBS anew (the signature no longer holds) */
+	PEM_write_bio_X509(out, x);
+	n = (int)BIO_pending(out);
+	pem = calloc(1, (size_t)n + 1);
+	BIO_read(out, pem, n);
+	OPENSSL_free(der);
+	OPENSSL_free(pairder);
+	ASN1_OCTET_STRING_free(newdata);
+	sk_ASN1_TYPE_pop_free(pair, ASN1_TYPE_free);
+	sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
+	ASN1_OBJECT_free(sgx);
+	X509_free(x);
+	BIO_free(in);
+	BIO_free(out);
+	tdx_quote_free(q);
+	return pem;
+}
+
+/* Arcs the parser does not know are ignored, however large: 33 once
+ * cleared a known field's bit (1u << 33 wraps on x86), and any arc >= 32
+ * was undefined behaviour. */
+static void test_pck_unknown_arcs(void)
+{
+	static const unsigned arcs[] = { 8, 31, 32, 33, 39, 64, 1000, 4000000000u };
+	tdx_emu *e;
+
+	CU_ASSERT_EQUAL_FATAL(tdx_emu_open(&e, NULL), TDX_OK);
+	for (size_t i = 0; i < sizeof(arcs) / sizeof(arcs[0]); i++) {
+		char *pem = pck_with_arc(e, arcs[i]);
+		tdx_pck *p = NULL;
+
+		CU_ASSERT_EQUAL(tdx_pck_parse(&p, (const uint8_t *)pem, strlen(pem)), TDX_OK);
+		if (p)
+			CU_ASSERT_EQUAL(tdx_pck_pcesvn(p), 13);
+		tdx_pck_free(p);
+		free(pem);
+	}
+	tdx_emu_close(e);
+}
+
 int main(void)
 {
 	static const tdx_test tests[] = {
 		TDX_TEST(test_emulator_module_15),
 		TDX_TEST(test_emulator_module_10),
 		TDX_TEST(test_collateral_arguments),
+		TDX_TEST(test_pck_unknown_arcs),
 		{ NULL, NULL },
 	};
 
