@@ -192,6 +192,22 @@ mount_fs --emu "state=$WORK/td.state"
 cat "$MEAS/rtmr0:sha384" | cmp -s "$WORK/rtmr0" - || fail "RTMR not kept across unmount"
 ok "clean shutdown"
 
+# ---- an extend acknowledged before SIGKILL survives it ----
+head -c 48 /dev/urandom >"$WORK/d1"
+head -c 48 /dev/urandom >"$WORK/d2"
+mount_fs --emu "state=$WORK/td.state"
+cat "$WORK/d1" >"$MEAS/rtmr1:sha384"
+cat "$WORK/d2" >"$MEAS/rtmr1:sha384"
+cat "$MEAS/rtmr1:sha384" >"$WORK/rtmr1"
+kill -9 "$PID"
+wait "$PID" 2>/dev/null || true
+PID=
+fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+mount_fs --emu "state=$WORK/td.state"
+cat "$MEAS/rtmr1:sha384" | cmp -s "$WORK/rtmr1" - || fail "an acknowledged extend was lost to SIGKILL"
+[ "$(stat -c %a "$WORK/td.state")" = 600 ] || fail "the state file is not 0600"
+ok "extends survive SIGKILL; state file 0600"
+
 # ---- CCEL ----
 head -c 56 /dev/urandom >"$WORK/ccel.tbl"
 head -c 5000 /dev/urandom >"$WORK/ccel.log"

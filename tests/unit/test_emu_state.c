@@ -4,9 +4,11 @@
  * in one process shows in the next one's report), is saved atomically,
  * and a corrupt or foreign file is refused and left untouched.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -164,6 +166,190 @@ static void test_corrupt_file_refused(void)
 	free(buf);
 }
 
+/* The state file's bytes, read whole (the caller frees). */
+static unsigned char *slurp(const char *p, size_t *n)
+{
+	struct stat st;
+	unsigned char *buf;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(stat(p, &st), 0);
+	*n = (size_t)st.st_size;
+	buf = malloc(*n);
+	f = fopen(p, "rb");
+	CU_ASSERT_FATAL(buf && f && fread(buf, 1, *n, f) == *n);
+	fclose(f);
+	return buf;
+}
+
+/* D3: an extend acknowledged before SIGKILL is there after a restart. */
+static void test_extend_survives_sigkill(void)
+{
+	uint8_t got[48], want[48] = { 0 };
+	char p[300], s[400];
+	int status = -1;
+	pid_t pid;
+
+	snprintf(p, sizeof(p), "%s/killed", dir);
+	snprintf(s, sizeof(s), "emu:mem=8M,accepted=4M,state=%s", p);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) { /* extend 5 times, acknowledged, then die without closing */
+		tdx_guest *g;
+
+		if (tdx_guest_open(&g, s))
+			_exit(1);
+		for (int i = 0; i < 5; i++)
+			if (tdx_guest_rtmr_extend(g, 1, digest, 48))
+				_exit(1);
+		kill(getpid(), SIGKILL);
+		_exit(1);
+	}
+	waitpid(pid, &status, 0);
+	CU_ASSERT_FATAL(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	for (int i = 0; i < 5; i++)
+		tdx_measure_rtmr_extend(want, digest, 48);
+	CU_ASSERT_EQUAL(rtmr1_of_new_report(s, got), TDX_OK);
+	CU_ASSERT_EQUAL(memcmp(got, want, 48), 0);
+}
+
+/* D4: a planted symlink is never followed; new files are 0600. */
+static void test_state_file_safety(void)
+{
+	char p[300], s[400], tmp[320], lock[320], target[300];
+	struct stat st;
+	tdx_guest *g;
+	FILE *f;
+	char back[16] = { 0 };
+
+	snprintf(p, sizeof(p), "%s/safe", dir);
+	snprintf(s, sizeof(s), "emu:mem=8M,accepted=4M,state=%s", p);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
+	snprintf(lock, sizeof(lock), "%s.lock", p);
+	snprintf(target, sizeof(target), "%s/victim", dir);
+	f = fopen(target, "w");
+	fputs("precious", f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(symlink(target, tmp), 0);
+	CU_ASSERT_EQUAL_FATAL(tdx_guest_open(&g, s), TDX_OK);
+	CU_ASSERT_EQUAL(tdx_guest_rtmr_extend(g, 2, digest, 48), TDX_OK);
+	tdx_guest_close(g);
+	f = fopen(target, "r");
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT(fread(back, 1, sizeof(back) - 1, f) == 8);
+	fclose(f);
+	CU_ASSERT_STRING_EQUAL(back, "precious"); /* untouched */
+	CU_ASSERT_EQUAL(lstat(tmp, &st), -1);       /* the planted link is gone */
+	CU_ASSERT_EQUAL_FATAL(stat(p, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+	CU_ASSERT_EQUAL(stat(lock, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0077, 0);
+	/* The lock file as a link: refused, not followed. */
+	unlink(lock);
+	CU_ASSERT_EQUAL_FATAL(symlink(target, lock), 0);
+	TDX_ASSERT_FAILS(tdx_guest_open(&g, s), TDX_E_OS, "lock");
+	unlink(lock);
+	/* The state file as a link, or writable by everyone: refused. */
+	{
+		char link[320];
+
+		snprintf(link, sizeof(link), "%s/via-link", dir);
+		CU_ASSERT_EQUAL_FATAL(symlink(p, link), 0);
+		snprintf(s, sizeof(s), "emu:mem=8M,accepted=4M,state=%s", link);
+		CU_ASSERT_NOT_EQUAL(tdx_guest_open(&g, s), TDX_OK);
+		CU_ASSERT_PTR_NOT_NULL(strstr(tdx_error_last()->message, "symbolic link"));
+	}
+	snprintf(s, sizeof(s), "emu:mem=8M,accepted=4M,state=%s", p);
+	CU_ASSERT_EQUAL(chmod(p, 0666), 0);
+	TDX_ASSERT_FAILS(tdx_guest_open(&g, s), TDX_E_PERM, "writable by everyone");
+	CU_ASSERT_EQUAL(chmod(p, 0600), 0);
+	CU_ASSERT_EQUAL_FATAL(tdx_guest_open(&g, s), TDX_OK);
+	tdx_guest_close(g);
+}
+
+/* D6: a huge file is refused on its size, before it is read. */
+static void test_huge_file_refused(void)
+{
+	unsigned char *buf;
+	size_t n;
+	char p[300];
+	FILE *f;
+
+	buf = slurp(path, &n);
+	snprintf(p, sizeof(p), "%s/huge", dir);
+	f = fopen(p, "wb");
+	CU_ASSERT_FATAL(f != NULL);
+	fwrite(buf, 1, 200, f); /* a real header */
+	CU_ASSERT_EQUAL(ftruncate(fileno(f), 4LL << 30), 0); /* sparse 4 GiB */
+	fclose(f);
+	free(buf);
+	{
+		tdx_guest *g;
+		char s[400];
+		int status = -1;
+		pid_t pid;
+
+		snprintf(s, sizeof(s), "emu:state=%s", p);
+		TDX_ASSERT_FAILS(tdx_guest_open(&g, s), TDX_E_INVALID, "size does not match");
+		/* ... with no room to read it: the size is checked first.  (Not
+		 * under ASan, which reserves more address space than this.) */
+#ifndef __SANITIZE_ADDRESS__
+		pid = fork();
+		CU_ASSERT_FATAL(pid >= 0);
+		if (pid == 0) {
+			struct rlimit lim = { 512u << 20, 512u << 20 };
+
+			setrlimit(RLIMIT_AS, &lim);
+			_exit(tdx_guest_open(&g, s) == TDX_E_INVALID &&
+				      strstr(tdx_error_last()->message, "size does not match") ? 0 : 1);
+		}
+		waitpid(pid, &status, 0);
+		CU_ASSERT_EQUAL(status, 0);
+#else
+		(void)status;
+		(void)pid;
+#endif
+	}
+	unlink(p);
+}
+
+/* D7: page states and 2M mappings out of range, with a valid checksum. */
+static void test_crafted_ranges_refused(void)
+{
+	static const size_t config = 16 + 4 + 10 * 8 + 4 * 48; /* magic, format, saved_config */
+	size_t n, state_off;
+	unsigned char *orig = slurp(path, &n), *buf = malloc(n);
+	unsigned len = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	/* The page states follow the config and the TD's fixed state, whose size
+	 * is what is left: n = config + td + pages + chunks + pages * 6 + 32. */
+	state_off = n - 32 - (8u << 20) / 4096 * 6 - 4 - (8u << 20) / 4096; /* mem=8M: 4 chunks */
+	CU_ASSERT(state_off > config);
+	for (int c = 0; c < 2; c++) {
+		char p[300], s[400];
+		tdx_guest *g;
+		FILE *f;
+
+		memcpy(buf, orig, n);
+		if (c == 0)
+			buf[state_off + 5] = 7; /* a page state that does not exist */
+		else { /* chunk 3 mapped as one 2M page, but its pages differ */
+			buf[state_off + 1536] = 1;
+			buf[state_off + (8u << 20) / 4096 + 3] = 1;
+		}
+		EVP_Digest(buf, n - 32, buf + n - 32, &len, EVP_sha256(), NULL);
+		snprintf(p, sizeof(p), "%s/crafted%d", dir, c);
+		f = fopen(p, "wb");
+		fwrite(buf, 1, n, f);
+		fclose(f);
+		snprintf(s, sizeof(s), "emu:state=%s", p);
+		TDX_ASSERT_FAILS(tdx_guest_open(&g, s), TDX_E_INVALID, "out of range");
+	}
+	free(buf);
+	free(orig);
+}
+
 int main(void)
 {
 	static const tdx_test tests[] = {
@@ -172,6 +358,10 @@ int main(void)
 		TDX_TEST(test_conflicting_config_refused),
 		TDX_TEST(test_foreign_file_refused),
 		TDX_TEST(test_corrupt_file_refused),
+		TDX_TEST(test_extend_survives_sigkill),
+		TDX_TEST(test_state_file_safety),
+		TDX_TEST(test_huge_file_refused),
+		TDX_TEST(test_crafted_ranges_refused),
 		{ NULL, NULL },
 	};
 	char cmd[300];

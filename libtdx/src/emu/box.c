@@ -273,7 +273,7 @@ static int trap_tdcall(tdx__box *b, int *halted)
 			.rdi = k.rdi, .r8 = k.r8, .r9 = k.r9, .r10 = k.r10, .r11 = k.r11,
 			.r12 = k.r12, .r13 = k.r13, .r14 = k.r14, .r15 = k.r15 };
 	hlt = r.rax == 0 && r.r10 == 0 && r.r11 == VMCALL_HLT;
-	if (tdx__emu_execute(b->emu, &r)) {
+	if (tdx__emu_execute(b->emu, &r) == 1) {
 		rc = drop_exception(b);
 		return rc ? rc : 2;
 	}

@@ -342,6 +342,49 @@ static void sha256(const uint8_t *p, size_t n, uint8_t out[32])
 	EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
 }
 
+/* Write all of buf to fd; 0 or -1 with errno. */
+static int write_all(int fd, const uint8_t *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* fsync the directory holding path, so a rename in it is durable. */
+static int sync_dir(const char *path)
+{
+	char dir[sizeof(((tdx_emu_config *)0)->state_file)];
+	const char *slash = strrchr(path, '/');
+	int fd, rc;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Persist the TD: a new temporary file (O_CREAT | O_EXCL | O_NOFOLLOW, mode
+ * 0600: it holds the platform seed behind the report MAC and quoting keys;
+ * a planted file or link there is removed, never followed), written and
+ * fsync'ed, renamed over the state file, the directory fsync'ed.  Called
+ * with the lock held after every change the TD made, so what a call
+ * acknowledged survives a crash.
+ */
 static int save_state(struct tdx_emu *e)
 {
 	uint64_t pages = e->mem_size / EMU_PAGE;
@@ -350,8 +393,7 @@ static int save_state(struct tdx_emu *e)
 	uint32_t format = STATE_FORMAT;
 	saved_config sc;
 	char tmp[sizeof(e->cfg.state_file) + 16];
-	FILE *f;
-	int ok;
+	int fd = -1, err = 0;
 
 	if (!buf)
 		return tdx__fail(TDX_E_NOMEM, "out of memory saving the emulator state");
@@ -367,79 +409,139 @@ static int save_state(struct tdx_emu *e)
 #undef PUT
 	sha256(buf, off, buf + off);
 
-	/* Write a temporary file, flush it, then rename it over the old one. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", e->cfg.state_file);
-	f = fopen(tmp, "wb");
-	ok = f && fwrite(buf, 1, size, f) == size && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	if (f && fclose(f) != 0)
-		ok = 0;
+	for (int attempt = 0; attempt < 2 && fd < 0; attempt++) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno == EEXIST && !attempt)
+			unlink(tmp); /* left by a crash, or planted: the name, not its target */
+		else if (fd < 0)
+			break;
+	}
+	if (fd < 0 || write_all(fd, buf, size) || fsync(fd))
+		err = errno ? errno : EIO;
+	if (fd >= 0 && close(fd) && !err)
+		err = errno;
 	free(buf);
-	if (!ok || rename(tmp, e->cfg.state_file) != 0) {
-		int err = errno;
-
-		unlink(tmp);
+	if (!err && rename(tmp, e->cfg.state_file))
+		err = errno;
+	if (!err && sync_dir(e->cfg.state_file))
+		err = errno;
+	if (err) {
+		if (fd >= 0)
+			unlink(tmp);
 		return tdx__fail_os(err, "cannot save the emulated TD to %s: %s", e->cfg.state_file,
 				    strerror(err));
 	}
 	return TDX_OK;
 }
 
-/* Load a state file; refuse (and leave alone) anything not ours or damaged. */
+/* A state file's contents within the ranges the module works with. */
+static int state_valid(const struct tdx_emu *e, const uint8_t *page_state, const uint8_t *map_2m,
+		       const uint16_t (*l2)[EMU_MAX_L2])
+{
+	uint64_t pages = e->mem_size / EMU_PAGE, per = EMU_2M / EMU_PAGE;
+
+	for (uint64_t p = 0; p < pages; p++) {
+		if (page_state[p] > PAGE_SHARED)
+			return 0;
+		for (unsigned vm = 0; vm < EMU_MAX_L2; vm++)
+			if (l2[p][vm] > 0xFF || (l2[p][vm] && vm >= e->cfg.num_l2_vms))
+				return 0;
+	}
+	for (uint64_t c = 0; c < (e->mem_size + EMU_2M - 1) / EMU_2M; c++) {
+		if (map_2m[c] > 1)
+			return 0;
+		if (!map_2m[c])
+			continue;
+		/* A 2M mapping: a whole chunk, one state, not shared. */
+		if ((c + 1) * EMU_2M > e->mem_size || page_state[c * per] == PAGE_SHARED)
+			return 0;
+		for (uint64_t p = c * per; p < (c + 1) * per; p++)
+			if (page_state[p] != page_state[c * per])
+				return 0;
+	}
+	return e->td.cpuid_supervisor_ve <= 1 && e->td.cpuid_user_ve <= 1;
+}
+
+/*
+ * Load a state file; refuse (and leave alone) anything not ours, damaged,
+ * out of range, not a regular file, or writable by others.  Its size is
+ * checked against its header before the rest is read.
+ */
 static int load_state(struct tdx_emu *e, const tdx_emu_config *want, int *loaded)
 {
 	const char *path = want->state_file;
-	uint8_t *buf = NULL, digest[32], magic[16];
+	uint8_t *buf = NULL, digest[32], head[16 + 4 + sizeof(saved_config)];
 	saved_config sc, mine;
 	uint32_t format;
 	struct stat st;
-	size_t off = 0;
-	FILE *f;
-	int rc = TDX_OK;
+	size_t off = 0, size;
+	int fd, rc = TDX_OK;
 
 	*loaded = 0;
-	f = fopen(path, "rb");
-	if (!f) {
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
 		if (errno == ENOENT)
 			return TDX_OK; /* a new TD */
-		return tdx__fail_os(errno, "cannot open the emulator state %s: %s", path,
-				    strerror(errno));
+		return tdx__fail_os(errno, "cannot open the emulator state %s: %s%s", path,
+				    strerror(errno), errno == ELOOP ? " (it is a symbolic link: "
+				    "give the file's own path)" : "");
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return tdx__fail(TDX_E_INVALID, "%s is not a regular file; it was left untouched",
+				 path);
+	}
+	if (st.st_mode & S_IWOTH) {
+		close(fd);
+		return tdx__fail(TDX_E_PERM, "%s is writable by everyone (mode %03o): anyone could "
+				 "change the TD or its keys; chmod 600 it, or remove it",
+				 path, (unsigned)(st.st_mode & 0777));
 	}
 	/* Not ours (magic), then damaged (size, checksum): either way untouched. */
-	if (fstat(fileno(f), &st) != 0 || fread(magic, 1, sizeof(magic), f) != sizeof(magic) ||
-	    memcmp(magic, STATE_MAGIC, sizeof(magic))) {
-		fclose(f);
-		return tdx__fail(TDX_E_INVALID, "%s is not a libtdx emulator state file; it was left "
-				 "untouched: remove it or choose another state=FILE", path);
+	if (read(fd, head, sizeof(head)) != (ssize_t)sizeof(head) ||
+	    memcmp(head, STATE_MAGIC, 16)) {
+		close(fd);
+		return tdx__fail(TDX_E_INVALID, "%s is not a libtdx emulator state file (or is "
+				 "truncated); it was left untouched: remove it or choose another "
+				 "state=FILE", path);
 	}
-	if (st.st_size < (off_t)(16 + 4 + sizeof(sc))) {
-		fclose(f);
-		return tdx__fail(TDX_E_INVALID, "%s is corrupt (truncated); it was left untouched: "
-				 "remove it to start a new TD", path);
-	}
-	rewind(f);
-	buf = malloc((size_t)st.st_size);
-	if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		fclose(f);
-		free(buf);
-		return tdx__fail(TDX_E_OS, "cannot read the emulator state %s", path);
-	}
-	fclose(f);
-	memcpy(&format, buf + 16, 4);
-	memcpy(&sc, buf + 20, sizeof(sc));
+	memcpy(&format, head + 16, 4);
+	memcpy(&sc, head + 20, sizeof(sc));
 	if (format != STATE_FORMAT) {
-		rc = tdx__fail(TDX_E_INVALID, "%s is a libtdx emulator state file of format %u, "
-			       "not %u; it was left untouched: remove it or choose another "
-			       "state=FILE", path, format, STATE_FORMAT);
-		goto out;
+		close(fd);
+		return tdx__fail(TDX_E_INVALID, "%s is a libtdx emulator state file of format %u, "
+				 "not %u; it was left untouched: remove it or choose another "
+				 "state=FILE", path, format, STATE_FORMAT);
 	}
 	if (sc.mem_size % EMU_PAGE || sc.mem_size > MAX_MEM ||
-	    (size_t)st.st_size != state_size(sc.mem_size)) {
-		rc = tdx__fail(TDX_E_INVALID, "%s is corrupt (its size does not match its "
-			       "contents); it was left untouched: remove it to start a new TD", path);
-		goto out;
+	    (uint64_t)st.st_size != state_size(sc.mem_size)) {
+		close(fd);
+		return tdx__fail(TDX_E_INVALID, "%s is corrupt (its size does not match its "
+				 "contents); it was left untouched: remove it to start a new TD", path);
 	}
-	sha256(buf, (size_t)st.st_size - 32, digest);
-	if (memcmp(digest, buf + st.st_size - 32, 32)) {
+	size = (size_t)st.st_size;
+	buf = malloc(size);
+	if (!buf) {
+		close(fd);
+		return tdx__fail(TDX_E_NOMEM, "out of memory reading the emulator state %s", path);
+	}
+	memcpy(buf, head, sizeof(head));
+	for (size_t got = sizeof(head); got < size;) {
+		ssize_t r = read(fd, buf + got, size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(fd);
+			free(buf);
+			return tdx__fail(TDX_E_OS, "cannot read the emulator state %s", path);
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	sha256(buf, size - 32, digest);
+	if (memcmp(digest, buf + size - 32, 32)) {
 		rc = tdx__fail(TDX_E_INVALID, "%s is corrupt (its checksum does not match); it "
 			       "was left untouched: remove it to start a new TD", path);
 		goto out;
@@ -504,6 +606,12 @@ static int load_state(struct tdx_emu *e, const tdx_emu_config *want, int *loaded
 	memcpy(e->map_2m, buf + off, (e->mem_size + EMU_2M - 1) / EMU_2M);
 	off += (e->mem_size + EMU_2M - 1) / EMU_2M;
 	memcpy(e->l2_attr, buf + off, e->mem_size / EMU_PAGE * sizeof(*e->l2_attr));
+	if (!state_valid(e, e->page_state, e->map_2m, e->l2_attr)) {
+		rc = tdx__fail(TDX_E_INVALID, "%s is corrupt (page states, mappings or attributes "
+			       "out of range); it was left untouched: remove it to start a new TD",
+			       path);
+		goto out;
+	}
 	*loaded = 1;
 out:
 	free(buf);
@@ -560,7 +668,7 @@ static int lock_state_file(struct tdx_emu *e, const char *path)
 	char lock[sizeof(e->cfg.state_file) + 16];
 
 	snprintf(lock, sizeof(lock), "%s.lock", path);
-	e->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	e->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (e->lock_fd < 0)
 		return tdx__fail_os(errno, "cannot create the lock file %s: %s", lock, strerror(errno));
 	if (flock(e->lock_fd, LOCK_EX | LOCK_NB) != 0)
@@ -652,21 +760,43 @@ void tdx_emu_close(tdx_emu *emu)
 
 /* ---- the guest backend ---- */
 
+/* Does this TDCALL leaf change what the state file keeps?  (Its RTMRs,
+ * metadata, CPUID #VE controls, page states and mappings, L2 attributes,
+ * service-TD binding; TDG.VP.VMCALL: MapGPA's page states.) */
+static int mutates(const tdx_regs *in)
+{
+	switch (in->rax & 0xFFFF) {
+	case 0: return in->r10 == 0 && in->r11 == 0x10001;
+	case 2: case 5: case 6: case 8: case 10: case 20: case 24: case 25: return 1;
+	default: return 0;
+	}
+}
+
 int tdx__emu_execute(struct tdx_emu *e, tdx_regs *regs)
 {
-	int deferred;
+	tdx_regs in = *regs;
+	int rc;
 
 	pthread_mutex_lock(&e->lock);
-	deferred = tdx__emu_tdcall(e, regs);
+	rc = tdx__emu_tdcall(e, regs);
+	/* What the TD is told succeeded must survive a crash: saved first.
+	 * If it cannot be, the call fails (its effect stays in memory). */
+	if (!rc && e->cfg.state_file[0] && mutates(&in) && !(regs->rax >> 63))
+		rc = save_state(e);
 	pthread_mutex_unlock(&e->lock);
-	return deferred;
+	return rc;
 }
 
 int tdx__emu_transport(void *ctx, tdx_regs *regs)
 {
-	/* A bare emulator has no host hooks: nothing is ever deferred. */
-	tdx__emu_execute(ctx, regs);
-	return TDX_OK;
+	int rc = tdx__emu_execute(ctx, regs);
+
+	/* Deferred: the platform belongs to a TD of the emulated KVM, whose
+	 * exits only its own guest side can wait for. */
+	if (rc == 1)
+		return tdx__fail(TDX_E_STATE, "this TD's TDVMCALLs go to its VMM: use the guest "
+				 "side from tdx_vm_guest, not tdx_emu_guest on tdx_vm_emu");
+	return rc;
 }
 
 void tdx__emu_stage(struct tdx_emu *e, int hold)

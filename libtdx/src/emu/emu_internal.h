@@ -158,7 +158,9 @@ int tdx__emu_transport(void *ctx, tdx_regs *regs);
 /* emu.c: hold (1) or let go (0) of the TD's scratch area, for one
  * high-level call's write-call-read sequence (guest ops' stage). */
 void tdx__emu_stage(struct tdx_emu *e, int hold);
-/* emu.c: one TDCALL under the lock; 1 if it was deferred (regs untouched). */
+/* emu.c: one TDCALL under the lock: TDX_OK; 1 if it was deferred (regs
+ * untouched); a TDX_E_* error if its change could not be saved to the
+ * state file (the change stays in memory). */
 int tdx__emu_execute(struct tdx_emu *e, tdx_regs *regs);
 /* module.c: one TDCALL (caller holds the lock); 1 if deferred. */
 int tdx__emu_tdcall(struct tdx_emu *e, tdx_regs *r);

@@ -2524,7 +2524,7 @@ static int td_guest_tdcall(void *ctx, tdx_regs *regs)
 	int rc = TDX_OK;
 
 	pthread_mutex_lock(&vm->guest_lock);
-	while (tdx__emu_execute(g->emu, regs)) {
+	while ((rc = tdx__emu_execute(g->emu, regs)) == 1) {
 		struct vcpu *v;
 		uint32_t reason;
 
