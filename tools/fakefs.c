@@ -63,6 +63,7 @@ enum fault {
 	F_NO_MEASUREMENTS = 1 << 2,
 	F_NO_DEVICE = 1 << 3,
 	F_NO_CONFIGFS = 1 << 4,
+	F_ENDLESS_OUTBLOB = 1 << 5, /* outblob reads never end (zeros), as /dev/zero */
 };
 
 struct entry {
@@ -527,6 +528,10 @@ static int fs_read(const char *path, char *buf, size_t size, off_t off, struct f
 			return -EINVAL;
 		if (st.faults & F_EMPTY_OUTBLOB)
 			return 0;
+		if (st.faults & F_ENDLESS_OUTBLOB) {
+			memset(buf, 0, size);
+			return (int)size;
+		}
 		if (!of->have_snap) {
 			if (!e->have_quote || e->quote_gen != e->generation) {
 				uint8_t *q = NULL;
@@ -649,7 +654,7 @@ static void usage(FILE *f)
 		"  --emu SPEC          emulated TD (tdx_emu_config_parse spec; default \"\")\n"
 		"  --ccel-table FILE   serve sys/firmware/acpi/tables/CCEL\n"
 		"  --ccel-log FILE     serve sys/firmware/acpi/tables/data/CCEL\n"
-		"  --fault F           empty-outblob, generation-bump, provider=NAME,\n"
+		"  --fault F           empty-outblob, endless-outblob, generation-bump, provider=NAME,\n"
 		"                      no-measurements, no-device, no-configfs (repeatable)\n"
 		"Runs in the foreground, single-threaded; unmount with fusermount3 -u.\n");
 }
@@ -723,6 +728,8 @@ int main(int argc, char **argv)
 		} else if ((v = optval(argc, argv, &i, "--fault"))) {
 			if (!strcmp(v, "empty-outblob"))
 				st.faults |= F_EMPTY_OUTBLOB;
+			else if (!strcmp(v, "endless-outblob"))
+				st.faults |= F_ENDLESS_OUTBLOB;
 			else if (!strcmp(v, "generation-bump"))
 				st.faults |= F_GENERATION_BUMP;
 			else if (!strcmp(v, "no-measurements"))

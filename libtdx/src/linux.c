@@ -147,6 +147,11 @@ static int read_generation(const char *entry, unsigned long *gen)
 }
 
 /* Read the whole outblob (configfs regenerates it on the first read). */
+/* The most a quote may be: QEMU's GetQuote buffer limit (128 KiB), above
+ * the kernel's own configfs-tsm outblob limit; more is not a quote. */
+#define OUTBLOB_MAX (128u * 1024)
+
+/* -EFBIG past OUTBLOB_MAX (an outblob that never ends stops there). */
 static int read_outblob(const char *entry, uint8_t **out, size_t *len)
 {
 	char p[PATH_MAX_ATTR];
@@ -166,15 +171,19 @@ static int read_outblob(const char *entry, uint8_t **out, size_t *len)
 	for (;;) {
 		ssize_t r;
 
+		if (n == cap && cap >= OUTBLOB_MAX + 1) {
+			err = EFBIG;
+			break;
+		}
 		if (n == cap) {
-			uint8_t *grown = realloc(buf, cap * 2);
+			uint8_t *grown = realloc(buf, cap * 2 > OUTBLOB_MAX + 1 ? OUTBLOB_MAX + 1 : cap * 2);
 
 			if (!grown) {
 				err = ENOMEM;
 				break;
 			}
 			buf = grown;
-			cap *= 2;
+			cap = cap * 2 > OUTBLOB_MAX + 1 ? OUTBLOB_MAX + 1 : cap * 2;
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0) {
@@ -232,6 +241,10 @@ static int quote_in_entry(const char *entry, const uint8_t *report_data, uint8_t
 		close(fd);
 		if ((rc = read_generation(entry, &gen1)))
 			return os_fail(fn, -rc, entry, "cannot read the generation of", NULL);
+		/* Someone else wrote our entry between our reads: do not read their
+		 * request's quote; again. */
+		if (gen1 != gen0 + 1)
+			continue;
 		rc = read_outblob(entry, &blob, &n);
 		if (rc)
 			return os_fail(fn, -rc, entry, "cannot read the quote (outblob) of",
@@ -240,7 +253,8 @@ static int quote_in_entry(const char *entry, const uint8_t *report_data, uint8_t
 				       : -rc == EIO ? "the GetQuote TDVMCALL failed: is the host's quote "
 						      "service running?"
 				       : -rc == ETIMEDOUT ? "the host's quote service did not answer "
-							    "within 30 s" : NULL);
+							    "within 30 s"
+				       : -rc == EFBIG ? "it is larger than any quote (128 KiB)" : NULL);
 		rc = read_generation(entry, &gen2);
 		if (rc) {
 			free(blob);

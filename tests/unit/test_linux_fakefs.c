@@ -167,6 +167,8 @@ static int do_extend(tdx_guest *g)
 static void test_faults(void)
 {
 	expect_fault("empty-outblob", do_quote, TDX_E_VMCALL, "outblob is empty");
+	/* An outblob that never ends: refused at 128 KiB, not read forever. */
+	expect_fault("endless-outblob", do_quote, TDX_E_OS, "larger than any quote");
 	expect_fault("generation-bump", do_quote, TDX_E_RETRY, "generation");
 	expect_fault("provider=sev_guest", do_quote, TDX_E_NOT_SUPPORTED, "not tdx_guest");
 	expect_fault("no-measurements", do_extend, TDX_E_NOT_SUPPORTED, "6.16");
