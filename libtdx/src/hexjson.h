@@ -25,6 +25,13 @@ static inline uint64_t tdx__le64(const uint8_t *p)
 	return (uint64_t)tdx__le32(p) | (uint64_t)tdx__le32(p + 4) << 32;
 }
 
+/*
+ * Exactly n bytes from s, which must be 2n hex digits and nothing else (no
+ * sign, space or prefix): 0, or -1 leaving out unspecified.  The one hex
+ * parser for text from outside (emulator specs, collateral).
+ */
+int tdx__unhex(const char *s, uint8_t *out, size_t n);
+
 #define TDX__JSON_DEPTH 16
 
 /*

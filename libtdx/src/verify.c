@@ -211,20 +211,6 @@ static int64_t parse_time(const char *s)
 
 /* ---- small helpers ---- */
 
-static int unhex(const char *s, uint8_t *out, size_t n)
-{
-	if (!s || strlen(s) != 2 * n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 static const char *jstr(const tdx__jval *obj, const char *key)
 {
 	const tdx__jval *v = tdx__jval_get(obj, key);
@@ -423,7 +409,7 @@ static int collateral_crl(ctx *c, const char *key)
 	der = malloc(n ? n : 1);
 	if (!der)
 		return -1;
-	rc = unhex(hex, der, n) || read_crls(c->crls, der, n) ? -1 : 0;
+	rc = tdx__unhex(hex, der, n) || read_crls(c->crls, der, n) ? -1 : 0;
 	free(der);
 	return rc;
 }
@@ -878,7 +864,7 @@ static int signed_doc(ctx *c, const char *key, const char *member_id, tdx__jval 
 	if (!text || !sig_hex || !chain_pem)
 		return fail(c, TDX_VERIFY_COLLATERAL, TDX_E_COLLATERAL, "the collateral lacks \"%s\", "
 			    "\"%s\" or \"%s\"", key, sig_key, chain_key);
-	if (unhex(sig_hex, sig, sizeof(sig)))
+	if (tdx__unhex(sig_hex, sig, sizeof(sig)))
 		return fail(c, TDX_VERIFY_COLLATERAL, TDX_E_COLLATERAL, "\"%s\" is not 128 hex digits",
 			    sig_key);
 	chain = read_certs((const uint8_t *)chain_pem, strlen(chain_pem));
@@ -969,7 +955,7 @@ static int step_collateral(ctx *c)
 	if (rc)
 		return rc;
 	/* §3.1 step 5: FMSPC and PCE-ID bytes (hex case does not matter). */
-	if (unhex(jstr(c->tcb, "fmspc"), fmspc, 6) || unhex(jstr(c->tcb, "pceId"), pceid, 2))
+	if (tdx__unhex(jstr(c->tcb, "fmspc"), fmspc, 6) || tdx__unhex(jstr(c->tcb, "pceId"), pceid, 2))
 		return fail(c, TDX_VERIFY_COLLATERAL, TDX_E_COLLATERAL, "TCB Info's fmspc or pceId "
 			    "is not hex of 6 and 2 bytes");
 	if (memcmp(fmspc, tdx_pck_fmspc(p), 6) || memcmp(pceid, tdx_pck_pceid(p), 2))
@@ -996,7 +982,7 @@ static int masked_hex_ok(const char *want_hex, const char *mask_hex, const uint8
 {
 	uint8_t want[16], mask[16];
 
-	if (n > 16 || unhex(want_hex, want, n) || unhex(mask_hex, mask, n))
+	if (n > 16 || tdx__unhex(want_hex, want, n) || tdx__unhex(mask_hex, mask, n))
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if ((have[i] & mask[i]) != want[i])
@@ -1022,7 +1008,7 @@ static int step_qe_identity(ctx *c)
 	if (!masked_hex_ok(jstr(c->qe, "attributes"), jstr(c->qe, "attributesMask"), rep + QR_ATTRIBUTES, 16))
 		return fail(c, TDX_VERIFY_QE_IDENTITY, TDX_E_QE_IDENTITY, "the QE's ATTRIBUTES do not "
 			    "match QE Identity");
-	if (unhex(jstr(c->qe, "mrsigner"), mrsigner, 32) || memcmp(mrsigner, rep + QR_MRSIGNER, 32))
+	if (tdx__unhex(jstr(c->qe, "mrsigner"), mrsigner, 32) || memcmp(mrsigner, rep + QR_MRSIGNER, 32))
 		return fail(c, TDX_VERIFY_QE_IDENTITY, TDX_E_QE_IDENTITY, "the QE's MRSIGNER is not "
 			    "QE Identity's");
 	if (jint(c->qe, "isvprodid", 65535) != (long long)isvprodid)
@@ -1081,13 +1067,13 @@ static int step_module(ctx *c)
 		mrsigner = jstr(c->module_identity, "mrsigner");
 		attrs = jstr(c->module_identity, "attributes");
 	}
-	if (unhex(mrsigner, want, 48) || memcmp(want, tdx_quote_mrsignerseam(c->q), 48))
+	if (tdx__unhex(mrsigner, want, 48) || memcmp(want, tdx_quote_mrsignerseam(c->q), 48))
 		return fail(c, TDX_VERIFY_TDX_MODULE, TDX_E_TDX_MODULE, "MRSIGNERSEAM is not the "
 			    "TDX module signer TCB Info names%s%s", *id ? " for " : "", id);
 	/* QVL: SEAMATTRIBUTES equal to the expected attributes and zero. */
 	for (int i = 0; i < 8; i++)
 		seam_attr[i] = (uint8_t)(sa >> (8 * i));
-	if (unhex(attrs, want_attr, 8) || memcmp(want_attr, seam_attr, 8) || sa)
+	if (tdx__unhex(attrs, want_attr, 8) || memcmp(want_attr, seam_attr, 8) || sa)
 		return fail(c, TDX_VERIFY_TDX_MODULE, TDX_E_TDX_MODULE, "SEAMATTRIBUTES 0x%016llx "
 			    "are not TCB Info's (and zero)", (unsigned long long)sa);
 	/* Module TCB status: the identity's levels by ISVSVN, descending. */

@@ -758,6 +758,26 @@ static void test_config(void)
 	CU_ASSERT_EQUAL(c.attributes, 0x50000000);
 	CU_ASSERT_EQUAL(c.num_l2_vms, 3);
 	TDX_ASSERT_FAILS(tdx_emu_config_parse(&c, "bogus=1"), TDX_E_INVALID, "unknown key");
+	{
+		/* Hex is 96 digits and nothing else: sscanf("%2x") took "-1" x 48 and
+		 * " f" as bytes. */
+		char spec[128], digits[97];
+
+		memset(digits, '-', 96);
+		for (int i = 1; i < 96; i += 2)
+			digits[i] = '1';
+		digits[96] = '\0';
+		snprintf(spec, sizeof(spec), "mrtd=%s", digits);
+		TDX_ASSERT_FAILS(tdx_emu_config_parse(&c, spec), TDX_E_INVALID, "hex digits");
+		memset(digits, 'a', 96);
+		digits[10] = ' ';
+		snprintf(spec, sizeof(spec), "mrowner=%s", digits);
+		TDX_ASSERT_FAILS(tdx_emu_config_parse(&c, spec), TDX_E_INVALID, "hex digits");
+		digits[10] = 'F';
+		snprintf(spec, sizeof(spec), "mrowner=%s", digits);
+		CU_ASSERT_EQUAL(tdx_emu_config_parse(&c, spec), TDX_OK);
+		CU_ASSERT_EQUAL(c.mrowner[5], 0xFA);
+	}
 	TDX_ASSERT_FAILS(tdx_emu_config_parse(&c, "mem"), TDX_E_INVALID, "key=value");
 	TDX_ASSERT_FAILS(tdx_emu_config_parse(&c, "mrtd=abcd"), TDX_E_INVALID, "96 hex");
 	TDX_ASSERT_FAILS(tdx_emu_config_parse(&c, "module=2.0"), TDX_E_INVALID, "1.0 or 1.5");

@@ -81,14 +81,9 @@ static int parse_hex48(const char *key, const char *v, uint8_t out[48])
 	if (strlen(v) != 96)
 		return tdx__fail(TDX_E_INVALID, "emu: %s needs 96 hex digits (48 bytes), got %zu",
 				 key, strlen(v));
-	for (int i = 0; i < 48; i++) {
-		unsigned b;
-
-		if (sscanf(v + 2 * i, "%2x", &b) != 1)
-			return tdx__fail(TDX_E_INVALID, "emu: %s has a non-hex digit near position %d",
-					 key, 2 * i);
-		out[i] = (uint8_t)b;
-	}
+	if (tdx__unhex(v, out, 48))
+		return tdx__fail(TDX_E_INVALID, "emu: %s must be 96 hex digits (0-9, a-f) and "
+				 "nothing else", key);
 	return TDX_OK;
 }
 
