@@ -24,6 +24,17 @@ run() { # run BUILD_DIR CMAKE_ARGS...
 run build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run build/sanitize -DCMAKE_BUILD_TYPE=Debug -DTDX_SANITIZE=ON
 
+# ThreadSanitizer over the tests that share handles between threads (each
+# thread checks that it got its own answers), with races fatal.
+echo "=== build/tsan: ThreadSanitizer" >&2
+cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTDX_TSAN=ON \
+	-DTDX_BUILD_TOOLS=OFF
+cmake --build build/tsan -j "$jobs" --target test_threads internal_kvm_emu internal_host_emu \
+	test_errors
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	ctest --test-dir build/tsan -R '^(unit_threads|internal_kvm_emu|internal_host_emu|unit_errors)$' \
+	--output-on-failure
+
 # The bindings: ctypes (with the bad-input sweep) on both builds, the SWIG
 # Python and Go bindings against the installed plain build.
 echo "=== bindings" >&2
