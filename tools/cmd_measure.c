@@ -87,6 +87,84 @@ static int parse_region(const char *arg, region *r)
 	return 0;
 }
 
+#define STREAM_CHUNK (1u << 20) /* read a region 1 MiB at a time: memory stays bounded */
+
+/* Up to STREAM_CHUNK bytes of f into buf; the count, or (size_t)-1 on error. */
+static size_t read_chunk(FILE *f, uint8_t *buf)
+{
+	size_t got = fread(buf, 1, STREAM_CHUNK, f);
+
+	return ferror(f) ? (size_t)-1 : got;
+}
+
+/*
+ * Measure one region's file without holding it: single-pass order goes
+ * through tdx_mrtd_add_region chunk by chunk (region by region in order is
+ * the same MRTD); two-pass adds every page first, then extends them as the
+ * file is read again.  Sets r->bytes and r->pages.
+ */
+static int measure_file(tdx_mrtd *m, region *r, unsigned order)
+{
+	uint8_t *buf = malloc(STREAM_CHUNK);
+	FILE *f = fopen(r->file, "rb");
+	uint64_t gpa = r->gpa;
+	size_t got;
+	int rc = 0;
+
+	if (!buf || !f) {
+		if (!f)
+			fprintf(stderr, "tdx measure: cannot open %s: %s\n", r->file, strerror(errno));
+		free(buf);
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	r->bytes = 0;
+	if (order == TDX_MEASURE_TWO_PASS && r->extend) {
+		/* Pass 1: the size, then a PAGE.ADD per page. */
+		while ((got = read_chunk(f, buf)) != (size_t)-1 && got)
+			r->bytes += got;
+		r->pages = (r->bytes + PAGE - 1) / PAGE;
+		for (uint64_t p = 0; !rc && p < r->pages; p++)
+			rc = tdx_mrtd_page_add(m, r->gpa + p * PAGE) ? cli_fail("measuring a page") : 0;
+		/* Pass 2: MR.EXTEND each 256 bytes, the last page zero-padded. */
+		rewind(f);
+		while (!rc && gpa < r->gpa + r->pages * PAGE) {
+			size_t n = read_chunk(f, buf), whole;
+
+			if (n == (size_t)-1)
+				break;
+			whole = (n + PAGE - 1) / PAGE * PAGE;
+			memset(buf + n, 0, whole - n);
+			for (size_t off = 0; !rc && off < whole; off += TDX_MEASURE_CHUNK_SIZE)
+				rc = tdx_mrtd_extend(m, gpa + off, buf + off, TDX_MEASURE_CHUNK_SIZE)
+					     ? cli_fail("measuring a page's content") : 0;
+			gpa += whole;
+			if (!n)
+				break;
+		}
+	} else {
+		while (!rc && (got = read_chunk(f, buf)) != (size_t)-1 && got) {
+			uint64_t pages = (got + PAGE - 1) / PAGE;
+
+			r->bytes += got;
+			if (tdx_mrtd_add_region(m, gpa, pages, r->extend ? buf : NULL,
+						r->extend ? got : 0,
+						(r->extend ? TDX_MEASURE_EXTEND : 0) | order))
+				rc = cli_fail("measuring a region");
+			gpa += pages * PAGE;
+		}
+		r->pages = (r->bytes + PAGE - 1) / PAGE;
+	}
+	if (!rc && ferror(f)) {
+		fprintf(stderr, "tdx measure: cannot read %s\n", r->file);
+		rc = 1;
+	}
+	fclose(f);
+	free(buf);
+	return rc;
+}
+
 static int measure_regions(const cli *c, region *rs, int n, unsigned order)
 {
 	uint8_t mrtd[TDX_MEASURE_DIGEST_SIZE];
@@ -96,28 +174,13 @@ static int measure_regions(const cli *c, region *rs, int n, unsigned order)
 	if (tdx_mrtd_new(&m))
 		return cli_fail("starting the MRTD");
 	for (int i = 0; i < n && !rc; i++) {
-		region *r = &rs[i];
-		uint8_t *data = cli_read_file(r->file, &r->bytes);
-		char what[64];
-
-		if (!data) {
-			rc = 1;
-			break;
-		}
-		if (!r->bytes) {
+		rc = measure_file(m, &rs[i], order);
+		if (!rc && !rs[i].bytes) {
 			fprintf(stderr, "tdx measure: region %d: %s is empty; a region covers its "
 				"file's size rounded up to 4 KiB, so the file needs at least one "
-				"byte\n", i + 1, r->file);
-			free(data);
+				"byte\n", i + 1, rs[i].file);
 			rc = 1;
-			break;
 		}
-		r->pages = (r->bytes + PAGE - 1) / PAGE;
-		snprintf(what, sizeof(what), "measuring region %d", i + 1);
-		if (tdx_mrtd_add_region(m, r->gpa, r->pages, data, r->bytes,
-					(r->extend ? TDX_MEASURE_EXTEND : 0) | order))
-			rc = cli_fail(what);
-		free(data);
 	}
 	if (!rc && tdx_mrtd_finalize(m, mrtd))
 		rc = cli_fail("finalizing the MRTD");
