@@ -27,6 +27,8 @@
 #define TSM_REPORT CONFIGFS "/tsm/report"
 #define MEASUREMENTS "/sys/devices/virtual/misc/tdx_guest/measurements"
 #define CCEL_LOG "/sys/firmware/acpi/tables/data/CCEL"
+/* The CCEL log area is the firmware's reserved memory, a few MiB at most. */
+#define EVENTLOG_MAX (64u << 20)
 #define QUOTE_RACE_RETRIES 3
 /* Path buffers: root (1023) + a fixed path; an entry; an entry's attribute. */
 #define PATH_MAX_ROOTED 1400
@@ -388,6 +390,11 @@ static int linux_get_eventlog(void *ctx, uint8_t *log, size_t *len)
 	if (fstat(fd, &st) != 0 || st.st_size <= 0) {
 		close(fd);
 		return tdx__fail(TDX_E_OS, "%s has no size: cannot read the event log", p);
+	}
+	if ((uint64_t)st.st_size > EVENTLOG_MAX) {
+		close(fd);
+		return tdx__fail(TDX_E_NOT_SUPPORTED, "%s claims %lld bytes, more than any CC event "
+				 "log (%u MiB): refused", p, (long long)st.st_size, EVENTLOG_MAX >> 20);
 	}
 	if (!log || *len < (size_t)st.st_size) {
 		*len = (size_t)st.st_size;

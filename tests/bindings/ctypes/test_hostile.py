@@ -5,11 +5,14 @@ collateral JSON, hostile emulator state files.  Each must be refused with
 a clear error and leave nothing behind: a NULL out-pointer, the file
 untouched.
 
+Also crafted linux:root= trees: a regular file for the device, a short
+RTMR, configfs without a provider, a 1 TiB event log.
+
 Run with LIBTDX_PATH=BUILD/libtdx.so.1 PYTHONPATH=bindings/ctypes (see
 scripts/test-ctypes.sh).
 """
 import os
-from ctypes import POINTER, byref, c_uint8
+from ctypes import POINTER, byref, c_size_t, c_uint8
 from pathlib import Path
 
 import pytest
@@ -127,3 +130,45 @@ def test_hostile_state_files(tmp_path):
     os.chmod(path, 0o666)
     open_fails(path, "writable by everyone")
     assert path.read_bytes() == good
+
+
+def crafted_root(tmp_path):
+    """A linux:root= tree a hostile or broken kernel might present."""
+    root = tmp_path / "root"
+    (root / "dev").mkdir(parents=True)
+    (root / "dev" / "tdx_guest").write_bytes(b"not a device")
+    meas = root / "sys/devices/virtual/misc/tdx_guest/measurements"
+    meas.mkdir(parents=True)
+    (meas / "rtmr0:sha384").write_bytes(b"short")
+    (root / "sys/kernel/config/tsm/report").mkdir(parents=True)
+    ccel = root / "sys/firmware/acpi/tables/data"
+    ccel.mkdir(parents=True)
+    with open(ccel / "CCEL", "wb") as f:
+        f.truncate(1 << 40)  # a 1 TiB (sparse) "event log"
+    return root
+
+
+def test_crafted_linux_root(tmp_path):
+    root = crafted_root(tmp_path)
+    g = tdx.guest_open(b"linux:root=" + str(root).encode())
+    try:
+        out = (c_uint8 * 1024)()
+        n = c_size_t(1024)
+        data = tdx.u8_array(bytes(64))
+        # A regular file where the device should be: a clean error.
+        assert tdx.tdx_guest_get_report(g, data, 64, out, byref(n)) < 0 and message()
+        # An RTMR file shorter than 48 bytes.
+        r = (c_uint8 * 48)()
+        assert tdx.tdx_guest_rtmr_read(g, 0, r, 48) < 0
+        assert "48 bytes" in message()
+        # configfs without a provider in the new entry.
+        q = (c_uint8 * 16384)()
+        qn = c_size_t(16384)
+        assert tdx.tdx_guest_get_quote(g, data, 64, q, byref(qn)) < 0
+        assert "provider" in message()
+        # A 1 TiB event log is refused, not sized for the caller to allocate.
+        ln = c_size_t(0)
+        assert tdx.tdx_guest_get_eventlog(g, None, byref(ln)) == tdx.TDX_E_NOT_SUPPORTED
+        assert "more than any CC event log" in message()
+    finally:
+        tdx.tdx_guest_close(g)
