@@ -509,7 +509,7 @@ static int load_state(struct tdx_emu *e, const tdx_emu_config *want, int *loaded
 				 "not %u; it was left untouched: remove it or choose another "
 				 "state=FILE", path, format, STATE_FORMAT);
 	}
-	if (sc.mem_size % EMU_PAGE || sc.mem_size > MAX_MEM ||
+	if (!sc.mem_size || sc.mem_size % EMU_PAGE || sc.mem_size > MAX_MEM ||
 	    (uint64_t)st.st_size != state_size(sc.mem_size)) {
 		close(fd);
 		return tdx__fail(TDX_E_INVALID, "%s is corrupt (its size does not match its "
@@ -589,6 +589,12 @@ static int load_state(struct tdx_emu *e, const tdx_emu_config *want, int *loaded
 	rc = complete_config(&e->cfg);
 	if (rc)
 		goto out;
+	/* A stored 0 would be completed to a default the file has no room for. */
+	if (e->cfg.mem_size != sc.mem_size || e->cfg.accepted_size != sc.accepted_size) {
+		rc = tdx__fail(TDX_E_INVALID, "%s is corrupt (its memory sizes are not a TD's); "
+			       "it was left untouched: remove it to start a new TD", path);
+		goto out;
+	}
 	e->mem_size = e->cfg.mem_size;
 	rc = alloc_memory(e);
 	if (rc)

@@ -11,6 +11,7 @@ RTMR, configfs without a provider, a 1 TiB event log.
 Run with LIBTDX_PATH=BUILD/libtdx.so.1 PYTHONPATH=bindings/ctypes (see
 scripts/test-ctypes.sh).
 """
+import hashlib
 import os
 from ctypes import POINTER, byref, c_size_t, c_uint8
 from pathlib import Path
@@ -124,6 +125,18 @@ def test_hostile_state_files(tmp_path):
         os.chmod(p, 0o600)
         open_fails(p, word)
         assert p.read_bytes() == content, f"{name}: the refused file was changed"
+    # A stored memory size of 0 with a valid checksum: it would be completed
+    # to the 64 MiB default, whose page tables the file does not hold.
+    pages = (1 << 20) // 4096
+    td_len = len(good) - 20 - 272 - pages - 1 - pages * 6 - 32
+    sc = bytearray(good[20:20 + 272])
+    sc[7 * 8:8 * 8] = bytes(8)
+    crafted = good[:20] + bytes(sc) + good[292:292 + td_len]
+    crafted += hashlib.sha256(crafted).digest()
+    p = tmp_path / "mem0"
+    p.write_bytes(crafted)
+    os.chmod(p, 0o600)
+    open_fails(p, "corrupt")
     link = tmp_path / "link"
     link.symlink_to(path)
     open_fails(link, "symbolic link")
