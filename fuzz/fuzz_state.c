@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the emulator's state-file loader on arbitrary file
- * contents (written to a private temporary file, opened with state=).
+ * contents (written to a private temporary file, opened with state=; half
+ * of them sealed with a valid checksum, so the checks behind it are reached).
  * Whatever it accepts must be an emulator that answers a report; a
  * refused file must be left as it was.
  */
@@ -12,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include <tdx/tdx.h>
 
@@ -33,7 +36,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
+	/* Seal half the inputs with a valid checksum (the file's last 32 bytes,
+	 * SHA-256 of the rest), so the loader's checks past it are reached. */
+	if (size > 32 && (data[0] & 1)) {
+		uint8_t *sealed = malloc(size);
+		unsigned n = 0;
+
+		if (!sealed) {
+			close(fd);
+			return 0;
+		}
+		memcpy(sealed, data, size);
+		EVP_Digest(sealed, size - 32, sealed + size - 32, &n, EVP_sha256(), NULL);
+		if (write(fd, sealed, size) != (ssize_t)size)
+			size = 0;
+		free(sealed);
+	} else if (write(fd, data, size) != (ssize_t)size) {
+		size = 0;
+	}
+	if (!size) {
 		close(fd);
 		return 0;
 	}
