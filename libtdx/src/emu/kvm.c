@@ -2102,11 +2102,12 @@ static int hook_map_gpa(struct vm *vm, struct vcpu *v, tdx_regs *r)
 		memcpy(v->map_key, key, sizeof(key));
 		v->map_next = gpa;
 	}
+	/* The chunk is KVM's own (map_gpa_next), whatever the VMM left in args. */
+	chunk = gpa + size - v->map_next < CHUNK_2M ? gpa + size - v->map_next : CHUNK_2M;
 	ans = exit_answer(v, key);
 	if (ans) {
 		uint64_t ret = ans->hypercall.ret;
 
-		chunk = ans->hypercall.args[1] * PG;
 		if (ret == 0) {
 			module_convert(vm, v->map_next & ~sb, (v->map_next & ~sb) + chunk, !!(gpa & sb));
 			v->map_next += chunk;
