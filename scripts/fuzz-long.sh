@@ -11,8 +11,8 @@ secs=${1:-3600}
 jobs=$(nproc 2>/dev/null || echo 2)
 build=build/fuzz-long
 vectors=${TDX_VECTORS_DIR:-$(cd .. && pwd)/shared/vectors}
-targets=(tdvf cpuid eventlog verify json spec state)
-declare -A max_len=([eventlog]=1048576 [verify]=16384 [json]=16384 [spec]=512 [state]=65536)
+targets=(tdvf cpuid eventlog verify json spec state linux)
+declare -A max_len=([eventlog]=1048576 [verify]=16384 [json]=16384 [spec]=512 [state]=65536 [linux]=65536)
 
 CC=clang cmake -S . -B "$build" -G Ninja -DTDX_BUILD_FUZZ=ON -DTDX_BUILD_TOOLS=OFF \
 	-DTDX_BUILD_TESTS=OFF >/dev/null

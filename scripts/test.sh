@@ -51,7 +51,7 @@ scripts/check-abi-bites.sh
 # The fuzz targets, for a bounded time each (clang's libFuzzer).
 echo "=== build/fuzz: libFuzzer targets" >&2
 CC=clang cmake -S . -B build/fuzz -G Ninja -DTDX_BUILD_FUZZ=ON -DTDX_BUILD_TOOLS=OFF
-cmake --build build/fuzz -j "$jobs" --target fuzz_tdvf fuzz_cpuid fuzz_eventlog fuzz_verify fuzz_json fuzz_spec fuzz_state
+cmake --build build/fuzz -j "$jobs" --target fuzz_tdvf fuzz_cpuid fuzz_eventlog fuzz_verify fuzz_json fuzz_spec fuzz_state fuzz_linux
 ctest --test-dir build/fuzz -R '^fuzz_' --output-on-failure
 
 # Per-call cost from each language, as ratios to C (printed, not asserted).
