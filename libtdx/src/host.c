@@ -33,7 +33,6 @@
 #define GUARD_RETRIES 1000          /* -EBUSY: Linux 7.2's VM-state guard saw a vCPU
 				     * being created (tdx_acquire_vm_state_locks) */
 #define CAPS_FIRST_NENT 8
-#define KERNEL_MAPGPA_RET 0x0702u    /* Linux 7.2: MapGPA's ret may be EAGAIN */
 #define ATTR_SEPT_VE_DISABLE (1ULL << 28)
 #define XFAM_DEFAULT 0xE7ULL        /* x87, SSE, AVX, AVX-512 state */
 #define ORDER "(order: tdx_vm_create, tdx_vm_init, tdx_vcpu_create, tdx_vcpu_init, " \
@@ -1315,7 +1314,7 @@ static long convert(tdx_vm *vm, uint64_t gpa, uint64_t size, int to_private)
  */
 static uint64_t map_gpa_ret(const tdx_vm *vm, uint64_t ret)
 {
-	if (ret == 0 || (ret == EAGAIN && vm->host->kernel >= KERNEL_MAPGPA_RET))
+	if (ret == 0 || (ret == EAGAIN && vm->host->kernel >= TDX_KERNEL_MAPGPA_RET))
 		return ret;
 	return EINVAL;
 }

@@ -14,6 +14,10 @@
 #include "internal.h"
 #include "uapi/kvm.h"
 
+/* Linux 7.2 (3e2dec1ede0a) gave MapGPA's hypercall.ret a meaning: EAGAIN
+ * asks the guest to retry (arch/x86/kvm/vmx/tdx.c tdx_complete_vmcall_map_gpa). */
+#define TDX_KERNEL_MAPGPA_RET 0x0702u
+
 /*
  * How an emulated TD's guest side has its vCPU run while one of its TDCALLs
  * waits for the VMM: run(ctx, vcpu_fd) runs that vCPU through the VMM's
@@ -41,7 +45,8 @@ typedef struct tdx__kvm_ops {
 	void (*unmap_run)(void *ctx, struct kvm_run *run, size_t size);
 	/* fallocate(2) (a guest_memfd's PUNCH_HOLE): 0 or -errno. */
 	int (*fallocate)(void *ctx, int fd, int mode, uint64_t offset, uint64_t len);
-	/* The kernel's release, major << 8 | minor (uname(2)); 0: unknown. */
+	/* The kernel's release, major << 8 | minor (uname(2)); 0: unknown;
+	 * compared with the TDX_KERNEL_* releases below. */
 	unsigned (*kernel_version)(void *ctx);
 	void (*destroy)(void *ctx);
 	/* What only an emulated TD has (NULL: the backend has none).  The

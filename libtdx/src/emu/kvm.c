@@ -100,10 +100,9 @@
 #define VMCALL_WRMSR 32
 #define VMCALL_MMIO 48
 
-/* The emulated kernel's release (major << 8 | minor): the "kernel=" key.
- * Linux 7.2 (3e2dec1ede0a) gave MapGPA's hypercall.ret its meaning. */
+/* The emulated kernel's release (major << 8 | minor): the "kernel=" key;
+ * TDX_KERNEL_MAPGPA_RET (host_backend.h) is one of its generations. */
 #define KERNEL_DEFAULT 0x0702u
-#define KERNEL_MAPGPA_RET 0x0702u
 #define KERNEL_GMEM_EEXIST 0x0702u
 #define MAXPHYADDR_DEFAULT 36 /* cpuid_query_maxphyaddr() without 0x80000008 */
 
@@ -2027,7 +2026,7 @@ static long exit_collect(struct kvm_emu *k, struct vcpu *v)
 		return 0;
 	v->answer = *run;
 	v->exit_state = EXIT_ANSWERED;
-	if (run->exit_reason == KVM_EXIT_HYPERCALL && k->kernel >= KERNEL_MAPGPA_RET &&
+	if (run->exit_reason == KVM_EXIT_HYPERCALL && k->kernel >= TDX_KERNEL_MAPGPA_RET &&
 	    run->hypercall.ret != 0 && run->hypercall.ret != EAGAIN && run->hypercall.ret != EINVAL) {
 		v->answer.hypercall.ret = EINVAL;
 		return -EINVAL;
@@ -2112,7 +2111,7 @@ static int hook_map_gpa(struct vm *vm, struct vcpu *v, tdx_regs *r)
 			module_convert(vm, v->map_next & ~sb, (v->map_next & ~sb) + chunk, !!(gpa & sb));
 			v->map_next += chunk;
 		} else {
-			r->r10 = ret == EAGAIN && vm->k->kernel >= KERNEL_MAPGPA_RET
+			r->r10 = ret == EAGAIN && vm->k->kernel >= TDX_KERNEL_MAPGPA_RET
 					 ? TDVMCALL_RETRY : TDVMCALL_INVALID_OPERAND;
 			r->r11 = v->map_next;
 			memset(v->map_key, 0, sizeof(v->map_key));
