@@ -34,8 +34,9 @@
  * QEMU target/i386/kvm/tdx.c): NOP_IO_DELAY 1, PV_UNHALT 7, PV_TLB_FLUSH 9,
  * PV_SEND_IPI 11, POLL_CONTROL 12, PV_SCHED_YIELD 13, MSI_EXT_DEST_ID 15.
  */
+#define KVM_FEATURE_MSI_EXT_DEST_ID (1u << 15)
 #define TDX_KVM_FEATURES ((1u << 1) | (1u << 7) | (1u << 9) | (1u << 11) | (1u << 12) | \
-			  (1u << 13) | (1u << 15))
+			  (1u << 13) | KVM_FEATURE_MSI_EXT_DEST_ID)
 
 static const struct kvm_cpuid_entry2 *find_exact(const struct kvm_cpuid_entry2 *list, uint32_t n,
 						 uint32_t function, uint32_t index)
@@ -158,9 +159,11 @@ int tdx__cpuid_vcpu_model(const struct kvm_cpuid_entry2 *want, uint32_t nwant, u
 	if ((e->eax & 0xFF) < gpaw)
 		e->eax = (e->eax & ~0xFFu) | gpaw;
 	e->eax = (e->eax & ~0x00FF0000u) | (gpaw << 16);
+	/* With the split irqchip a TD has, QEMU adds MSI_EXT_DEST_ID to what KVM
+	 * offers (target/i386/kvm/kvm.c kvm_arch_get_supported_cpuid). */
 	for (uint32_t i = 0; i < n; i++)
 		if (m[i].function == LEAF_KVM_FEATURES)
-			m[i].eax &= TDX_KVM_FEATURES;
+			m[i].eax = (m[i].eax | KVM_FEATURE_MSI_EXT_DEST_ID) & TDX_KVM_FEATURES;
 	*out = m;
 	*nout = n;
 	return TDX_OK;

@@ -435,7 +435,8 @@ static void td_runnable(td *t, exits *x, const char *conf, tdx_guest **g)
 static void test_system(void)
 {
 	void *k;
-	int sys, vm, vm0, sys2;
+	int sys, vm, vm0, sys2, kvm_leaves = 0;
+	struct kvm_cpuid2 *sup;
 
 	CU_ASSERT_EQUAL_FATAL(emu_create(&k, ""), TDX_OK);
 	sys = O->open_system(k);
@@ -455,6 +456,21 @@ static void test_system(void)
 	CU_ASSERT_EQUAL(ioc_val(k, sys, KVM_CHECK_EXTENSION, KVM_CAP_VM_TSC_CONTROL), 1);
 	CU_ASSERT_EQUAL(ioc_val(k, sys, KVM_CHECK_EXTENSION, KVM_CAP_X86_APIC_BUS_CYCLES_NS), 1);
 	CU_ASSERT_EQUAL(ioc_val(k, sys, KVM_CHECK_EXTENSION, 9999), 0);
+	/* KVM's own leaves, as arch/x86/kvm/cpuid.c __do_cpuid_func builds them. */
+	sup = calloc(1, sizeof(*sup) + 64 * sizeof(sup->entries[0]));
+	CU_ASSERT_FATAL(sup != NULL);
+	sup->nent = 64;
+	CU_ASSERT_EQUAL(ioc(k, sys, KVM_GET_SUPPORTED_CPUID, sup), 0);
+	for (uint32_t i = 0; i < sup->nent; i++) {
+		if (sup->entries[i].function == 0x40000000)
+			CU_ASSERT_EQUAL(sup->entries[i].eax, 0x40000001);
+		if (sup->entries[i].function == 0x40000001) {
+			CU_ASSERT_EQUAL(sup->entries[i].eax, 0x01007EFBu); /* no MSI_EXT_DEST_ID */
+			kvm_leaves++;
+		}
+	}
+	CU_ASSERT_EQUAL(kvm_leaves, 1);
+	free(sup);
 	CU_ASSERT_EQUAL(ioc_val(k, sys, KVM_GET_VCPU_MMAP_SIZE, 0), 3 * 4096); /* as x86 KVM */
 	CU_ASSERT(4096 >= sizeof(struct kvm_run));
 	/* VM types: default and TDX only. */
