@@ -8,6 +8,13 @@ from . import lowlevel as _ll
 from .errors import VerificationError
 
 
+def _rtmr_bytes(rtmr):
+    """RTMR0..3 as 192 bytes, from bytes or a list of four 48-byte values."""
+    if isinstance(rtmr, (bytes, bytearray, memoryview)):
+        return rtmr
+    return b"".join(bytes(r) for r in rtmr)
+
+
 class EventLog:
     """A parsed CC event log (what /sys/firmware/acpi/tables/data/CCEL holds)."""
 
@@ -37,22 +44,19 @@ class EventLog:
         """Compare the replay with RTMR0..3 (a list of four 48-byte values,
         or 192 bytes): the indexes of the registers that differ ([] when
         all four match).  A report, not a check: see check()."""
-        if not isinstance(rtmr, (bytes, bytearray, memoryview)):
-            rtmr = b"".join(bytes(r) for r in rtmr)
-        mismatch = _ll.tdx_eventlog_check(self._log, rtmr)
+        mismatch = _ll.tdx_eventlog_check(self._log, _rtmr_bytes(rtmr), False)
         return [i for i in range(4) if mismatch >> i & 1]
 
     def check(self, rtmr):
         """Check the replay against RTMR0..3: True when all four match;
-        else raise tdx.VerificationError naming the registers that differ
-        (its ``registers`` attribute lists them).  It fails closed."""
-        bad = self.mismatches(rtmr)
-        if bad:
-            e = VerificationError("the event log does not replay to RTMR%s %s"
-                                  % ("s" if len(bad) > 1 else "",
-                                     ", ".join(str(i) for i in bad)))
-            e.registers = bad
-            raise e
+        else raise tdx.VerificationError with the library's message (each
+        register that differs, replayed and expected); its ``registers``
+        attribute lists them.  It fails closed."""
+        try:
+            _ll.tdx_eventlog_check(self._log, _rtmr_bytes(rtmr), True)
+        except VerificationError as e:
+            e.registers = self.mismatches(rtmr)
+            raise
         return True
 
     def to_json(self):

@@ -1035,17 +1035,18 @@ PyObject *tdx_py_eventlog_replay(const tdx_eventlog *log)
 }
 
 /* Compare with 192 bytes of RTMRs: the mismatch mask (0: all match; bit
- * i: RTMR i differs); other failures raise. */
-PyObject *tdx_py_eventlog_check(const tdx_eventlog *log, const uint8_t *rtmr, size_t rtmr_len)
+ * i: RTMR i differs), or with raise_on_mismatch the library's
+ * TDX_E_VERIFY record as tdx.VerificationError; other failures raise. */
+PyObject *tdx_py_eventlog_check(const tdx_eventlog *log, const uint8_t *rtmr, size_t rtmr_len,
+				int raise_on_mismatch)
 {
 	unsigned mismatch = 0;
 	tdx_status st = tdx_eventlog_check(log, rtmr, rtmr_len, &mismatch);
 
-	if (st != TDX_OK && st != TDX_E_VERIFY) {
-		tdx_py_raise_status(st);
-		return NULL;
-	}
-	return PyLong_FromUnsignedLong(mismatch);
+	if (st == TDX_OK || (st == TDX_E_VERIFY && !raise_on_mismatch))
+		return PyLong_FromUnsignedLong(mismatch);
+	tdx_py_raise_status(st);
+	return NULL;
 }
 
 /* The event log as a JSON string. */

@@ -50,9 +50,13 @@ def test_parse_replay_check():
     bad = list(want)
     bad[2] = bytes(48)
     # Fails closed: a mismatch raises, for a caller who checks nothing else.
-    with pytest.raises(tdx.VerificationError, match="RTMR 2") as e:
+    # The library's own message: what RTMR2 replays to, and what was expected.
+    with pytest.raises(tdx.VerificationError,
+                       match="RTMR2: log replays to %s, expected %s$"
+                       % (want[2].hex(), "00" * 48)) as e:
         log.check(bad)
     assert e.value.registers == [2]
+    assert e.value.code == tdx.VerificationError.default_code
     assert log.mismatches(bad) == [2]
     with pytest.raises(tdx.InvalidArgument):
         log.check(bytes(100))
