@@ -258,7 +258,8 @@ TDX_API tdx_status tdx_guest_rtmr_read(tdx_guest *g, unsigned index, uint8_t *rt
 				       size_t rtmr_len);
 /* The TD's CC event log (the CCEL log area, for tdx_eventlog_parse).  *len
  * in: capacity; out: size (TDX_E_BUFFER_TOO_SMALL with the size needed).
- * linux: /sys/firmware/acpi/tables/data/CCEL; the emulator has none. */
+ * linux: /sys/firmware/acpi/tables/data/CCEL, at most 64 MiB (a larger
+ * one is TDX_E_NOT_SUPPORTED); the emulator has none. */
 TDX_API tdx_status tdx_guest_get_eventlog(tdx_guest *g, uint8_t *log, size_t *len);
 
 /* What a guest handle can do here (a growable output struct). */
