@@ -31,88 +31,86 @@ typedef struct worker {
 	uint8_t rtmr[48];
 } worker;
 
+/* One call of a kind: counts a failure or a wrong answer in w. */
+typedef struct kind {
+	void (*call)(worker *w, tdx_guest *g, unsigned i);
+	unsigned calls;
+} kind;
+
 static void data_for(uint8_t data[64], unsigned id, unsigned i)
 {
 	memset(data, 0, 64);
 	snprintf((char *)data, 64, "thread %u call %u", id, i);
 }
 
-static void *reports(void *arg)
+static void report_call(worker *w, tdx_guest *g, unsigned i)
 {
-	worker *w = arg;
+	uint8_t data[64], report[1024];
+	size_t len = sizeof(report);
+
+	data_for(data, w->id, i);
+	if (tdx_guest_get_report(g, data, sizeof(data), report, &len))
+		w->failed++;
+	else if (memcmp(report + REPORT_DATA_OFF, data, 64))
+		w->wrong++;
+}
+
+static void quote_call(worker *w, tdx_guest *g, unsigned i)
+{
+	uint8_t data[64], quote[16384];
+	size_t len = sizeof(quote);
+	tdx_quote *q = NULL;
+
+	data_for(data, w->id, i);
+	if (tdx_guest_get_quote(g, data, sizeof(data), quote, &len) ||
+	    tdx_quote_parse(&q, quote, len))
+		w->failed++;
+	else if (memcmp(tdx_quote_report_data(q), data, 64))
+		w->wrong++;
+	tdx_quote_free(q);
+}
+
+/* Thread id extends RTMR id (0..3); w->rtmr replays it. */
+static void extend_call(worker *w, tdx_guest *g, unsigned i)
+{
+	uint8_t digest[48] = { 0 };
+
+	snprintf((char *)digest, sizeof(digest), "rtmr %u extend %u", w->id, i);
+	if (tdx_guest_rtmr_extend(g, w->id, digest, sizeof(digest)))
+		w->failed++;
+	tdx_measure_rtmr_extend(w->rtmr, digest, sizeof(digest));
+}
+
+static const kind reports = { report_call, REPORTS };
+static const kind quotes = { quote_call, QUOTES };
+static const kind extends = { extend_call, EXTENDS };
+
+typedef struct thread_arg {
+	worker *w;
+	const kind *k;
+} thread_arg;
+
+/* A thread: its own guest handle, k->calls calls. */
+static void *thread_main(void *arg)
+{
+	const thread_arg *a = arg;
 	tdx_guest *g;
 
-	if (tdx_emu_guest(w->emu, &g)) {
-		w->failed++;
+	if (tdx_emu_guest(a->w->emu, &g)) {
+		a->w->failed++;
 		return NULL;
 	}
-	for (unsigned i = 0; i < REPORTS; i++) {
-		uint8_t data[64], report[1024];
-		size_t len = sizeof(report);
-
-		data_for(data, w->id, i);
-		if (tdx_guest_get_report(g, data, sizeof(data), report, &len))
-			w->failed++;
-		else if (memcmp(report + REPORT_DATA_OFF, data, 64))
-			w->wrong++;
-	}
+	for (unsigned i = 0; i < a->k->calls; i++)
+		a->k->call(a->w, g, i);
 	tdx_guest_close(g);
 	return NULL;
 }
 
-static void *quotes(void *arg)
-{
-	worker *w = arg;
-	tdx_guest *g;
-
-	if (tdx_emu_guest(w->emu, &g)) {
-		w->failed++;
-		return NULL;
-	}
-	for (unsigned i = 0; i < QUOTES; i++) {
-		uint8_t data[64], quote[16384];
-		size_t len = sizeof(quote);
-		tdx_quote *q = NULL;
-
-		data_for(data, w->id, i);
-		if (tdx_guest_get_quote(g, data, sizeof(data), quote, &len) ||
-		    tdx_quote_parse(&q, quote, len))
-			w->failed++;
-		else if (memcmp(tdx_quote_report_data(q), data, 64))
-			w->wrong++;
-		tdx_quote_free(q);
-	}
-	tdx_guest_close(g);
-	return NULL;
-}
-
-/* Thread id extends RTMR id (0..3) and replays it. */
-static void *extends(void *arg)
-{
-	worker *w = arg;
-	tdx_guest *g;
-
-	if (tdx_emu_guest(w->emu, &g)) {
-		w->failed++;
-		return NULL;
-	}
-	memset(w->rtmr, 0, sizeof(w->rtmr));
-	for (unsigned i = 0; i < EXTENDS; i++) {
-		uint8_t digest[48] = { 0 };
-
-		snprintf((char *)digest, sizeof(digest), "rtmr %u extend %u", w->id, i);
-		if (tdx_guest_rtmr_extend(g, w->id, digest, sizeof(digest)))
-			w->failed++;
-		tdx_measure_rtmr_extend(w->rtmr, digest, sizeof(digest));
-	}
-	tdx_guest_close(g);
-	return NULL;
-}
-
-/* n threads of fn, on one emulator (shared) or one each. */
-static void run(void *(*fn)(void *), unsigned n, int shared, worker *w)
+/* n threads of calls of kind k, on one emulator (shared) or one each. */
+static void run(const kind *k, unsigned n, int shared, worker *w)
 {
 	pthread_t t[THREADS];
+	thread_arg args[THREADS];
 	tdx_emu *one = NULL;
 
 	if (shared)
@@ -124,11 +122,13 @@ static void run(void *(*fn)(void *), unsigned n, int shared, worker *w)
 		if (!shared)
 			CU_ASSERT_EQUAL_FATAL(tdx_emu_open(&w[i].emu, NULL), TDX_OK);
 	}
-	for (unsigned i = 0; i < n; i++)
-		CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, fn, &w[i]), 0);
+	for (unsigned i = 0; i < n; i++) {
+		args[i] = (thread_arg){ &w[i], k };
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, thread_main, &args[i]), 0);
+	}
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
-	if (fn == extends) { /* each RTMR is its thread's replay */
+	if (k == &extends) { /* each RTMR is its thread's replay */
 		for (unsigned i = 0; i < n; i++) {
 			uint8_t data[64] = { 0 }, report[1024];
 			size_t len = sizeof(report);
@@ -156,30 +156,30 @@ static void test_reports_one_emulator(void)
 {
 	worker w[THREADS];
 
-	run(reports, THREADS, 1, w);
+	run(&reports, THREADS, 1, w);
 }
 
 static void test_quotes_one_emulator(void)
 {
 	worker w[THREADS];
 
-	run(quotes, THREADS, 1, w);
+	run(&quotes, THREADS, 1, w);
 }
 
 static void test_extends_one_emulator(void)
 {
 	worker w[THREADS];
 
-	run(extends, 4, 1, w);
+	run(&extends, 4, 1, w);
 }
 
 static void test_separate_emulators(void)
 {
 	worker w[THREADS];
 
-	run(reports, THREADS, 0, w);
-	run(quotes, 4, 0, w);
-	run(extends, 4, 0, w);
+	run(&reports, THREADS, 0, w);
+	run(&quotes, 4, 0, w);
+	run(&extends, 4, 0, w);
 }
 
 int main(void)
